@@ -1,0 +1,236 @@
+//! Parsing Canonical Form, its Rabin fingerprint, and the normalized form used for identity.
+
+use std::fmt::Write as _;
+
+use apache_avro::rabin::Rabin;
+use serde_json::{Map, Value};
+
+use super::schema::{Kind, NamedKind, Node, Order, Schema};
+
+impl Schema {
+    /// The specification's Parsing Canonical Form: only what affects decoding, full names, fixed
+    /// attribute order, no whitespace. Two schemas with the same form decode the same bytes.
+    pub fn canonical_form(&self) -> String {
+        let mut out = String::new();
+        let mut defined = vec![false; self.named.len()];
+        self.write_canonical(&self.root, &mut defined, &mut out);
+        out
+    }
+
+    /// The 64-bit Rabin fingerprint (CRC-64-AVRO) of the Parsing Canonical Form, as the
+    /// specification and single-object encoding define it.
+    pub fn fingerprint(&self) -> u64 {
+        let bytes = <Rabin as digest::Digest>::digest(self.canonical_form().as_bytes());
+        u64::from_le_bytes(bytes.into())
+    }
+
+    fn write_canonical(&self, node: &Node, defined: &mut [bool], out: &mut String) {
+        match &node.kind {
+            Kind::Primitive(p) => write_json_string(out, p.name()),
+            Kind::Array(items) => {
+                out.push_str(r#"{"type":"array","items":"#);
+                self.write_canonical(items, defined, out);
+                out.push('}');
+            }
+            Kind::Map(values) => {
+                out.push_str(r#"{"type":"map","values":"#);
+                self.write_canonical(values, defined, out);
+                out.push('}');
+            }
+            Kind::Union(branches) => {
+                out.push('[');
+                for (i, branch) in branches.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    self.write_canonical(branch, defined, out);
+                }
+                out.push(']');
+            }
+            Kind::Named(id) => {
+                let named = &self.named[*id];
+                if std::mem::replace(&mut defined[*id], true) {
+                    write_json_string(out, &named.name.full);
+                    return;
+                }
+                out.push_str(r#"{"name":"#);
+                write_json_string(out, &named.name.full);
+                out.push_str(r#","type":"#);
+                write_json_string(out, named.kind_name());
+                match &named.kind {
+                    NamedKind::Record { fields, .. } => {
+                        out.push_str(r#","fields":["#);
+                        for (i, field) in fields.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            out.push_str(r#"{"name":"#);
+                            write_json_string(out, &field.name);
+                            out.push_str(r#","type":"#);
+                            self.write_canonical(&field.schema, defined, out);
+                            out.push('}');
+                        }
+                        out.push(']');
+                    }
+                    NamedKind::Enum { symbols, .. } => {
+                        out.push_str(r#","symbols":["#);
+                        for (i, symbol) in symbols.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            write_json_string(out, symbol);
+                        }
+                        out.push(']');
+                    }
+                    NamedKind::Fixed { size } => {
+                        let _ = write!(out, r#","size":{size}"#);
+                    }
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// A form that keeps everything the schema says (docs, defaults, aliases, logical types,
+    /// extra attributes) but none of how it was written: keys sorted, no whitespace, primitives
+    /// without attributes as bare names, full names instead of namespaces, alias lists sorted.
+    /// Parsing this form and normalizing again yields the same text.
+    pub fn normalized_form(&self) -> String {
+        let mut defined = vec![false; self.named.len()];
+        self.normalized_value(&self.root, None, &mut defined)
+            .to_string()
+    }
+
+    fn normalized_value(
+        &self,
+        node: &Node,
+        enclosing_ns: Option<&str>,
+        defined: &mut [bool],
+    ) -> Value {
+        let mut map = node.props.clone();
+        if let Some(logical) = node.logical {
+            logical_attributes(logical, &mut map);
+        }
+        let kind = match &node.kind {
+            Kind::Primitive(p) => Value::String(p.name().to_string()),
+            Kind::Array(items) => {
+                map.insert(
+                    "items".into(),
+                    self.normalized_value(items, enclosing_ns, defined),
+                );
+                Value::String("array".into())
+            }
+            Kind::Map(values) => {
+                map.insert(
+                    "values".into(),
+                    self.normalized_value(values, enclosing_ns, defined),
+                );
+                Value::String("map".into())
+            }
+            Kind::Union(branches) => {
+                return Value::Array(
+                    branches
+                        .iter()
+                        .map(|b| self.normalized_value(b, enclosing_ns, defined))
+                        .collect(),
+                );
+            }
+            Kind::Named(id) => return self.normalized_named(*id, enclosing_ns, defined),
+        };
+        if map.is_empty() {
+            kind
+        } else {
+            map.insert("type".into(), kind);
+            Value::Object(map)
+        }
+    }
+
+    fn normalized_named(
+        &self,
+        id: usize,
+        enclosing_ns: Option<&str>,
+        defined: &mut [bool],
+    ) -> Value {
+        let named = &self.named[id];
+        if std::mem::replace(&mut defined[id], true) {
+            return Value::String(named.name.full.clone());
+        }
+        let mut map = named.props.clone();
+        if let Some(logical) = named.logical {
+            logical_attributes(logical, &mut map);
+        }
+        map.insert("type".into(), named.kind_name().into());
+        map.insert("name".into(), named.name.full.clone().into());
+        let own_ns = named.name.namespace();
+        // A type in the null namespace nested in a namespaced one must say so, or a re-parse
+        // would put it in the enclosing namespace.
+        if own_ns.is_none() && enclosing_ns.is_some() {
+            map.insert("namespace".into(), "".into());
+        }
+        if !named.aliases.is_empty() {
+            let mut aliases: Vec<&str> = named.aliases.iter().map(|a| a.full.as_str()).collect();
+            aliases.sort_unstable();
+            aliases.dedup();
+            map.insert("aliases".into(), aliases.into());
+        }
+        if let Some(doc) = &named.doc {
+            map.insert("doc".into(), doc.clone().into());
+        }
+        match &named.kind {
+            NamedKind::Record { fields, .. } => {
+                let fields: Vec<Value> = fields
+                    .iter()
+                    .map(|field| {
+                        let mut f = field.props.clone();
+                        f.insert("name".into(), field.name.clone().into());
+                        f.insert(
+                            "type".into(),
+                            self.normalized_value(&field.schema, own_ns, defined),
+                        );
+                        if let Some(default) = &field.default {
+                            f.insert("default".into(), default.clone());
+                        }
+                        if let Some(doc) = &field.doc {
+                            f.insert("doc".into(), doc.clone().into());
+                        }
+                        if !field.aliases.is_empty() {
+                            let mut aliases = field.aliases.clone();
+                            aliases.sort_unstable();
+                            aliases.dedup();
+                            f.insert("aliases".into(), aliases.into());
+                        }
+                        if field.order != Order::Ascending {
+                            f.insert("order".into(), field.order.name().into());
+                        }
+                        Value::Object(f)
+                    })
+                    .collect();
+                map.insert("fields".into(), fields.into());
+            }
+            NamedKind::Enum { symbols, default } => {
+                map.insert("symbols".into(), symbols.clone().into());
+                if let Some(default) = default {
+                    map.insert("default".into(), default.clone().into());
+                }
+            }
+            NamedKind::Fixed { size } => {
+                map.insert("size".into(), (*size).into());
+            }
+        }
+        Value::Object(map)
+    }
+}
+
+fn logical_attributes(logical: super::Logical, map: &mut Map<String, Value>) {
+    map.insert("logicalType".into(), logical.name().into());
+    if let super::Logical::Decimal { precision, scale } = logical {
+        map.insert("precision".into(), precision.into());
+        map.insert("scale".into(), scale.into());
+    }
+}
+
+fn write_json_string(out: &mut String, s: &str) {
+    // serde_json escapes only what JSON requires and writes other characters as UTF-8, which
+    // is what [STRINGS] in the specification asks for.
+    out.push_str(&serde_json::to_string(s).expect("a string always serializes"));
+}

@@ -1,0 +1,96 @@
+//! The command line: `accord diff | check | validate | rules`.
+//!
+//! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
+//! invalid schema), 2 usage or input error.
+
+mod check;
+mod diff;
+mod input;
+mod rules;
+mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// accord: a schema registry and compatibility gate for data products.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to colour the output: `auto` colours only a terminal
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Diff(diff::DiffArgs),
+    Check(check::CheckArgs),
+    Validate(validate::ValidateArgs),
+    Rules(rules::RulesArgs),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output format for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub(crate) enum OutputFormat {
+    /// Readable by a person (coloured on a terminal)
+    #[default]
+    Text,
+    /// One JSON document, in the stable shape the README documents
+    Json,
+}
+
+/// What a command concluded; errors (exit 2) travel as `anyhow::Error`.
+pub(crate) enum Outcome {
+    Success,
+    Findings,
+}
+
+/// Parses the arguments, runs the command, and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.color {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
+    let result = match cli.command {
+        Command::Diff(args) => diff::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Rules(args) => rules::run(args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(error) => {
+            let mut stderr = anstream::stderr();
+            let red = anstyle::Style::new()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()))
+                .bold();
+            let _ = writeln!(stderr, "{red}error{red:#}: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes text to stdout, stripping styles unless colour is wanted.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = anstream::stdout();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! `accord rules [CODE]`
+
+use anyhow::bail;
+use clap::Args;
+use serde_json::json;
+
+use super::{Outcome, OutputFormat};
+use crate::compat::catalog;
+
+/// List the compatibility rules, or show one rule's documentation.
+///
+/// Every change `accord diff` and `accord check` report carries one of these codes.
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// A rule code (`AV102`) or name (`field-added-without-default`) to document
+    code: Option<String>,
+    /// Print the catalog as the Markdown index committed in `compat-rules/README.md`
+    #[arg(long, conflicts_with_all = ["code", "format"])]
+    markdown: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+pub(crate) fn run(args: RulesArgs) -> anyhow::Result<Outcome> {
+    if args.markdown {
+        super::print(&catalog::render_index())?;
+        return Ok(Outcome::Success);
+    }
+    let rules: Vec<_> = match &args.code {
+        Some(code) => match catalog::find(code) {
+            Some(rule) => vec![rule],
+            None => bail!("no rule `{code}` (run `accord rules` for the list)"),
+        },
+        None => catalog::RULES.to_vec(),
+    };
+    match args.format {
+        OutputFormat::Json => {
+            let list: Vec<_> = rules
+                .iter()
+                .map(|r| {
+                    json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "summary": r.summary,
+                        "format": r.format.dir(),
+                        "may_break": r.may_break.names(),
+                        "bump": r.bump.name(),
+                        "status": "stable",
+                        "doc": r.doc,
+                    })
+                })
+                .collect();
+            let value = if args.code.is_some() {
+                list[0].clone()
+            } else {
+                list.into()
+            };
+            super::print(&format!("{value:#}\n"))?;
+        }
+        OutputFormat::Text if args.code.is_some() => {
+            let rule = rules[0];
+            let may_break = match rule.may_break.names().as_slice() {
+                [] => "never".to_string(),
+                names => names.join(", "),
+            };
+            super::print(&format!(
+                "{} {}  (may break: {may_break}; bump when safe: {})\n\n{}",
+                rule.code,
+                rule.name,
+                rule.bump.name(),
+                rule.doc
+            ))?;
+        }
+        OutputFormat::Text => {
+            let mut out = String::new();
+            for rule in rules {
+                let may_break = match rule.may_break.names().as_slice() {
+                    [] => "never".to_string(),
+                    names => names.join("+"),
+                };
+                out.push_str(&format!(
+                    "{}  {:<32} {:<17} {}\n",
+                    rule.code, rule.name, may_break, rule.summary
+                ));
+            }
+            super::print(&out)?;
+        }
+    }
+    Ok(Outcome::Success)
+}

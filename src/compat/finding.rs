@@ -1,0 +1,293 @@
+//! Findings, reports and their renderings (text for people, JSON for machines).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use serde_json::{Value, json};
+
+use super::level::Direction;
+use super::{Bump, Change, Diff, Level, Rule, diff};
+use crate::avro::Schema;
+
+/// A change that breaks a direction the level requires, with the versions it breaks against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub direction: Direction,
+    /// Path of the element the finding is about (see [`Change::path`]).
+    pub path: String,
+    /// Path in the reading schema.
+    pub reader_path: String,
+    /// Path in the writing schema.
+    pub writer_path: String,
+    pub location: String,
+    pub message: String,
+    /// 1-based positions in the history it breaks against (empty for a plain reader/writer check).
+    pub against: Vec<usize>,
+}
+
+impl Finding {
+    pub(crate) fn new(change: Change, direction: Direction, against: Vec<usize>) -> Self {
+        // Backward: the new schema reads data the old one wrote.
+        let (reader_path, writer_path) = match direction {
+            Direction::Backward => (change.new_path, change.old_path),
+            Direction::Forward => (change.old_path, change.new_path),
+        };
+        Finding {
+            rule: change.rule,
+            direction,
+            path: change.path,
+            reader_path,
+            writer_path,
+            location: change.location,
+            message: change.message,
+            against,
+        }
+    }
+}
+
+/// The verdict on a new schema against a history at a level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub level: Level,
+    pub compatible: bool,
+    pub bump: Bump,
+    /// Every change from the latest version of the history to the new schema.
+    pub changes: Vec<Change>,
+    /// Every change that breaks the level, against every version checked.
+    pub findings: Vec<Finding>,
+    /// How many versions the history holds.
+    pub history_len: usize,
+}
+
+pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> Report {
+    let latest = history.last().map(|old| diff(old, new)).unwrap_or_default();
+    let checked = match (history.len(), level) {
+        (_, Level::None) | (0, _) => 0..0,
+        (n, level) if level.is_transitive() => 0..n,
+        (n, _) => n - 1..n,
+    };
+    let mut by_form: HashMap<String, Diff> = HashMap::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut index: HashMap<(&'static str, Direction, String, String, String), usize> =
+        HashMap::new();
+    for v in checked {
+        let old = &history[v];
+        let diff = if v + 1 == history.len() {
+            &latest
+        } else {
+            // Identical versions (common in long histories) are compared once.
+            by_form
+                .entry(old.normalized_form())
+                .or_insert_with(|| diff(old, new))
+        };
+        for change in &diff.changes {
+            for direction in [Direction::Backward, Direction::Forward] {
+                let required = match direction {
+                    Direction::Backward => level.directions().backward && change.breaks.backward,
+                    Direction::Forward => level.directions().forward && change.breaks.forward,
+                };
+                if !required {
+                    continue;
+                }
+                let key = (
+                    change.rule.code,
+                    direction,
+                    change.old_path.clone(),
+                    change.new_path.clone(),
+                    change.message.clone(),
+                );
+                match index.get(&key) {
+                    Some(&i) => findings[i].against.push(v + 1),
+                    None => {
+                        index.insert(key, findings.len());
+                        findings.push(Finding::new(change.clone(), direction, vec![v + 1]));
+                    }
+                }
+            }
+        }
+    }
+    let bump = if findings.is_empty() {
+        latest.bump(level)
+    } else {
+        Bump::Major
+    };
+    Report {
+        level,
+        compatible: findings.is_empty(),
+        bump,
+        changes: latest.changes,
+        findings,
+        history_len: history.len(),
+    }
+}
+
+impl Report {
+    /// The stable JSON shape documented in the README.
+    pub fn to_json(&self) -> Value {
+        let changes: Vec<Value> = self
+            .changes
+            .iter()
+            .map(|c| {
+                json!({
+                    "rule": c.rule.code,
+                    "name": c.rule.name,
+                    "path": c.path,
+                    "old_path": c.old_path,
+                    "new_path": c.new_path,
+                    "location": c.location,
+                    "message": c.message,
+                    "breaks": c.breaks.names(),
+                    "breaks_level": c.breaks.intersects(self.level.directions()),
+                })
+            })
+            .collect();
+        let findings: Vec<Value> = self
+            .findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "rule": f.rule.code,
+                    "name": f.rule.name,
+                    "path": f.path,
+                    "reader_path": f.reader_path,
+                    "writer_path": f.writer_path,
+                    "location": f.location,
+                    "message": f.message,
+                    "breaks": [f.direction.name()],
+                    "against": f.against,
+                })
+            })
+            .collect();
+        json!({
+            "compatible": self.compatible,
+            "level": self.level.name(),
+            "bump": self.bump.name(),
+            "versions_checked": self.versions_checked(),
+            "changes": changes,
+            "findings": findings,
+        })
+    }
+
+    fn versions_checked(&self) -> usize {
+        match (self.history_len, self.level) {
+            (_, Level::None) => 0,
+            (n, level) if level.is_transitive() => n,
+            (n, _) => n.min(1),
+        }
+    }
+
+    /// A report for people, with ANSI styles (strip them when the output is not a terminal).
+    pub fn to_text(&self) -> String {
+        let bad = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+        let warn = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
+        let good = Style::new().fg_color(Some(AnsiColor::Green.into()));
+        let dim = Style::new().dimmed();
+        let bold = Style::new().bold();
+        let mut out = String::new();
+        let required = self.level.directions();
+
+        if self.changes.is_empty() {
+            let _ = writeln!(out, "no changes");
+        } else {
+            let _ = writeln!(out, "{bold}changes{bold:#} ({}):", self.changes.len());
+        }
+        for c in &self.changes {
+            let (mark, style, verdict) = if c.breaks.intersects(required) {
+                (
+                    "✗",
+                    bad,
+                    format!("breaks {}", c.breaks.names().join(" and ")),
+                )
+            } else if c.breaks.any() {
+                (
+                    "!",
+                    warn,
+                    format!(
+                        "breaks {} (not required by {})",
+                        c.breaks.names().join(" and "),
+                        self.level
+                    ),
+                )
+            } else {
+                ("✓", good, "safe".to_string())
+            };
+            let _ = writeln!(
+                out,
+                "  {style}{mark} {} {}{style:#}  {}  {dim}{}{dim:#}",
+                c.rule.code,
+                c.rule.name,
+                if c.location.is_empty() {
+                    "(root)"
+                } else {
+                    &c.location
+                },
+                c.path
+            );
+            let _ = writeln!(out, "      {}", c.message);
+            let _ = writeln!(out, "      {style}{verdict}{style:#}");
+        }
+
+        // Against a single version the changes above already say it all.
+        if self.versions_checked() > 1 && !self.findings.is_empty() {
+            let _ = writeln!(out, "\n{bold}findings{bold:#} ({}):", self.findings.len());
+            for f in &self.findings {
+                let versions: Vec<String> = f.against.iter().map(|v| format!("v{v}")).collect();
+                let _ = writeln!(
+                    out,
+                    "  {bad}✗ {} {}{bad:#}  {}  {dim}{}{dim:#}",
+                    f.rule.code,
+                    f.rule.name,
+                    if f.location.is_empty() {
+                        "(root)"
+                    } else {
+                        &f.location
+                    },
+                    f.path
+                );
+                let _ = writeln!(out, "      {}", f.message);
+                let _ = writeln!(
+                    out,
+                    "      {bad}breaks {} against {}{bad:#}",
+                    f.direction.name(),
+                    versions.join(", ")
+                );
+            }
+        }
+
+        let _ = writeln!(out);
+        if self.level == Level::None {
+            let _ = write!(out, "{good}compatible{good:#}: level NONE checks nothing");
+        } else if self.compatible {
+            let _ = write!(
+                out,
+                "{good}compatible{good:#} at {} ({})",
+                self.level,
+                plural(
+                    self.versions_checked(),
+                    "version checked",
+                    "versions checked"
+                )
+            );
+        } else {
+            let breaking = self.findings.len();
+            let _ = write!(
+                out,
+                "{bad}incompatible{bad:#} at {}: {}",
+                self.level,
+                plural(breaking, "finding", "findings")
+            );
+        }
+        let _ = writeln!(out, "; required bump: {bold}{}{bold:#}", self.bump.name());
+        out
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -1,0 +1,164 @@
+//! The compatibility engine: pure functions, no I/O.
+//!
+//! [`diff`] walks an old and a new schema side by side and classifies every change with the rule
+//! that describes it, and for each change whether it breaks **backward** (the new schema reading
+//! data written with the old) and **forward** (the old schema reading data written with the new),
+//! following the Avro specification's schema-resolution rules. [`check`] is the one-direction view
+//! (a reader against a writer) and [`check_history`] applies a [`Level`] to a version history.
+//!
+//! Each rule is declared once, in its own file under `rules/`, with its check; the walker only
+//! pairs up what corresponds (fields by name and alias, union branches by type, named types by
+//! name and alias) and asks every rule about each pair.
+
+pub mod catalog;
+mod finding;
+mod level;
+pub mod rules;
+mod walk;
+
+pub use catalog::{Bump, Format, Rule, Status};
+pub use finding::{Finding, Report};
+pub use level::{Direction, Level, ParseLevelError};
+
+use crate::avro::Schema;
+
+/// Which reading directions a change breaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Directions {
+    /// The new schema cannot read data written with the old one.
+    pub backward: bool,
+    /// The old schema cannot read data written with the new one.
+    pub forward: bool,
+}
+
+impl Directions {
+    pub const NONE: Directions = Directions {
+        backward: false,
+        forward: false,
+    };
+    pub const BACKWARD: Directions = Directions {
+        backward: true,
+        forward: false,
+    };
+    pub const FORWARD: Directions = Directions {
+        backward: false,
+        forward: true,
+    };
+    pub const BOTH: Directions = Directions {
+        backward: true,
+        forward: true,
+    };
+
+    /// Directions given as "does it break backward, does it break forward".
+    pub const fn new(backward: bool, forward: bool) -> Self {
+        Directions { backward, forward }
+    }
+
+    pub fn any(self) -> bool {
+        self.backward || self.forward
+    }
+
+    pub fn intersects(self, other: Directions) -> bool {
+        (self.backward && other.backward) || (self.forward && other.forward)
+    }
+
+    pub fn and(self, other: Directions) -> Directions {
+        Directions::new(
+            self.backward && other.backward,
+            self.forward && other.forward,
+        )
+    }
+
+    pub fn or(self, other: Directions) -> Directions {
+        Directions::new(
+            self.backward || other.backward,
+            self.forward || other.forward,
+        )
+    }
+
+    /// `["backward"]`, `["backward", "forward"]`, ... for output.
+    pub fn names(self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.backward {
+            names.push("backward");
+        }
+        if self.forward {
+            names.push("forward");
+        }
+        names
+    }
+}
+
+/// One classified difference between an old and a new schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub rule: &'static Rule,
+    /// JSON path of the element the change is about: in the new schema, or in the old one when
+    /// the element was removed.
+    pub path: String,
+    /// JSON path of the corresponding position in the old schema.
+    pub old_path: String,
+    /// JSON path of the corresponding position in the new schema.
+    pub new_path: String,
+    /// Dotted location by names, e.g. `Order.customer.zip`.
+    pub location: String,
+    /// A lowercase past-tense fact naming the element: "new field `coupon` has no default".
+    pub message: String,
+    pub breaks: Directions,
+}
+
+/// Every change between two schemas.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+}
+
+impl Diff {
+    /// The directions broken by at least one change.
+    pub fn breaks(&self) -> Directions {
+        self.changes
+            .iter()
+            .fold(Directions::NONE, |acc, c| acc.or(c.breaks))
+    }
+
+    /// The semver bump these changes need when held to `level`: `major` if one breaks it,
+    /// otherwise the largest bump the changes' rules ask for, `none` when nothing changed.
+    pub fn bump(&self, level: Level) -> Bump {
+        self.changes
+            .iter()
+            .map(|c| {
+                if c.breaks.intersects(level.directions()) {
+                    Bump::Major
+                } else {
+                    c.rule.bump
+                }
+            })
+            .max()
+            .unwrap_or(Bump::None)
+    }
+}
+
+/// Classifies every change from `old` to `new`.
+pub fn diff(old: &Schema, new: &Schema) -> Diff {
+    Diff {
+        changes: walk::walk(old, new),
+    }
+}
+
+/// Whether data written with `writer` can be read with `reader`: every finding that stands in
+/// the way, empty when it can.
+pub fn check(reader: &Schema, writer: &Schema) -> Vec<Finding> {
+    // Reading old data with a new schema is the backward direction of old -> new.
+    diff(writer, reader)
+        .changes
+        .into_iter()
+        .filter(|c| c.breaks.backward)
+        .map(|c| Finding::new(c, Direction::Backward, Vec::new()))
+        .collect()
+}
+
+/// Checks `new` against a history (oldest first) at `level`: the last version for the plain
+/// levels, every version for the transitive ones.
+pub fn check_history(new: &Schema, history: &[Schema], level: Level) -> Report {
+    finding::check_history(new, history, level)
+}

@@ -1,0 +1,35 @@
+//! AV403 `type-aliases-changed`: a named type's aliases changed; they matter when reading data written under another name.
+
+use crate::avro::NamedType;
+use crate::compat::catalog::declare_rule;
+use crate::compat::walk::{Check, Cx};
+use crate::compat::{Bump, Directions};
+
+declare_rule! {
+    code: "AV403",
+    name: "type-aliases-changed",
+    summary: "A named type's aliases changed; they matter when reading data written under another name.",
+    may_break: Directions::NONE,
+    bump: Bump::Patch,
+    checks: [
+        Check::NamedPair(check),
+    ],
+}
+
+fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
+    let names = |t: &NamedType| t.aliases.iter().map(|a| a.full.clone()).collect::<Vec<_>>();
+    let (before, after) = (names(old), names(new));
+    let added: Vec<&String> = after.iter().filter(|a| !before.contains(a)).collect();
+    let removed: Vec<&String> = before.iter().filter(|a| !after.contains(a)).collect();
+    if let Some(what) = super::describe_set_change(&added, &removed) {
+        cx.emit(
+            &RULE,
+            format!(
+                "aliases of {} `{}` changed: {what}",
+                new.kind_name(),
+                new.name.name()
+            ),
+            Directions::NONE,
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Every rule, one module each, grouped by format.
+
+pub mod avro;
