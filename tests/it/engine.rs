@@ -1,0 +1,138 @@
+//! The engine's resolution semantics on cases that matter most, beyond the fixture catalog.
+
+use accord::avro;
+use accord::compat::{self, Bump, Directions, Level};
+
+fn schema(text: &str) -> avro::Schema {
+    avro::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+fn breaks(old: &str, new: &str) -> Directions {
+    compat::diff(&schema(old), &schema(new)).breaks()
+}
+
+fn codes(old: &str, new: &str) -> Vec<&'static str> {
+    compat::diff(&schema(old), &schema(new)).changes.iter().map(|c| c.rule.code).collect()
+}
+
+#[test]
+fn primitive_promotions_follow_the_specification() {
+    use avro::Primitive::*;
+    let promotions = [(Int, Long), (Int, Float), (Int, Double), (Long, Float), (Long, Double), (Float, Double), (String, Bytes), (Bytes, String)];
+    for writer in avro::Primitive::ALL {
+        for reader in avro::Primitive::ALL {
+            let expected = writer == reader || promotions.contains(&(writer, reader));
+            assert_eq!(reader.reads(writer), expected, "{reader:?} reading {writer:?}");
+            let got = breaks(&format!("\"{}\"", writer.name()), &format!("\"{}\"", reader.name()));
+            assert_eq!(!got.backward, expected, "backward {writer:?} -> {reader:?}");
+        }
+    }
+}
+
+#[test]
+fn every_incompatibility_is_reported_not_only_the_first() {
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"},{"name":"c","type":"long"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"},{"name":"b","type":"int"},{"name":"d","type":"long"}]}"#;
+    let findings = compat::check(&schema(new), &schema(old));
+    let found: Vec<_> = findings.iter().map(|f| (f.rule.code, f.reader_path.as_str())).collect();
+    assert_eq!(found, [("AV201", "$.fields[0].type"), ("AV201", "$.fields[1].type"), ("AV102", "$.fields[2]")]);
+}
+
+#[test]
+fn reader_and_writer_paths_follow_the_direction() {
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"int"},{"name":"a","type":"int"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
+    // Forward: the old schema reads new data; it is the reader.
+    let findings = compat::check(&schema(old), &schema(new));
+    // Seen from the reader, long -> int is a narrowing.
+    let narrowing = findings.iter().find(|f| f.rule.code == "AV203").expect("int reader, long writer");
+    assert_eq!(narrowing.reader_path, "$.fields[1].type");
+    assert_eq!(narrowing.writer_path, "$.fields[0].type");
+}
+
+#[test]
+fn field_renamed_with_alias_reads_backward_only() {
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"amount","type":"int"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[{"name":"total","type":"long","aliases":["amount"]}]}"#;
+    assert_eq!(codes(old, new), ["AV105", "AV111", "AV202"]);
+    // Backward reads through the alias; forward misses the field entirely, so the promotion
+    // inside is not what breaks it: the rename is.
+    let diff = compat::diff(&schema(old), &schema(new));
+    assert_eq!(diff.changes[0].breaks, Directions::FORWARD);
+    assert_eq!(diff.changes[2].breaks, Directions::NONE, "masked: forward never reaches the type");
+}
+
+#[test]
+fn named_types_match_by_unqualified_name_or_reader_alias() {
+    let old = r#"{"type":"record","name":"a.Order","fields":[{"name":"id","type":"long"}]}"#;
+    let moved = r#"{"type":"record","name":"b.Order","fields":[{"name":"id","type":"long"}]}"#;
+    assert_eq!(breaks(old, moved), Directions::NONE);
+    assert_eq!(codes(old, moved), ["AV402"]);
+    let renamed = r#"{"type":"record","name":"a.Purchase","fields":[{"name":"id","type":"long"}]}"#;
+    assert_eq!(breaks(old, renamed), Directions::BOTH);
+    let relative_alias = r#"{"type":"record","name":"Purchase","namespace":"a","aliases":["Order"],"fields":[{"name":"id","type":"long"}]}"#;
+    assert_eq!(breaks(old, relative_alias), Directions::FORWARD);
+    let wrong_namespace_alias = r#"{"type":"record","name":"Purchase","namespace":"a","aliases":["c.Order"],"fields":[{"name":"id","type":"long"}]}"#;
+    assert_eq!(breaks(old, wrong_namespace_alias), Directions::BOTH);
+}
+
+#[test]
+fn recursive_types_terminate_and_compare() {
+    let old = r#"{"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"kids","type":{"type":"array","items":"Node"}}]}"#;
+    let new = r#"{"type":"record","name":"Node","fields":[{"name":"v","type":"long"},{"name":"kids","type":{"type":"array","items":"Node"}},{"name":"tag","type":"string","default":""}]}"#;
+    assert_eq!(codes(old, new), ["AV202", "AV101"]);
+    assert_eq!(breaks(old, new), Directions::FORWARD);
+}
+
+#[test]
+fn unions_resolve_in_every_combination() {
+    // union -> wider union
+    assert_eq!(breaks(r#"["null","int"]"#, r#"["null","int","string"]"#), Directions::FORWARD);
+    // non-union -> union containing it
+    assert_eq!(breaks(r#""string""#, r#"["null","string"]"#), Directions::FORWARD);
+    // union -> non-union
+    assert_eq!(breaks(r#"["null","string"]"#, r#""string""#), Directions::BACKWARD);
+    // a removed branch that promotes to a remaining one
+    assert_eq!(breaks(r#"["int","string"]"#, r#"["long","string"]"#), Directions::FORWARD);
+    // single-branch union is the type itself
+    assert_eq!(breaks(r#"["int"]"#, r#""int""#), Directions::NONE);
+}
+
+#[test]
+fn decimal_resolves_only_with_equal_precision_and_scale() {
+    let d = |p, s| format!(r#"{{"type":"bytes","logicalType":"decimal","precision":{p},"scale":{s}}}"#);
+    assert_eq!(breaks(&d(10, 2), &d(10, 2)), Directions::NONE);
+    assert_eq!(breaks(&d(10, 2), &d(12, 2)), Directions::BOTH);
+    assert_eq!(breaks(&d(10, 2), &d(10, 3)), Directions::BOTH);
+    // Other logical types resolve by their underlying type.
+    assert_eq!(breaks(r#"{"type":"long","logicalType":"timestamp-millis"}"#, r#"{"type":"long","logicalType":"timestamp-micros"}"#), Directions::NONE);
+}
+
+#[test]
+fn bump_follows_the_level() {
+    let old = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
+    let doc_only = schema(r#"{"type":"record","name":"R","doc":"hi","fields":[{"name":"a","type":"int"}]}"#);
+    let added = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#);
+    let promoted = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#);
+    let same = schema(r#"{ "fields": [ {"type": {"type": "int"}, "name": "a"} ], "name": "R", "type": "record" }"#);
+    let bump = |new: &avro::Schema, level| compat::check_history(new, std::slice::from_ref(&old), level).bump;
+    assert_eq!(bump(&same, Level::Full), Bump::None);
+    assert_eq!(bump(&doc_only, Level::Full), Bump::Patch);
+    assert_eq!(bump(&added, Level::Full), Bump::Minor);
+    assert_eq!(bump(&promoted, Level::Backward), Bump::Minor);
+    assert_eq!(bump(&promoted, Level::Forward), Bump::Major);
+}
+
+#[test]
+fn transitive_history_checks_identical_versions_once_and_names_all() {
+    let v = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
+    let new = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#);
+    let history = vec![v.clone(), v.clone(), v];
+    let report = compat::check_history(&new, &history, Level::FullTransitive);
+    assert!(!report.compatible);
+    // One finding per direction, each naming all three versions.
+    assert_eq!(report.findings.len(), 2);
+    assert_eq!(report.findings[0].against, [1, 2, 3]);
+    let plain = compat::check_history(&new, &history, Level::Full);
+    assert_eq!(plain.findings[0].against, [3]);
+}

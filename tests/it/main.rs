@@ -1,0 +1,31 @@
+//! Integration tests: one binary, one module per area.
+
+mod canonical;
+mod catalog;
+mod cli;
+mod engine;
+mod parse;
+mod properties;
+
+/// The repository root, where `testdata/` and `compat-rules/` live.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.avsc` file under `testdata/`.
+pub fn fixture_schemas() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "avsc") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("testdata"), &mut out);
+    out.sort();
+    out
+}
