@@ -1,1 +1,184 @@
-fn main() {}
+//! `cargo bench --bench compat`: the speed targets of the compatibility engine.
+//!
+//! - a 10,000-field record (nested records, unions, enums, arrays, maps) diffed against a copy
+//!   with 1% of its fields edited, next to `apache-avro`'s `SchemaCompatibility` on the same pair;
+//! - one schema checked at `FULL_TRANSITIVE` against a history of 1,000 versions, once with 100
+//!   distinct versions each registered ten times and once with 1,000 distinct versions.
+
+use accord::avro;
+use accord::compat::{self, Level};
+use apache_avro::schema_compatibility::SchemaCompatibility;
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use std::hint::black_box;
+
+fn field(i: usize) -> Value {
+    match i % 6 {
+        0 => json!({"name": format!("f{i}"), "type": "long"}),
+        1 => json!({"name": format!("f{i}"), "type": ["null", "string"], "default": null}),
+        2 => {
+            json!({"name": format!("f{i}"), "type": {"type": "enum", "name": format!("E{i}"), "symbols": ["A", "B", "C"]}})
+        }
+        3 => {
+            json!({"name": format!("f{i}"), "type": {"type": "array", "items": {"type": "record", "name": format!("Item{i}"), "fields": [
+            {"name": "sku", "type": "string"}, {"name": "qty", "type": "int"}]}}})
+        }
+        4 => {
+            json!({"name": format!("f{i}"), "type": {"type": "record", "name": format!("N{i}"), "fields": [
+            {"name": "a", "type": "int"}, {"name": "b", "type": ["null", "double"], "default": null}]}})
+        }
+        _ => {
+            json!({"name": format!("f{i}"), "type": {"type": "map", "values": "string"}, "doc": "attributes"})
+        }
+    }
+}
+
+/// The wide record, and a copy with every hundredth field edited in one of five ways; with
+/// `breaking` false, only in ways that keep both directions readable (so no checker can stop
+/// at a first incompatibility).
+fn wide_pair(n: usize, breaking: bool) -> (String, String) {
+    let old: Vec<Value> = (0..n).map(field).collect();
+    let mut new = Vec::with_capacity(n + n / 100);
+    for (i, f) in old.iter().enumerate() {
+        let mut f = f.clone();
+        if i % 100 == 7 {
+            let edit = if breaking {
+                (i / 100) % 5
+            } else {
+                [0, 3][(i / 100) % 2]
+            };
+            match edit {
+                0 => f["doc"] = json!("edited"),
+                1 => {
+                    f["type"] = json!("string");
+                    f.as_object_mut().unwrap().remove("default");
+                }
+                2 => continue, // removed
+                3 => {
+                    new.push(f);
+                    f = if breaking {
+                        json!({"name": format!("added{i}"), "type": "string"})
+                    } else {
+                        json!({"name": format!("added{i}"), "type": "string", "default": ""})
+                    };
+                }
+                _ => {
+                    f["aliases"] = json!([f["name"].clone()]);
+                    f["name"] = json!(format!("renamed{i}"));
+                }
+            }
+        }
+        new.push(f);
+    }
+    let record = |fields: Vec<Value>| {
+        json!({"type": "record", "name": "Wide", "namespace": "bench", "fields": fields})
+            .to_string()
+    };
+    (record(old), record(new))
+}
+
+/// Version `k` of an evolving 30-field record: `extra` optional fields added over time.
+fn version(extra: usize, doc: &str) -> avro::Schema {
+    let mut fields: Vec<Value> = (0..30).map(field).collect();
+    fields
+        .extend((0..extra).map(
+            |k| json!({"name": format!("x{k}"), "type": ["null", "string"], "default": null}),
+        ));
+    avro::parse_value(&json!({"type": "record", "name": "Evolving", "doc": doc, "fields": fields}))
+        .unwrap()
+}
+
+fn benches(c: &mut Criterion) {
+    let (old_text, new_text) = wide_pair(10_000, true);
+    let (old, new) = (
+        avro::parse(&old_text).unwrap(),
+        avro::parse(&new_text).unwrap(),
+    );
+    let diff = compat::diff(&old, &new);
+    eprintln!(
+        "10,000-field diff: {} changes, breaks {:?}",
+        diff.changes.len(),
+        diff.breaks()
+    );
+    let (their_old, their_new) = (
+        apache_avro::Schema::parse_str(&old_text).unwrap(),
+        apache_avro::Schema::parse_str(&new_text).unwrap(),
+    );
+
+    let mut group = c.benchmark_group("wide-10k");
+    group.bench_function("accord diff (both directions, every change)", |b| {
+        b.iter(|| compat::diff(black_box(&old), black_box(&new)))
+    });
+    group.bench_function("accord check (backward only)", |b| {
+        b.iter(|| compat::check(black_box(&new), black_box(&old)))
+    });
+    group.bench_function("apache-avro can_read (backward only)", |b| {
+        b.iter(|| SchemaCompatibility::can_read(black_box(&their_old), black_box(&their_new)))
+    });
+    group.bench_function("apache-avro mutual_read (both directions)", |b| {
+        b.iter(|| SchemaCompatibility::mutual_read(black_box(&their_old), black_box(&their_new)))
+    });
+    let (ok_old_text, ok_new_text) = wide_pair(10_000, false);
+    let (ok_old, ok_new) = (
+        avro::parse(&ok_old_text).unwrap(),
+        avro::parse(&ok_new_text).unwrap(),
+    );
+    assert!(!compat::diff(&ok_old, &ok_new).breaks().any());
+    let (their_ok_old, their_ok_new) = (
+        apache_avro::Schema::parse_str(&ok_old_text).unwrap(),
+        apache_avro::Schema::parse_str(&ok_new_text).unwrap(),
+    );
+    group.bench_function("compatible pair: accord diff (both directions)", |b| {
+        b.iter(|| compat::diff(black_box(&ok_old), black_box(&ok_new)))
+    });
+    group.bench_function(
+        "compatible pair: apache-avro mutual_read (both directions)",
+        |b| {
+            b.iter(|| {
+                SchemaCompatibility::mutual_read(black_box(&their_ok_old), black_box(&their_ok_new))
+            })
+        },
+    );
+    group.bench_function("accord parse (both schemas)", |b| {
+        b.iter(|| {
+            (
+                avro::parse(black_box(&old_text)).unwrap(),
+                avro::parse(black_box(&new_text)).unwrap(),
+            )
+        })
+    });
+    group.finish();
+
+    let repeated: Vec<avro::Schema> = (0..1000).map(|v| version(v / 10, "")).collect();
+    let distinct: Vec<avro::Schema> = (0..1000)
+        .map(|v| version(v / 10, &format!("v{v}")))
+        .collect();
+    let latest = version(100, "");
+    let mut group = c.benchmark_group("history-1000");
+    group.bench_function("FULL_TRANSITIVE, 100 distinct versions x10", |b| {
+        b.iter(|| {
+            compat::check_history(
+                black_box(&latest),
+                black_box(&repeated),
+                Level::FullTransitive,
+            )
+        })
+    });
+    group.bench_function("FULL_TRANSITIVE, 1000 distinct versions", |b| {
+        b.iter(|| {
+            compat::check_history(
+                black_box(&latest),
+                black_box(&distinct),
+                Level::FullTransitive,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = compat_benches;
+    config = Criterion::default().sample_size(30);
+    targets = benches
+}
+criterion_main!(compat_benches);

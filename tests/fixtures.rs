@@ -51,13 +51,24 @@ fn snapshot(dir: &Path, text: &str) {
 fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
     let dir = before_path.parent().expect("a case folder");
     let case_name = dir.file_name().unwrap().to_string_lossy().to_string();
-    let rule_dir = dir.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+    let rule_dir = dir
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
     let (code, name) = rule_dir
         .split_once('-')
         .ok_or_else(|| format!("folder `{rule_dir}` is not <CODE>-<name>"))?;
-    let rule = catalog::find(code).ok_or_else(|| format!("no rule {code} for folder `{rule_dir}`"))?;
+    let rule =
+        catalog::find(code).ok_or_else(|| format!("no rule {code} for folder `{rule_dir}`"))?;
     if rule.name != name {
-        return Err(format!("folder `{rule_dir}` names {code} `{name}`, the rule is `{}`", rule.name).into());
+        return Err(format!(
+            "folder `{rule_dir}` names {code} `{name}`, the rule is `{}`",
+            rule.name
+        )
+        .into());
     }
     let flags = if case_name.starts_with("flags-") {
         true
@@ -76,13 +87,21 @@ fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
     if reported != flags {
         return Err(format!(
             "{rule_dir}/{case_name}: expected {code} {}, got:\n{}",
-            if flags { "to be reported" } else { "not to be reported" },
+            if flags {
+                "to be reported"
+            } else {
+                "not to be reported"
+            },
             strip_str(&report.to_text())
         )
         .into());
     }
     snapshot(dir, &report.to_text());
-    compare_with_oracle(&format!("{rule_dir}/{case_name}"), before_path, &dir.join("after.avsc"))
+    compare_with_oracle(
+        &format!("{rule_dir}/{case_name}"),
+        before_path,
+        &dir.join("after.avsc"),
+    )
 }
 
 /// Our verdict per direction against `apache-avro`'s `SchemaCompatibility::can_read`.
@@ -95,7 +114,10 @@ fn compare_with_oracle(case: &str, before: &Path, after: &Path) -> datatest_stab
     };
     let ours = compat::diff(&parse_file(before)?, &parse_file(after)?).breaks();
     let oracle_reads = |writer, reader| {
-        matches!(SchemaCompatibility::can_read(writer, reader), Ok(Compatibility::Full))
+        matches!(
+            SchemaCompatibility::can_read(writer, reader),
+            Ok(Compatibility::Full)
+        )
     };
     let known = known_differences()?;
     for (direction, ours_breaks, oracle_breaks) in [
@@ -129,7 +151,11 @@ fn known_differences() -> datatest_stable::Result<toml::Table> {
 fn level_case(case_toml: &Path) -> datatest_stable::Result<()> {
     let dir = case_toml.parent().expect("a case folder");
     let case = read_case_toml(dir)?;
-    let level: Level = case.level.as_deref().ok_or("case.toml needs `level`")?.parse()?;
+    let level: Level = case
+        .level
+        .as_deref()
+        .ok_or("case.toml needs `level`")?
+        .parse()?;
     let mut versions = Vec::new();
     for n in 1.. {
         let path = dir.join(format!("v{n}.avsc"));
@@ -138,7 +164,9 @@ fn level_case(case_toml: &Path) -> datatest_stable::Result<()> {
         }
         versions.push(parse_file(&path)?);
     }
-    let new = versions.pop().ok_or("a level case needs v1.avsc, v2.avsc, ...")?;
+    let new = versions
+        .pop()
+        .ok_or("a level case needs v1.avsc, v2.avsc, ...")?;
     let report = compat::check_history(&new, &versions, level);
     if let Some(expected) = case.compatible {
         if report.compatible != expected {

@@ -11,8 +11,9 @@ pub type NamedId = usize;
 ///
 /// Named types are stored once, in the order they are defined; every use of a name, including the
 /// definition site, is a [`Kind::Named`] pointing into that table. Recursive types are therefore
-/// plain indices, never cycles of pointers.
-#[derive(Debug, Clone)]
+/// plain indices, never cycles of pointers. Equality is structural: two schemas are equal when
+/// they parse to the same tree, however their text was laid out.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
     pub(crate) root: Node,
     pub(crate) named: Vec<NamedType>,

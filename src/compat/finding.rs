@@ -68,7 +68,10 @@ pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> R
         (n, level) if level.is_transitive() => 0..n,
         (n, _) => n - 1..n,
     };
-    let mut by_form: HashMap<String, Diff> = HashMap::new();
+    // Identical versions (common in long histories) are compared once: bucketed by fingerprint,
+    // confirmed by structural equality (the fingerprint ignores docs and defaults).
+    let mut computed: Vec<(usize, Diff)> = Vec::new();
+    let mut by_fingerprint: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut findings: Vec<Finding> = Vec::new();
     let mut index: HashMap<(&'static str, Direction, String, String, String), usize> =
         HashMap::new();
@@ -77,10 +80,19 @@ pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> R
         let diff = if v + 1 == history.len() {
             &latest
         } else {
-            // Identical versions (common in long histories) are compared once.
-            by_form
-                .entry(old.normalized_form())
-                .or_insert_with(|| diff(old, new))
+            let bucket = by_fingerprint.entry(old.fingerprint()).or_default();
+            let slot = match bucket
+                .iter()
+                .find(|&&slot| history[computed[slot].0] == *old)
+            {
+                Some(&slot) => slot,
+                None => {
+                    computed.push((v, diff(old, new)));
+                    bucket.push(computed.len() - 1);
+                    computed.len() - 1
+                }
+            };
+            &computed[slot].1
         };
         for change in &diff.changes {
             for direction in [Direction::Backward, Direction::Forward] {

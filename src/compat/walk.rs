@@ -2,12 +2,15 @@
 //! every pair. Rules decide what changed and which directions it breaks; the walker decides what
 //! corresponds to what.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::avro::{Field, Kind, NamedId, NamedKind, NamedType, Node, Schema};
 
 use super::catalog::RULES;
 use super::{Change, Directions, Rule};
+
+/// Matched positions `(old index, new index)`, in new order.
+pub(crate) type IndexPairs = [(usize, usize)];
 
 /// The hook a rule's check attaches to.
 #[derive(Debug, Clone, Copy)]
@@ -19,7 +22,7 @@ pub(crate) enum Check {
     /// A field present in both (matched by name or alias).
     FieldPair(fn(&mut Cx, &Field, &Field)),
     /// Two records' fields, with the pairs `(old index, new index)` in new order.
-    RecordPair(fn(&mut Cx, &[Field], &[Field], &[(usize, usize)])),
+    RecordPair(fn(&mut Cx, &[Field], &[Field], &IndexPairs)),
     /// Two positions that are not unions (a union is walked branch by branch).
     TypePair(fn(&mut Cx, &Node, &Node)),
     /// Two named types of the same kind met at the same position, visited once per pair.
@@ -29,7 +32,7 @@ pub(crate) enum Check {
     /// A branch of the old union (or the old non-union type) with no counterpart in the new.
     BranchRemoved(fn(&mut Cx, &Node, &[Node])),
     /// Two unions' branches, with the pairs `(old index, new index)` in new order.
-    UnionPair(fn(&mut Cx, &[(usize, usize)])),
+    UnionPair(fn(&mut Cx, &IndexPairs)),
 }
 
 /// The walk's state, and what a rule's check sees.
@@ -44,7 +47,8 @@ pub(crate) struct Cx<'a> {
     /// Directions in which the current position is reached at all: a field matched through an
     /// alias only the new schema knows is read in the backward direction only.
     mask: Directions,
-    visited: HashSet<(NamedId, NamedId, Directions)>,
+    /// Named pairs already walked, with the directions they were walked in.
+    visited: HashMap<(NamedId, NamedId), Directions>,
     changes: Vec<Change>,
 }
 
@@ -76,9 +80,13 @@ impl Cx<'_> {
     }
 }
 
-/// Every rule's checks, in catalog order.
+/// Every rule's checks, in catalog order, collected once.
 fn all_checks() -> impl Iterator<Item = &'static Check> {
-    RULES.iter().flat_map(|rule| rule.checks.iter())
+    static CHECKS: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
+    CHECKS
+        .get_or_init(|| RULES.iter().flat_map(|rule| rule.checks.iter()).collect())
+        .iter()
+        .copied()
 }
 
 pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
@@ -90,7 +98,7 @@ pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
         location: root_location(new, new.root()),
         focus_old: false,
         mask: Directions::BOTH,
-        visited: HashSet::new(),
+        visited: HashMap::new(),
         changes: Vec::new(),
     };
     walk_node(&mut cx, old.root(), new.root());
@@ -104,18 +112,71 @@ fn root_location(schema: &Schema, node: &Node) -> String {
     }
 }
 
+/// One step appended to a path or location, written in place (the walk formats no strings).
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    None,
+    /// `.items`, `[]`, ...
+    Text(&'a str),
+    /// `[3]`
+    Index(usize),
+    /// `.fields[3]`
+    Field(usize),
+    /// `.name`
+    Dot(&'a str),
+    /// `<Name>`
+    Branch(&'a str),
+}
+
+impl Seg<'_> {
+    fn push(self, out: &mut String) {
+        match self {
+            Seg::None => {}
+            Seg::Text(text) => out.push_str(text),
+            Seg::Index(i) => push_index(out, "[", i),
+            Seg::Field(i) => push_index(out, ".fields[", i),
+            Seg::Dot(name) => {
+                out.push('.');
+                out.push_str(name);
+            }
+            Seg::Branch(name) => {
+                out.push('<');
+                out.push_str(name);
+                out.push('>');
+            }
+        }
+    }
+}
+
+/// `{prefix}{i}]` without going through `fmt` (this runs for every field of every record).
+fn push_index(out: &mut String, prefix: &str, mut i: usize) {
+    out.push_str(prefix);
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+    out.push(']');
+}
+
 /// Appends to the paths and location, runs `f`, and restores them.
 fn nested<R>(
     cx: &mut Cx,
-    old_suffix: &str,
-    new_suffix: &str,
-    location_suffix: &str,
+    old_suffix: Seg,
+    new_suffix: Seg,
+    location_suffix: Seg,
     f: impl FnOnce(&mut Cx) -> R,
 ) -> R {
     let lens = (cx.old_path.len(), cx.new_path.len(), cx.location.len());
-    cx.old_path.push_str(old_suffix);
-    cx.new_path.push_str(new_suffix);
-    cx.location.push_str(location_suffix);
+    old_suffix.push(&mut cx.old_path);
+    new_suffix.push(&mut cx.new_path);
+    location_suffix.push(&mut cx.location);
     let result = f(cx);
     cx.old_path.truncate(lens.0);
     cx.new_path.truncate(lens.1);
@@ -154,13 +215,7 @@ fn walk_union(cx: &mut Cx, old: &Node, new: &Node) {
     let (old_branches, new_branches) = (old.branches(), new.branches());
     let old_is_union = matches!(old.kind, Kind::Union(_));
     let new_is_union = matches!(new.kind, Kind::Union(_));
-    let index_suffix = |is_union: bool, i: usize| {
-        if is_union {
-            format!("[{i}]")
-        } else {
-            String::new()
-        }
-    };
+    let index_suffix = |is_union: bool, i: usize| if is_union { Seg::Index(i) } else { Seg::None };
 
     let mut used = vec![false; old_branches.len()];
     let mut pairs = Vec::new();
@@ -178,9 +233,9 @@ fn walk_union(cx: &mut Cx, old: &Node, new: &Node) {
         let location = branch_location(cx.new, &new_branches[j], new_is_union);
         nested(
             cx,
-            &index_suffix(old_is_union, i),
-            &index_suffix(new_is_union, j),
-            &location,
+            index_suffix(old_is_union, i),
+            index_suffix(new_is_union, j),
+            location,
             |cx| walk_pair(cx, &old_branches[i], &new_branches[j]),
         );
     }
@@ -188,27 +243,39 @@ fn walk_union(cx: &mut Cx, old: &Node, new: &Node) {
         if pairs.iter().any(|&(_, pj)| pj == j) {
             continue;
         }
-        nested(cx, "", &index_suffix(new_is_union, j), "", |cx| {
-            for check in all_checks() {
-                if let Check::BranchAdded(check) = *check {
-                    check(cx, nb, old_branches);
+        nested(
+            cx,
+            Seg::None,
+            index_suffix(new_is_union, j),
+            Seg::None,
+            |cx| {
+                for check in all_checks() {
+                    if let Check::BranchAdded(check) = *check {
+                        check(cx, nb, old_branches);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
     for (i, ob) in old_branches.iter().enumerate() {
         if used[i] {
             continue;
         }
-        nested(cx, &index_suffix(old_is_union, i), "", "", |cx| {
-            with_focus_old(cx, |cx| {
-                for check in all_checks() {
-                    if let Check::BranchRemoved(check) = *check {
-                        check(cx, ob, new_branches);
+        nested(
+            cx,
+            index_suffix(old_is_union, i),
+            Seg::None,
+            Seg::None,
+            |cx| {
+                with_focus_old(cx, |cx| {
+                    for check in all_checks() {
+                        if let Check::BranchRemoved(check) = *check {
+                            check(cx, ob, new_branches);
+                        }
                     }
-                }
-            })
-        });
+                })
+            },
+        );
     }
     if old_is_union && new_is_union {
         for check in all_checks() {
@@ -219,10 +286,10 @@ fn walk_union(cx: &mut Cx, old: &Node, new: &Node) {
     }
 }
 
-fn branch_location(schema: &Schema, branch: &Node, in_union: bool) -> String {
+fn branch_location<'a>(schema: &'a Schema, branch: &Node, in_union: bool) -> Seg<'a> {
     match (&branch.kind, in_union) {
-        (Kind::Named(id), true) => format!("<{}>", schema.named(*id).name.name()),
-        _ => String::new(),
+        (Kind::Named(id), true) => Seg::Branch(schema.named(*id).name.name()),
+        _ => Seg::None,
     }
 }
 
@@ -280,12 +347,20 @@ fn walk_pair(cx: &mut Cx, old: &Node, new: &Node) {
         }
     }
     match (&old.kind, &new.kind) {
-        (Kind::Array(a), Kind::Array(b)) => {
-            nested(cx, ".items", ".items", "[]", |cx| walk_node(cx, a, b))
-        }
-        (Kind::Map(a), Kind::Map(b)) => {
-            nested(cx, ".values", ".values", "{}", |cx| walk_node(cx, a, b))
-        }
+        (Kind::Array(a), Kind::Array(b)) => nested(
+            cx,
+            Seg::Text(".items"),
+            Seg::Text(".items"),
+            Seg::Text("[]"),
+            |cx| walk_node(cx, a, b),
+        ),
+        (Kind::Map(a), Kind::Map(b)) => nested(
+            cx,
+            Seg::Text(".values"),
+            Seg::Text(".values"),
+            Seg::Text("{}"),
+            |cx| walk_node(cx, a, b),
+        ),
         (Kind::Named(a), Kind::Named(b)) => walk_named(cx, *a, *b),
         _ => {}
     }
@@ -293,9 +368,18 @@ fn walk_pair(cx: &mut Cx, old: &Node, new: &Node) {
 
 fn walk_named(cx: &mut Cx, old_id: NamedId, new_id: NamedId) {
     let (old, new) = (cx.old.named(old_id), cx.new.named(new_id));
-    if !same_named_kind(old, new) || !cx.visited.insert((old_id, new_id, cx.mask)) {
+    if !same_named_kind(old, new) {
         return;
     }
+    // A pair is walked once, unless it is met again in directions not yet walked.
+    let walked = cx
+        .visited
+        .entry((old_id, new_id))
+        .or_insert(Directions::NONE);
+    if walked.or(cx.mask) == *walked {
+        return;
+    }
+    *walked = walked.or(cx.mask);
     for check in all_checks() {
         if let Check::NamedPair(check) = *check {
             check(cx, old, new);
@@ -318,18 +402,25 @@ fn walk_named(cx: &mut Cx, old_id: NamedId, new_id: NamedId) {
 }
 
 fn walk_record(cx: &mut Cx, old_fields: &[Field], new_fields: &[Field]) {
-    let old_by_name: HashMap<&str, usize> = old_fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name.as_str(), i))
-        .collect();
+    // Small records (most of them) are searched directly; hashing costs more there.
+    let old_by_name: Option<HashMap<&str, usize>> = (old_fields.len() > 8).then(|| {
+        old_fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.as_str(), i))
+            .collect()
+    });
+    let find_old = |name: &str| match &old_by_name {
+        Some(map) => map.get(name).copied(),
+        None => old_fields.iter().position(|f| f.name == name),
+    };
     let mut used = vec![false; old_fields.len()];
     let mut pairs = Vec::new();
     // Exact names first, so an alias never steals a field that is still there by name.
     let mut unmatched_new = Vec::new();
     for (j, nf) in new_fields.iter().enumerate() {
-        match old_by_name.get(nf.name.as_str()) {
-            Some(&i) => {
+        match find_old(&nf.name) {
+            Some(i) => {
                 used[i] = true;
                 pairs.push((i, j));
             }
@@ -354,64 +445,50 @@ fn walk_record(cx: &mut Cx, old_fields: &[Field], new_fields: &[Field]) {
 
     for &(i, j) in &pairs {
         let (of, nf) = (&old_fields[i], &new_fields[j]);
-        nested(
-            cx,
-            &format!(".fields[{i}]"),
-            &format!(".fields[{j}]"),
-            &format!(".{}", nf.name),
-            |cx| {
-                for check in all_checks() {
-                    if let Check::FieldPair(check) = *check {
-                        check(cx, of, nf);
-                    }
+        nested(cx, Seg::Field(i), Seg::Field(j), Seg::Dot(&nf.name), |cx| {
+            for check in all_checks() {
+                if let Check::FieldPair(check) = *check {
+                    check(cx, of, nf);
                 }
-                let reached = Directions::new(
-                    nf.name == of.name || nf.aliases.contains(&of.name),
-                    of.name == nf.name || of.aliases.contains(&nf.name),
-                );
-                with_mask(cx, reached, |cx| {
-                    nested(cx, ".type", ".type", "", |cx| {
-                        walk_node(cx, &of.schema, &nf.schema)
-                    })
-                });
-            },
-        );
+            }
+            let reached = Directions::new(
+                nf.name == of.name || nf.aliases.contains(&of.name),
+                of.name == nf.name || of.aliases.contains(&nf.name),
+            );
+            with_mask(cx, reached, |cx| {
+                nested(
+                    cx,
+                    Seg::Text(".type"),
+                    Seg::Text(".type"),
+                    Seg::None,
+                    |cx| walk_node(cx, &of.schema, &nf.schema),
+                )
+            });
+        });
     }
     for j in added {
         let nf = &new_fields[j];
-        nested(
-            cx,
-            "",
-            &format!(".fields[{j}]"),
-            &format!(".{}", nf.name),
-            |cx| {
-                for check in all_checks() {
-                    if let Check::FieldAdded(check) = *check {
-                        check(cx, nf);
-                    }
+        nested(cx, Seg::None, Seg::Field(j), Seg::Dot(&nf.name), |cx| {
+            for check in all_checks() {
+                if let Check::FieldAdded(check) = *check {
+                    check(cx, nf);
                 }
-            },
-        );
+            }
+        });
     }
     for (i, of) in old_fields.iter().enumerate() {
         if used[i] {
             continue;
         }
-        nested(
-            cx,
-            &format!(".fields[{i}]"),
-            "",
-            &format!(".{}", of.name),
-            |cx| {
-                with_focus_old(cx, |cx| {
-                    for check in all_checks() {
-                        if let Check::FieldRemoved(check) = *check {
-                            check(cx, of);
-                        }
+        nested(cx, Seg::Field(i), Seg::None, Seg::Dot(&of.name), |cx| {
+            with_focus_old(cx, |cx| {
+                for check in all_checks() {
+                    if let Check::FieldRemoved(check) = *check {
+                        check(cx, of);
                     }
-                })
-            },
-        );
+                }
+            })
+        });
     }
     for check in all_checks() {
         if let Check::RecordPair(check) = *check {

@@ -15,16 +15,24 @@ fn codes_and_names_are_unique_and_well_formed() {
         assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
         assert!(names.insert(rule.name), "duplicate name {}", rule.name);
         assert!(
-            rule.code.len() == 5 && rule.code.starts_with("AV") && rule.code[2..].bytes().all(|b| b.is_ascii_digit()),
+            rule.code.len() == 5
+                && rule.code.starts_with("AV")
+                && rule.code[2..].bytes().all(|b| b.is_ascii_digit()),
             "code {} is not AV + three digits",
             rule.code
         );
         assert!(
-            rule.name.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase())),
+            rule.name
+                .split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase())),
             "name {} is not kebab-case",
             rule.name
         );
-        assert!(!rule.summary.is_empty() && rule.summary.ends_with('.'), "{}: summary", rule.code);
+        assert!(
+            !rule.summary.is_empty() && rule.summary.ends_with('.'),
+            "{}: summary",
+            rule.code
+        );
     }
 }
 
@@ -32,14 +40,30 @@ fn codes_and_names_are_unique_and_well_formed() {
 fn every_rule_has_complete_prose() {
     for rule in RULES {
         let heading = format!("# {} {}\n", rule.code, rule.name);
-        assert!(rule.doc.starts_with(&heading), "{} must start with `{heading}`", rule.doc_path());
-        for section in ["## What it checks", "## Why it breaks", "## Example", "## Safe alternative"] {
+        assert!(
+            rule.doc.starts_with(&heading),
+            "{} must start with `{heading}`",
+            rule.doc_path()
+        );
+        for section in [
+            "## What it checks",
+            "## Why it breaks",
+            "## Example",
+            "## Safe alternative",
+        ] {
             let start = rule
                 .doc
                 .find(section)
                 .unwrap_or_else(|| panic!("{} lacks `{section}`", rule.doc_path()));
-            let body = rule.doc[start + section.len()..].split("\n## ").next().unwrap();
-            assert!(body.trim().len() > 20, "{}: `{section}` is empty", rule.doc_path());
+            let body = rule.doc[start + section.len()..]
+                .split("\n## ")
+                .next()
+                .unwrap();
+            assert!(
+                body.trim().len() > 20,
+                "{}: `{section}` is empty",
+                rule.doc_path()
+            );
         }
     }
 }
@@ -50,7 +74,9 @@ fn no_prose_without_a_rule() {
         let file = entry.unwrap().file_name().to_string_lossy().to_string();
         let stem = file.strip_suffix(".md").unwrap_or(&file);
         assert!(
-            RULES.iter().any(|r| format!("{}-{}", r.code, r.name) == stem),
+            RULES
+                .iter()
+                .any(|r| format!("{}-{}", r.code, r.name) == stem),
             "compat-rules/avro/{file} belongs to no rule"
         );
     }
@@ -64,8 +90,16 @@ fn every_rule_has_flags_and_passes_fixtures() {
             .unwrap_or_else(|_| panic!("{} has no fixture folder {}", rule.code, dir.display()))
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
-        assert!(cases.iter().any(|c| c.starts_with("flags-")), "{} has no flags- case", rule.code);
-        assert!(cases.iter().any(|c| c.starts_with("passes-")), "{} has no passes- case", rule.code);
+        assert!(
+            cases.iter().any(|c| c.starts_with("flags-")),
+            "{} has no flags- case",
+            rule.code
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("passes-")),
+            "{} has no passes- case",
+            rule.code
+        );
     }
 }
 
@@ -74,7 +108,9 @@ fn no_fixture_folder_without_a_rule() {
     for entry in std::fs::read_dir(root().join("testdata/compat/avro")).unwrap() {
         let folder = entry.unwrap().file_name().to_string_lossy().to_string();
         assert!(
-            RULES.iter().any(|r| format!("{}-{}", r.code, r.name) == folder),
+            RULES
+                .iter()
+                .any(|r| format!("{}-{}", r.code, r.name) == folder),
             "testdata/compat/avro/{folder} belongs to no rule"
         );
     }
@@ -82,7 +118,8 @@ fn no_fixture_folder_without_a_rule() {
 
 #[test]
 fn rules_index_is_current() {
-    let committed = std::fs::read_to_string(root().join("compat-rules/README.md")).unwrap_or_default();
+    let committed =
+        std::fs::read_to_string(root().join("compat-rules/README.md")).unwrap_or_default();
     assert!(
         committed == catalog::render_index(),
         "compat-rules/README.md is stale: run `cargo run -- rules --markdown > compat-rules/README.md`"
@@ -91,7 +128,13 @@ fn rules_index_is_current() {
 
 #[test]
 fn find_accepts_code_in_any_case_and_name() {
-    assert_eq!(catalog::find("av102").unwrap().name, "field-added-without-default");
-    assert_eq!(catalog::find("field-added-without-default").unwrap().code, "AV102");
+    assert_eq!(
+        catalog::find("av102").unwrap().name,
+        "field-added-without-default"
+    );
+    assert_eq!(
+        catalog::find("field-added-without-default").unwrap().code,
+        "AV102"
+    );
     assert!(catalog::find("AV999").is_none());
 }

@@ -18,7 +18,12 @@ fn accord(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("accord runs");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -46,13 +51,23 @@ fn stderr(output: &Output) -> String {
 
 #[test]
 fn diff_exits_0_when_compatible_and_1_when_not() {
-    let dir = files(&[("old.avsc", OLD), ("safe.avsc", NEW_SAFE), ("bad.avsc", NEW_BREAKING)]);
-    let ok = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "safe.avsc")], None);
+    let dir = files(&[
+        ("old.avsc", OLD),
+        ("safe.avsc", NEW_SAFE),
+        ("bad.avsc", NEW_BREAKING),
+    ]);
+    let ok = accord(
+        &["diff", &path(&dir, "old.avsc"), &path(&dir, "safe.avsc")],
+        None,
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
     assert!(stdout(&ok).contains("compatible at BACKWARD"));
     assert!(stdout(&ok).contains("required bump: minor"));
 
-    let bad = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "bad.avsc")], None);
+    let bad = accord(
+        &["diff", &path(&dir, "old.avsc"), &path(&dir, "bad.avsc")],
+        None,
+    );
     assert_eq!(bad.status.code(), Some(1));
     let text = stdout(&bad);
     assert!(text.contains("AV102 field-added-without-default"), "{text}");
@@ -63,9 +78,21 @@ fn diff_exits_0_when_compatible_and_1_when_not() {
 #[test]
 fn diff_output_has_no_colour_when_piped() {
     let dir = files(&[("old.avsc", OLD), ("bad.avsc", NEW_BREAKING)]);
-    let out = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "bad.avsc")], None);
+    let out = accord(
+        &["diff", &path(&dir, "old.avsc"), &path(&dir, "bad.avsc")],
+        None,
+    );
     assert!(!stdout(&out).contains('\x1b'));
-    let coloured = accord(&["diff", "--color", "always", &path(&dir, "old.avsc"), &path(&dir, "bad.avsc")], None);
+    let coloured = accord(
+        &[
+            "diff",
+            "--color",
+            "always",
+            &path(&dir, "old.avsc"),
+            &path(&dir, "bad.avsc"),
+        ],
+        None,
+    );
     assert!(stdout(&coloured).contains('\x1b'));
 }
 
@@ -73,26 +100,75 @@ fn diff_output_has_no_colour_when_piped() {
 fn diff_level_is_case_insensitive_and_changes_the_verdict() {
     let dir = files(&[("old.avsc", OLD), ("safe.avsc", NEW_SAFE)]);
     // int -> long breaks forward only.
-    let backward = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "safe.avsc"), "--level", "backward"], None);
+    let backward = accord(
+        &[
+            "diff",
+            &path(&dir, "old.avsc"),
+            &path(&dir, "safe.avsc"),
+            "--level",
+            "backward",
+        ],
+        None,
+    );
     assert_eq!(backward.status.code(), Some(0));
-    let full = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "safe.avsc"), "--level", "Full"], None);
+    let full = accord(
+        &[
+            "diff",
+            &path(&dir, "old.avsc"),
+            &path(&dir, "safe.avsc"),
+            "--level",
+            "Full",
+        ],
+        None,
+    );
     assert_eq!(full.status.code(), Some(1));
-    let none = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "safe.avsc"), "--level", "NONE"], None);
+    let none = accord(
+        &[
+            "diff",
+            &path(&dir, "old.avsc"),
+            &path(&dir, "safe.avsc"),
+            "--level",
+            "NONE",
+        ],
+        None,
+    );
     assert_eq!(none.status.code(), Some(0));
 }
 
 #[test]
 fn diff_json_has_the_documented_shape() {
     let dir = files(&[("old.avsc", OLD), ("bad.avsc", NEW_BREAKING)]);
-    let out = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "bad.avsc"), "--format", "json"], None);
+    let out = accord(
+        &[
+            "diff",
+            &path(&dir, "old.avsc"),
+            &path(&dir, "bad.avsc"),
+            "--format",
+            "json",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["compatible"], false);
     assert_eq!(json["level"], "BACKWARD");
     assert_eq!(json["bump"], "major");
     let change = &json["changes"][0];
-    for key in ["rule", "name", "path", "old_path", "new_path", "location", "message", "breaks", "breaks_level"] {
-        assert!(change.get(key).is_some(), "changes[0] lacks {key}: {change}");
+    for key in [
+        "rule",
+        "name",
+        "path",
+        "old_path",
+        "new_path",
+        "location",
+        "message",
+        "breaks",
+        "breaks_level",
+    ] {
+        assert!(
+            change.get(key).is_some(),
+            "changes[0] lacks {key}: {change}"
+        );
     }
     let finding = &json["findings"][0];
     assert_eq!(finding["rule"], "AV102");
@@ -117,22 +193,36 @@ fn diff_reads_stdin_for_dash() {
 fn invalid_input_exits_2_naming_file_problem_and_path() {
     let broken = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"lng"}]}"#;
     let dir = files(&[("old.avsc", OLD), ("broken.avsc", broken)]);
-    let out = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "broken.avsc")], None);
+    let out = accord(
+        &["diff", &path(&dir, "old.avsc"), &path(&dir, "broken.avsc")],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("broken.avsc"), "{err}");
     assert!(err.contains("unknown type `lng`"), "{err}");
     assert!(err.contains("$.fields[0].type"), "{err}");
 
-    let missing = accord(&["diff", &path(&dir, "old.avsc"), &path(&dir, "nope.avsc")], None);
+    let missing = accord(
+        &["diff", &path(&dir, "old.avsc"), &path(&dir, "nope.avsc")],
+        None,
+    );
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read"));
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(accord(&["diff", "only-one.avsc"], None).status.code(), Some(2));
-    assert_eq!(accord(&["diff", "a", "b", "--level", "sideways"], None).status.code(), Some(2));
+    assert_eq!(
+        accord(&["diff", "only-one.avsc"], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        accord(&["diff", "a", "b", "--level", "sideways"], None)
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(accord(&["validate"], None).status.code(), Some(2));
     assert_eq!(accord(&["frobnicate"], None).status.code(), Some(2));
 }
@@ -145,7 +235,16 @@ fn check_names_the_version_it_breaks_against() {
     let v3 = r#"{"type":"record","name":"User","fields":[{"name":"id","type":"long"},{"name":"email","type":"string"}]}"#;
     let dir = files(&[("v1.avsc", v1), ("v2.avsc", v2), ("v3.avsc", v3)]);
     let args = |level: &'static str| {
-        vec!["check".to_string(), path(&dir, "v3.avsc"), path(&dir, "v1.avsc"), path(&dir, "v2.avsc"), "--level".into(), level.into(), "--format".into(), "json".into()]
+        vec![
+            "check".to_string(),
+            path(&dir, "v3.avsc"),
+            path(&dir, "v1.avsc"),
+            path(&dir, "v2.avsc"),
+            "--level".into(),
+            level.into(),
+            "--format".into(),
+            "json".into(),
+        ]
     };
     let run = |level| {
         let a = args(level);
@@ -162,18 +261,39 @@ fn check_names_the_version_it_breaks_against() {
 
 #[test]
 fn validate_reports_each_file() {
-    let dir = files(&[("good.avsc", OLD), ("bad.avsc", r#"{"type":"enum","name":"E","symbols":["A","A"]}"#)]);
+    let dir = files(&[
+        ("good.avsc", OLD),
+        (
+            "bad.avsc",
+            r#"{"type":"enum","name":"E","symbols":["A","A"]}"#,
+        ),
+    ]);
     let ok = accord(&["validate", &path(&dir, "good.avsc")], None);
     assert_eq!(ok.status.code(), Some(0));
     assert!(stdout(&ok).contains("fingerprint"));
-    let bad = accord(&["validate", &path(&dir, "good.avsc"), &path(&dir, "bad.avsc")], None);
+    let bad = accord(
+        &[
+            "validate",
+            &path(&dir, "good.avsc"),
+            &path(&dir, "bad.avsc"),
+        ],
+        None,
+    );
     assert_eq!(bad.status.code(), Some(1));
     let text = stdout(&bad);
-    assert!(text.contains("bad.avsc: duplicate enum symbol `A` at $.symbols[1]"), "{text}");
+    assert!(
+        text.contains("bad.avsc: duplicate enum symbol `A` at $.symbols[1]"),
+        "{text}"
+    );
     let json = accord(&["validate", "--format", "json", "-"], Some(OLD));
     let value: Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(value["valid"], true);
-    assert!(value["files"][0]["canonical_form"].as_str().unwrap().starts_with(r#"{"name":"Order""#));
+    assert!(
+        value["files"][0]["canonical_form"]
+            .as_str()
+            .unwrap()
+            .starts_with(r#"{"name":"Order""#)
+    );
 }
 
 #[test]
@@ -187,8 +307,12 @@ fn rules_lists_the_catalog_and_documents_one() {
     assert!(stdout(&one).contains("## Safe alternative"));
     let unknown = accord(&["rules", "AV999"], None);
     assert_eq!(unknown.status.code(), Some(2));
-    let json: Value = serde_json::from_str(&stdout(&accord(&["rules", "--format", "json"], None))).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), accord::compat::catalog::RULES.len());
+    let json: Value =
+        serde_json::from_str(&stdout(&accord(&["rules", "--format", "json"], None))).unwrap();
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        accord::compat::catalog::RULES.len()
+    );
 }
 
 #[test]
@@ -201,9 +325,15 @@ fn help_is_complete_for_every_command() {
     ] {
         let out = accord(&[command, "--help"], None);
         assert_eq!(out.status.code(), Some(0));
-        let help = stdout(&out).split_whitespace().collect::<Vec<_>>().join(" ");
+        let help = stdout(&out)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for word in must_mention {
-            assert!(help.contains(word), "`accord {command} --help` lacks {word}");
+            assert!(
+                help.contains(word),
+                "`accord {command} --help` lacks {word}"
+            );
         }
     }
 }

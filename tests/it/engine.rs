@@ -12,18 +12,38 @@ fn breaks(old: &str, new: &str) -> Directions {
 }
 
 fn codes(old: &str, new: &str) -> Vec<&'static str> {
-    compat::diff(&schema(old), &schema(new)).changes.iter().map(|c| c.rule.code).collect()
+    compat::diff(&schema(old), &schema(new))
+        .changes
+        .iter()
+        .map(|c| c.rule.code)
+        .collect()
 }
 
 #[test]
 fn primitive_promotions_follow_the_specification() {
     use avro::Primitive::*;
-    let promotions = [(Int, Long), (Int, Float), (Int, Double), (Long, Float), (Long, Double), (Float, Double), (String, Bytes), (Bytes, String)];
+    let promotions = [
+        (Int, Long),
+        (Int, Float),
+        (Int, Double),
+        (Long, Float),
+        (Long, Double),
+        (Float, Double),
+        (String, Bytes),
+        (Bytes, String),
+    ];
     for writer in avro::Primitive::ALL {
         for reader in avro::Primitive::ALL {
             let expected = writer == reader || promotions.contains(&(writer, reader));
-            assert_eq!(reader.reads(writer), expected, "{reader:?} reading {writer:?}");
-            let got = breaks(&format!("\"{}\"", writer.name()), &format!("\"{}\"", reader.name()));
+            assert_eq!(
+                reader.reads(writer),
+                expected,
+                "{reader:?} reading {writer:?}"
+            );
+            let got = breaks(
+                &format!("\"{}\"", writer.name()),
+                &format!("\"{}\"", reader.name()),
+            );
             assert_eq!(!got.backward, expected, "backward {writer:?} -> {reader:?}");
         }
     }
@@ -34,8 +54,18 @@ fn every_incompatibility_is_reported_not_only_the_first() {
     let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"},{"name":"c","type":"long"}]}"#;
     let new = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"},{"name":"b","type":"int"},{"name":"d","type":"long"}]}"#;
     let findings = compat::check(&schema(new), &schema(old));
-    let found: Vec<_> = findings.iter().map(|f| (f.rule.code, f.reader_path.as_str())).collect();
-    assert_eq!(found, [("AV201", "$.fields[0].type"), ("AV201", "$.fields[1].type"), ("AV102", "$.fields[2]")]);
+    let found: Vec<_> = findings
+        .iter()
+        .map(|f| (f.rule.code, f.reader_path.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("AV201", "$.fields[0].type"),
+            ("AV201", "$.fields[1].type"),
+            ("AV102", "$.fields[2]")
+        ]
+    );
 }
 
 #[test]
@@ -45,7 +75,10 @@ fn reader_and_writer_paths_follow_the_direction() {
     // Forward: the old schema reads new data; it is the reader.
     let findings = compat::check(&schema(old), &schema(new));
     // Seen from the reader, long -> int is a narrowing.
-    let narrowing = findings.iter().find(|f| f.rule.code == "AV203").expect("int reader, long writer");
+    let narrowing = findings
+        .iter()
+        .find(|f| f.rule.code == "AV203")
+        .expect("int reader, long writer");
     assert_eq!(narrowing.reader_path, "$.fields[1].type");
     assert_eq!(narrowing.writer_path, "$.fields[0].type");
 }
@@ -59,7 +92,11 @@ fn field_renamed_with_alias_reads_backward_only() {
     // inside is not what breaks it: the rename is.
     let diff = compat::diff(&schema(old), &schema(new));
     assert_eq!(diff.changes[0].breaks, Directions::FORWARD);
-    assert_eq!(diff.changes[2].breaks, Directions::NONE, "masked: forward never reaches the type");
+    assert_eq!(
+        diff.changes[2].breaks,
+        Directions::NONE,
+        "masked: forward never reaches the type"
+    );
 }
 
 #[test]
@@ -87,35 +124,61 @@ fn recursive_types_terminate_and_compare() {
 #[test]
 fn unions_resolve_in_every_combination() {
     // union -> wider union
-    assert_eq!(breaks(r#"["null","int"]"#, r#"["null","int","string"]"#), Directions::FORWARD);
+    assert_eq!(
+        breaks(r#"["null","int"]"#, r#"["null","int","string"]"#),
+        Directions::FORWARD
+    );
     // non-union -> union containing it
-    assert_eq!(breaks(r#""string""#, r#"["null","string"]"#), Directions::FORWARD);
+    assert_eq!(
+        breaks(r#""string""#, r#"["null","string"]"#),
+        Directions::FORWARD
+    );
     // union -> non-union
-    assert_eq!(breaks(r#"["null","string"]"#, r#""string""#), Directions::BACKWARD);
+    assert_eq!(
+        breaks(r#"["null","string"]"#, r#""string""#),
+        Directions::BACKWARD
+    );
     // a removed branch that promotes to a remaining one
-    assert_eq!(breaks(r#"["int","string"]"#, r#"["long","string"]"#), Directions::FORWARD);
+    assert_eq!(
+        breaks(r#"["int","string"]"#, r#"["long","string"]"#),
+        Directions::FORWARD
+    );
     // single-branch union is the type itself
     assert_eq!(breaks(r#"["int"]"#, r#""int""#), Directions::NONE);
 }
 
 #[test]
 fn decimal_resolves_only_with_equal_precision_and_scale() {
-    let d = |p, s| format!(r#"{{"type":"bytes","logicalType":"decimal","precision":{p},"scale":{s}}}"#);
+    let d =
+        |p, s| format!(r#"{{"type":"bytes","logicalType":"decimal","precision":{p},"scale":{s}}}"#);
     assert_eq!(breaks(&d(10, 2), &d(10, 2)), Directions::NONE);
     assert_eq!(breaks(&d(10, 2), &d(12, 2)), Directions::BOTH);
     assert_eq!(breaks(&d(10, 2), &d(10, 3)), Directions::BOTH);
     // Other logical types resolve by their underlying type.
-    assert_eq!(breaks(r#"{"type":"long","logicalType":"timestamp-millis"}"#, r#"{"type":"long","logicalType":"timestamp-micros"}"#), Directions::NONE);
+    assert_eq!(
+        breaks(
+            r#"{"type":"long","logicalType":"timestamp-millis"}"#,
+            r#"{"type":"long","logicalType":"timestamp-micros"}"#
+        ),
+        Directions::NONE
+    );
 }
 
 #[test]
 fn bump_follows_the_level() {
     let old = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
-    let doc_only = schema(r#"{"type":"record","name":"R","doc":"hi","fields":[{"name":"a","type":"int"}]}"#);
-    let added = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#);
+    let doc_only =
+        schema(r#"{"type":"record","name":"R","doc":"hi","fields":[{"name":"a","type":"int"}]}"#);
+    let added = schema(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}"#,
+    );
     let promoted = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#);
-    let same = schema(r#"{ "fields": [ {"type": {"type": "int"}, "name": "a"} ], "name": "R", "type": "record" }"#);
-    let bump = |new: &avro::Schema, level| compat::check_history(new, std::slice::from_ref(&old), level).bump;
+    let same = schema(
+        r#"{ "fields": [ {"type": {"type": "int"}, "name": "a"} ], "name": "R", "type": "record" }"#,
+    );
+    let bump = |new: &avro::Schema, level| {
+        compat::check_history(new, std::slice::from_ref(&old), level).bump
+    };
     assert_eq!(bump(&same, Level::Full), Bump::None);
     assert_eq!(bump(&doc_only, Level::Full), Bump::Patch);
     assert_eq!(bump(&added, Level::Full), Bump::Minor);

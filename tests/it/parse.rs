@@ -12,48 +12,167 @@ fn error(text: &str) -> (String, String) {
 fn rejects_invalid_schemas_with_problem_and_path() {
     let cases: &[(&str, &str, &str)] = &[
         // (schema, message fragment, location)
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},]}"#, "invalid JSON: trailing comma", "line 1, column 65"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"strin"}]}"#, "unknown type `strin`", "$.fields[0].type"),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},]}"#,
+            "invalid JSON: trailing comma",
+            "line 1, column 65",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"strin"}]}"#,
+            "unknown type `strin`",
+            "$.fields[0].type",
+        ),
         (r#"{"type":"wat"}"#, "unknown type `wat`", "$.type"),
         (r#"{"type":"record","fields":[]}"#, "needs a `name`", "$"),
         (r#"{"type":"enum","symbols":["A"]}"#, "needs a `name`", "$"),
-        (r#"{"type":"record","name":"9lives","fields":[]}"#, "invalid name `9lives`", "$.name"),
-        (r#"{"type":"record","name":"R","namespace":"a..b","fields":[]}"#, "invalid namespace", "$.namespace"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a-b","type":"int"}]}"#, "invalid field name `a-b`", "$.fields[0].name"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]}"#, "duplicate field name `a`", "$.fields[1].name"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"long","aliases":["a"]}]}"#, "duplicate field alias `a`", "$.fields[1].aliases"),
-        (r#"{"type":"enum","name":"E","symbols":["A","B","A"]}"#, "duplicate enum symbol `A`", "$.symbols[2]"),
-        (r#"{"type":"enum","name":"E","symbols":["A","no-dash"]}"#, "invalid enum symbol", "$.symbols[1]"),
-        (r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#, "not one of the enum's symbols", "$.default"),
-        (r#"["int","string","int"]"#, "duplicate type `int` in union", "$[2]"),
-        (r#"[{"type":"array","items":"int"},{"type":"array","items":"long"}]"#, "duplicate type `array`", "$[1]"),
-        (r#"["null",["int","long"]]"#, "must not directly contain another union", "$[1]"),
+        (
+            r#"{"type":"record","name":"9lives","fields":[]}"#,
+            "invalid name `9lives`",
+            "$.name",
+        ),
+        (
+            r#"{"type":"record","name":"R","namespace":"a..b","fields":[]}"#,
+            "invalid namespace",
+            "$.namespace",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a-b","type":"int"}]}"#,
+            "invalid field name `a-b`",
+            "$.fields[0].name",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]}"#,
+            "duplicate field name `a`",
+            "$.fields[1].name",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"long","aliases":["a"]}]}"#,
+            "duplicate field alias `a`",
+            "$.fields[1].aliases",
+        ),
+        (
+            r#"{"type":"enum","name":"E","symbols":["A","B","A"]}"#,
+            "duplicate enum symbol `A`",
+            "$.symbols[2]",
+        ),
+        (
+            r#"{"type":"enum","name":"E","symbols":["A","no-dash"]}"#,
+            "invalid enum symbol",
+            "$.symbols[1]",
+        ),
+        (
+            r#"{"type":"enum","name":"E","symbols":["A"],"default":"B"}"#,
+            "not one of the enum's symbols",
+            "$.default",
+        ),
+        (
+            r#"["int","string","int"]"#,
+            "duplicate type `int` in union",
+            "$[2]",
+        ),
+        (
+            r#"[{"type":"array","items":"int"},{"type":"array","items":"long"}]"#,
+            "duplicate type `array`",
+            "$[1]",
+        ),
+        (
+            r#"["null",["int","long"]]"#,
+            "must not directly contain another union",
+            "$[1]",
+        ),
         (r#"{"type":"fixed","name":"F"}"#, "needs a `size`", "$"),
-        (r#"{"type":"fixed","name":"F","size":-1}"#, "non-negative integer", "$.size"),
+        (
+            r#"{"type":"fixed","name":"F","size":-1}"#,
+            "non-negative integer",
+            "$.size",
+        ),
         (r#"{"type":"array"}"#, "needs `items`", "$"),
         (r#"{"type":"map"}"#, "needs `values`", "$"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}"#, "default of field `a` does not fit", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":3000000000}]}"#, "an int", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":"x"}]}"#, "matches no branch", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":"no"}}]}"#, "(at `.x`)", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{}}]}"#, "field `x` is missing and has no default", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":2},"default":"abc"}]}"#, "exactly 2 characters", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"E","symbols":["A"]},"default":"B"}]}"#, "a symbol of enum E", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"int"},"default":[1,"2"]}]}"#, "(at `[1]`)", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"bytes","default":"\u0100"}]}"#, "bytes string", "$.fields[0].default"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"R","symbols":["A"]}}]}"#, "redefined named type `R`", "$.fields[0].type.name"),
-        (r#"{"type":"record","name":"int","fields":[]}"#, "primitive type name", "$.name"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]}"#, "`order` must be", "$.fields[0].order"),
-        (r#"{"type":"record","name":"R","fields":{}}"#, "`fields` must be an array", "$.fields"),
-        (r#"{"type":"record","name":"R","fields":[{"type":"int"}]}"#, "needs a `name`", "$.fields[0]"),
-        (r#"{"type":"record","name":"R","fields":[{"name":"a"}]}"#, "needs a `type`", "$.fields[0]"),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}"#,
+            "default of field `a` does not fit",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":3000000000}]}"#,
+            "an int",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":"x"}]}"#,
+            "matches no branch",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":"no"}}]}"#,
+            "(at `.x`)",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{}}]}"#,
+            "field `x` is missing and has no default",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":2},"default":"abc"}]}"#,
+            "exactly 2 characters",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"E","symbols":["A"]},"default":"B"}]}"#,
+            "a symbol of enum E",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"int"},"default":[1,"2"]}]}"#,
+            "(at `[1]`)",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"bytes","default":"\u0100"}]}"#,
+            "bytes string",
+            "$.fields[0].default",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"enum","name":"R","symbols":["A"]}}]}"#,
+            "redefined named type `R`",
+            "$.fields[0].type.name",
+        ),
+        (
+            r#"{"type":"record","name":"int","fields":[]}"#,
+            "primitive type name",
+            "$.name",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]}"#,
+            "`order` must be",
+            "$.fields[0].order",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":{}}"#,
+            "`fields` must be an array",
+            "$.fields",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"type":"int"}]}"#,
+            "needs a `name`",
+            "$.fields[0]",
+        ),
+        (
+            r#"{"type":"record","name":"R","fields":[{"name":"a"}]}"#,
+            "needs a `type`",
+            "$.fields[0]",
+        ),
         (r#"{"name":"R"}"#, "missing `type`", "$"),
         (r#"42"#, "expected a schema", "$"),
         (r#""record""#, "must be declared as an object", "$"),
     ];
     for (schema, fragment, location) in cases {
         let (message, at) = error(schema);
-        assert!(message.contains(fragment), "{schema}\n  message `{message}` lacks `{fragment}`");
+        assert!(
+            message.contains(fragment),
+            "{schema}\n  message `{message}` lacks `{fragment}`"
+        );
         assert_eq!(&at, location, "{schema}\n  message: {message}");
     }
 }
@@ -61,18 +180,32 @@ fn rejects_invalid_schemas_with_problem_and_path() {
 #[test]
 fn accepts_what_the_specification_says_to_ignore_or_allow() {
     // An invalid logical type falls back to its underlying type.
-    let s = avro::parse(r#"{"type":"bytes","logicalType":"decimal","precision":2,"scale":5}"#).unwrap();
+    let s =
+        avro::parse(r#"{"type":"bytes","logicalType":"decimal","precision":2,"scale":5}"#).unwrap();
     assert_eq!(s.root().logical, None);
-    assert!(s.normalized_form().contains("logicalType"), "kept as an attribute");
+    assert!(
+        s.normalized_form().contains("logicalType"),
+        "kept as an attribute"
+    );
     let s = avro::parse(r#"{"type":"string","logicalType":"date"}"#).unwrap();
     assert_eq!(s.root().logical, None);
     let s = avro::parse(r#"{"type":"long","logicalType":"made-up"}"#).unwrap();
     assert_eq!(s.root().logical, None);
     // Valid ones are recognised.
-    let s = avro::parse(r#"{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}"#).unwrap();
-    assert_eq!(s.root().logical, Some(Logical::Decimal { precision: 10, scale: 2 }));
+    let s = avro::parse(r#"{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}"#)
+        .unwrap();
+    assert_eq!(
+        s.root().logical,
+        Some(Logical::Decimal {
+            precision: 10,
+            scale: 2
+        })
+    );
     // Avro 1.12: a union default may match any branch.
-    avro::parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":3}]}"#).unwrap();
+    avro::parse(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":3}]}"#,
+    )
+    .unwrap();
     // A recursive type, and a nested record default that leans on a field's own default.
     avro::parse(r#"{"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","Node"],"default":null}]}"#).unwrap();
     avro::parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int","default":1},{"name":"y","type":"string"}]},"default":{"y":"z"}}]}"#).unwrap();
@@ -96,15 +229,25 @@ fn resolves_names_through_namespaces_and_aliases() {
     let aliases: Vec<&str> = order.aliases.iter().map(|a| a.full.as_str()).collect();
     assert_eq!(aliases, ["shop.Purchase", "legacy.Order"]);
     assert!(s.lookup("shop.Status").is_some());
-    assert!(s.lookup("Id").is_some(), "an empty namespace is the null namespace");
+    assert!(
+        s.lookup("Id").is_some(),
+        "an empty namespace is the null namespace"
+    );
 }
 
 #[test]
 fn deeply_nested_schemas_are_rejected_cleanly() {
     let depth = 10_000;
-    let arrays = format!("{}\"int\"{}", r#"{"type":"array","items":"#.repeat(depth), "}".repeat(depth));
+    let arrays = format!(
+        "{}\"int\"{}",
+        r#"{"type":"array","items":"#.repeat(depth),
+        "}".repeat(depth)
+    );
     let (message, _) = error(&arrays);
-    assert!(message.contains(&format!("nested more than {MAX_DEPTH} levels")), "{message}");
+    assert!(
+        message.contains(&format!("nested more than {MAX_DEPTH} levels")),
+        "{message}"
+    );
 
     let records = format!(
         "{}\"int\"{}",
@@ -119,10 +262,17 @@ fn deeply_nested_schemas_are_rejected_cleanly() {
 #[test]
 fn nesting_within_the_limit_parses() {
     let depth = MAX_DEPTH - 2;
-    let arrays = format!("{}\"int\"{}", r#"{"type":"array","items":"#.repeat(depth), "}".repeat(depth));
+    let arrays = format!(
+        "{}\"int\"{}",
+        r#"{"type":"array","items":"#.repeat(depth),
+        "}".repeat(depth)
+    );
     let s = avro::parse(&arrays).unwrap();
     assert!(matches!(s.root().kind, Kind::Array(_)));
-    assert_eq!(avro::parse(&s.normalized_form()).unwrap().normalized_form(), s.normalized_form());
+    assert_eq!(
+        avro::parse(&s.normalized_form()).unwrap().normalized_form(),
+        s.normalized_form()
+    );
 }
 
 #[test]
@@ -138,7 +288,10 @@ fn five_megabyte_schema_parses() {
         fields.push(field);
         i += 1;
     }
-    let text = format!(r#"{{"type":"record","name":"Big","fields":[{}]}}"#, fields.join(","));
+    let text = format!(
+        r#"{{"type":"record","name":"Big","fields":[{}]}}"#,
+        fields.join(",")
+    );
     assert!(text.len() >= 5 * 1024 * 1024);
     let s = avro::parse(&text).unwrap();
     assert_eq!(s.named_types().len(), i + 1);
@@ -158,9 +311,15 @@ fn a_long_chain_of_named_references_does_not_overflow_the_stack() {
             i - 1
         ));
     }
-    let mut text = format!(r#"{{"type":"record","name":"Root","fields":[{}]}}"#, fields.join(","));
+    let mut text = format!(
+        r#"{{"type":"record","name":"Root","fields":[{}]}}"#,
+        fields.join(",")
+    );
     let old = avro::parse(&text).unwrap();
-    text = text.replace(r#"{"name":"v","type":"int"}"#, r#"{"name":"v","type":"string"}"#);
+    text = text.replace(
+        r#"{"name":"v","type":"int"}"#,
+        r#"{"name":"v","type":"string"}"#,
+    );
     let new = avro::parse(&text).unwrap();
     // Run on a small stack, as test threads and server workers have.
     let changes = std::thread::Builder::new()

@@ -18,7 +18,8 @@ fn leaf() -> impl Strategy<Value = Value> {
         Just(json!("string")),
         Just(json!({"type": "long", "logicalType": "timestamp-millis"})),
         Just(json!({"type": "bytes", "logicalType": "decimal", "precision": 9, "scale": 2})),
-        prop::sample::subsequence(vec!["A", "B", "C", "D"], 1..4).prop_map(|s| json!({"type": "enum", "name": "?", "symbols": s})),
+        prop::sample::subsequence(vec!["A", "B", "C", "D"], 1..4)
+            .prop_map(|s| json!({"type": "enum", "name": "?", "symbols": s})),
         (1u64..20).prop_map(|size| json!({"type": "fixed", "name": "?", "size": size})),
     ]
 }
@@ -30,30 +31,41 @@ fn field_names() -> impl Strategy<Value = Vec<&'static str>> {
 fn type_tree() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(4, 24, 5, |inner| {
         prop_oneof![
-            inner.clone().prop_map(|t| json!({"type": "array", "items": t})),
-            inner.clone().prop_map(|t| json!({"type": "map", "values": t})),
-            (prop::sample::subsequence(vec!["null", "int", "string", "double"], 1..4), inner.clone())
+            inner
+                .clone()
+                .prop_map(|t| json!({"type": "array", "items": t})),
+            inner
+                .clone()
+                .prop_map(|t| json!({"type": "map", "values": t})),
+            (
+                prop::sample::subsequence(vec!["null", "int", "string", "double"], 1..4),
+                inner.clone()
+            )
                 .prop_map(|(prims, t)| {
                     let mut branches: Vec<Value> = prims.into_iter().map(|p| json!(p)).collect();
-                    if !t.is_array() && !branches.contains(&t) && !matches!(t.as_str(), Some(_)) {
+                    if !t.is_array() && !branches.contains(&t) && t.as_str().is_none() {
                         branches.push(t);
                     }
                     Value::Array(branches)
                 }),
-            (field_names(), prop::collection::vec((inner, any::<bool>()), 6)).prop_map(|(names, types)| {
-                let fields: Vec<Value> = names
-                    .iter()
-                    .zip(types)
-                    .map(|(name, (t, nullable_default))| {
-                        if nullable_default && !t.is_array() {
-                            json!({"name": name, "type": ["null", t], "default": null})
-                        } else {
-                            json!({"name": name, "type": t})
-                        }
-                    })
-                    .collect();
-                json!({"type": "record", "name": "?", "fields": fields})
-            }),
+            (
+                field_names(),
+                prop::collection::vec((inner, any::<bool>()), 6)
+            )
+                .prop_map(|(names, types)| {
+                    let fields: Vec<Value> = names
+                        .iter()
+                        .zip(types)
+                        .map(|(name, (t, nullable_default))| {
+                            if nullable_default && !t.is_array() {
+                                json!({"name": name, "type": ["null", t], "default": null})
+                            } else {
+                                json!({"name": name, "type": t})
+                            }
+                        })
+                        .collect();
+                    json!({"type": "record", "name": "?", "fields": fields})
+                }),
         ]
     })
 }
@@ -61,7 +73,11 @@ fn type_tree() -> impl Strategy<Value = Value> {
 /// A record schema; named types get unique names in document order.
 fn schema_json() -> impl Strategy<Value = Value> {
     (field_names(), prop::collection::vec(type_tree(), 6)).prop_map(|(names, types)| {
-        let fields: Vec<Value> = names.iter().zip(types).map(|(n, t)| json!({"name": n, "type": t})).collect();
+        let fields: Vec<Value> = names
+            .iter()
+            .zip(types)
+            .map(|(n, t)| json!({"name": n, "type": t}))
+            .collect();
         let mut root = json!({"type": "record", "name": "?", "fields": fields});
         let mut counter = 0;
         name_types(&mut root, &mut counter);
@@ -155,16 +171,40 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        prop::sample::select(vec!["record", "enum", "fixed", "array", "map", "int", "string", "name", "type", "fields", "symbols", "items", "R", "a.b"]).prop_map(|s| json!(s)),
+        prop::sample::select(vec![
+            "record", "enum", "fixed", "array", "map", "int", "string", "name", "type", "fields",
+            "symbols", "items", "R", "a.b"
+        ])
+        .prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(5, 64, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
             prop::collection::vec(
-                (prop::sample::select(vec!["type", "name", "fields", "symbols", "items", "values", "size", "default", "namespace", "aliases", "logicalType"]), inner),
+                (
+                    prop::sample::select(vec![
+                        "type",
+                        "name",
+                        "fields",
+                        "symbols",
+                        "items",
+                        "values",
+                        "size",
+                        "default",
+                        "namespace",
+                        "aliases",
+                        "logicalType"
+                    ]),
+                    inner
+                ),
                 0..6
             )
-            .prop_map(|entries| Value::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            .prop_map(|entries| Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect()
+            )),
         ]
     })
 }

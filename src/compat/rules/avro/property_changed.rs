@@ -22,20 +22,35 @@ declare_rule! {
 fn node(cx: &mut Cx, old: &Node, new: &Node) {
     // A named type's attributes live on its definition and are compared there.
     if !matches!(new.kind, Kind::Named(_)) {
-        report(cx, "type", &old.props, &new.props);
+        report(cx, || "type".to_string(), &old.props, &new.props);
     }
 }
 
 fn named(cx: &mut Cx, old: &NamedType, new: &NamedType) {
-    let what = format!("{} `{}`", new.kind_name(), new.name.name());
-    report(cx, &what, &old.props, &new.props);
+    let what = || format!("{} `{}`", new.kind_name(), new.name.name());
+    report(cx, what, &old.props, &new.props);
 }
 
 fn field(cx: &mut Cx, old: &Field, new: &Field) {
-    report(cx, &format!("field `{}`", new.name), &old.props, &new.props);
+    report(
+        cx,
+        || format!("field `{}`", new.name),
+        &old.props,
+        &new.props,
+    );
 }
 
-fn report(cx: &mut Cx, what: &str, before: &Map<String, Value>, after: &Map<String, Value>) {
+/// `what` names the element, built only when something changed (this runs for every pair).
+fn report(
+    cx: &mut Cx,
+    what: impl Fn() -> String,
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+) {
+    if before == after {
+        return;
+    }
+    let what = what();
     for (key, value) in after {
         match before.get(key) {
             None => cx.emit(

@@ -17,10 +17,21 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
-    let names = |t: &NamedType| t.aliases.iter().map(|a| a.full.clone()).collect::<Vec<_>>();
-    let (before, after) = (names(old), names(new));
-    let added: Vec<&String> = after.iter().filter(|a| !before.contains(a)).collect();
-    let removed: Vec<&String> = before.iter().filter(|a| !after.contains(a)).collect();
+    if old.aliases == new.aliases {
+        return;
+    }
+    let added: Vec<&String> = new
+        .aliases
+        .iter()
+        .filter(|a| !old.aliases.contains(a))
+        .map(|a| &a.full)
+        .collect();
+    let removed: Vec<&String> = old
+        .aliases
+        .iter()
+        .filter(|a| !new.aliases.contains(a))
+        .map(|a| &a.full)
+        .collect();
     if let Some(what) = super::describe_set_change(&added, &removed) {
         cx.emit(
             &RULE,
