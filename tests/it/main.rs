@@ -6,6 +6,7 @@ mod cli;
 mod engine;
 mod parse;
 mod properties;
+mod readme;
 
 /// The repository root, where `testdata/` and `compat-rules/` live.
 pub fn root() -> std::path::PathBuf {
