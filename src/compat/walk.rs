@@ -39,9 +39,10 @@ pub(crate) enum Check {
 pub(crate) struct Cx<'a> {
     pub old: &'a Schema,
     pub new: &'a Schema,
-    old_path: String,
-    new_path: String,
-    location: String,
+    /// The paths and the location as steps, rendered only when a change is emitted.
+    old_path: Vec<Seg<'a>>,
+    new_path: Vec<Seg<'a>>,
+    location: Vec<Seg<'a>>,
     /// The element a change is about exists only in the old schema (a removal).
     focus_old: bool,
     /// Directions in which the current position is reached at all: a field matched through an
@@ -63,17 +64,19 @@ impl Cx<'_> {
             breaks,
             rule.may_break
         );
+        let (old_path, new_path) = (render("$", &self.old_path), render("$", &self.new_path));
         let path = if self.focus_old {
-            &self.old_path
+            old_path.clone()
         } else {
-            &self.new_path
+            new_path.clone()
         };
+        let location = render("", &self.location);
         self.changes.push(Change {
             rule,
-            path: path.clone(),
-            old_path: self.old_path.clone(),
-            new_path: self.new_path.clone(),
-            location: self.location.clone(),
+            path,
+            old_path,
+            new_path,
+            location: location.strip_prefix('.').unwrap_or(&location).to_string(),
             message,
             breaks: breaks.and(self.mask),
         });
@@ -93,9 +96,9 @@ pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
     let mut cx = Cx {
         old,
         new,
-        old_path: "$".into(),
-        new_path: "$".into(),
-        location: root_location(new, new.root()),
+        old_path: Vec::new(),
+        new_path: Vec::new(),
+        location: vec![root_location(new, new.root())],
         focus_old: false,
         mask: Directions::BOTH,
         visited: HashMap::new(),
@@ -105,14 +108,22 @@ pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
     cx.changes
 }
 
-fn root_location(schema: &Schema, node: &Node) -> String {
+fn root_location<'a>(schema: &'a Schema, node: &Node) -> Seg<'a> {
     match &node.kind {
-        Kind::Named(id) => schema.named(*id).name.name().to_string(),
-        _ => String::new(),
+        Kind::Named(id) => Seg::Text(schema.named(*id).name.name()),
+        _ => Seg::None,
     }
 }
 
-/// One step appended to a path or location, written in place (the walk formats no strings).
+fn render(start: &str, segs: &[Seg]) -> String {
+    let mut out = String::from(start);
+    for seg in segs {
+        seg.push(&mut out);
+    }
+    out
+}
+
+/// One step of a path or location.
 #[derive(Clone, Copy)]
 enum Seg<'a> {
     None,
@@ -148,7 +159,7 @@ impl Seg<'_> {
     }
 }
 
-/// `{prefix}{i}]` without going through `fmt` (this runs for every field of every record).
+/// `{prefix}{i}]`.
 fn push_index(out: &mut String, prefix: &str, mut i: usize) {
     out.push_str(prefix);
     let mut digits = [0u8; 20];
@@ -166,17 +177,17 @@ fn push_index(out: &mut String, prefix: &str, mut i: usize) {
 }
 
 /// Appends to the paths and location, runs `f`, and restores them.
-fn nested<R>(
-    cx: &mut Cx,
-    old_suffix: Seg,
-    new_suffix: Seg,
-    location_suffix: Seg,
-    f: impl FnOnce(&mut Cx) -> R,
+fn nested<'a, R>(
+    cx: &mut Cx<'a>,
+    old_suffix: Seg<'a>,
+    new_suffix: Seg<'a>,
+    location_suffix: Seg<'a>,
+    f: impl FnOnce(&mut Cx<'a>) -> R,
 ) -> R {
     let lens = (cx.old_path.len(), cx.new_path.len(), cx.location.len());
-    old_suffix.push(&mut cx.old_path);
-    new_suffix.push(&mut cx.new_path);
-    location_suffix.push(&mut cx.location);
+    cx.old_path.push(old_suffix);
+    cx.new_path.push(new_suffix);
+    cx.location.push(location_suffix);
     let result = f(cx);
     cx.old_path.truncate(lens.0);
     cx.new_path.truncate(lens.1);
@@ -184,7 +195,7 @@ fn nested<R>(
     result
 }
 
-fn with_mask(cx: &mut Cx, mask: Directions, f: impl FnOnce(&mut Cx)) {
+fn with_mask<'a>(cx: &mut Cx<'a>, mask: Directions, f: impl FnOnce(&mut Cx<'a>)) {
     let saved = cx.mask;
     cx.mask = saved.and(mask);
     if cx.mask.any() {
@@ -193,13 +204,13 @@ fn with_mask(cx: &mut Cx, mask: Directions, f: impl FnOnce(&mut Cx)) {
     cx.mask = saved;
 }
 
-fn with_focus_old(cx: &mut Cx, f: impl FnOnce(&mut Cx)) {
+fn with_focus_old<'a>(cx: &mut Cx<'a>, f: impl FnOnce(&mut Cx<'a>)) {
     cx.focus_old = true;
     f(cx);
     cx.focus_old = false;
 }
 
-fn walk_node(cx: &mut Cx, old: &Node, new: &Node) {
+fn walk_node<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
     // Named references can chain deeper than the JSON nesting: grow the stack instead of
     // overflowing it.
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
@@ -211,7 +222,8 @@ fn walk_node(cx: &mut Cx, old: &Node, new: &Node) {
     });
 }
 
-fn walk_union(cx: &mut Cx, old: &Node, new: &Node) {
+fn walk_union<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
+    let new_schema = cx.new;
     let (old_branches, new_branches) = (old.branches(), new.branches());
     let old_is_union = matches!(old.kind, Kind::Union(_));
     let new_is_union = matches!(new.kind, Kind::Union(_));
@@ -230,7 +242,7 @@ fn walk_union(cx: &mut Cx, old: &Node, new: &Node) {
         }
     }
     for &(i, j) in &pairs {
-        let location = branch_location(cx.new, &new_branches[j], new_is_union);
+        let location = branch_location(new_schema, &new_branches[j], new_is_union);
         nested(
             cx,
             index_suffix(old_is_union, i),
@@ -340,7 +352,7 @@ pub(crate) fn resolves(
     }
 }
 
-fn walk_pair(cx: &mut Cx, old: &Node, new: &Node) {
+fn walk_pair<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
     for check in all_checks() {
         if let Check::TypePair(check) = *check {
             check(cx, old, new);
@@ -367,7 +379,8 @@ fn walk_pair(cx: &mut Cx, old: &Node, new: &Node) {
 }
 
 fn walk_named(cx: &mut Cx, old_id: NamedId, new_id: NamedId) {
-    let (old, new) = (cx.old.named(old_id), cx.new.named(new_id));
+    let (old_schema, new_schema) = (cx.old, cx.new);
+    let (old, new) = (old_schema.named(old_id), new_schema.named(new_id));
     if !same_named_kind(old, new) {
         return;
     }
@@ -401,7 +414,7 @@ fn walk_named(cx: &mut Cx, old_id: NamedId, new_id: NamedId) {
     }
 }
 
-fn walk_record(cx: &mut Cx, old_fields: &[Field], new_fields: &[Field]) {
+fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Field]) {
     // Small records (most of them) are searched directly; hashing costs more there.
     let old_by_name: Option<HashMap<&str, usize>> = (old_fields.len() > 8).then(|| {
         old_fields

@@ -13,7 +13,7 @@ pub fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `.avsc` file under `testdata/`.
+/// Every `.avsc` file of the compatibility fixtures (all valid schemas).
 pub fn fixture_schemas() -> Vec<std::path::PathBuf> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -26,7 +26,7 @@ pub fn fixture_schemas() -> Vec<std::path::PathBuf> {
         }
     }
     let mut out = Vec::new();
-    walk(&root().join("testdata"), &mut out);
+    walk(&root().join("testdata/compat"), &mut out);
     out.sort();
     out
 }
