@@ -1,7 +1,8 @@
 //! Findings, reports and their renderings (text for people, JSON for machines).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
@@ -68,19 +69,25 @@ pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> R
         (n, level) if level.is_transitive() => 0..n,
         (n, _) => n - 1..n,
     };
-    // Identical versions (common in long histories) are compared once: bucketed by fingerprint,
-    // confirmed by structural equality (the fingerprint ignores docs and defaults).
+    // Identical versions (common in long histories) are compared once: bucketed by a hash of
+    // the canonical form, confirmed by structural equality (the canonical form ignores docs and
+    // defaults). FxHash, not the Rabin fingerprint: this is only a bucket key, and much cheaper.
     let mut computed: Vec<(usize, Diff)> = Vec::new();
-    let mut by_fingerprint: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_canonical: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     let mut findings: Vec<Finding> = Vec::new();
-    let mut index: HashMap<(&'static str, Direction, String, String, String), usize> =
-        HashMap::new();
+    let mut index: FxHashMap<(&'static str, Direction, String, String, String), usize> =
+        FxHashMap::default();
     for v in checked {
         let old = &history[v];
         let diff = if v + 1 == history.len() {
             &latest
         } else {
-            let bucket = by_fingerprint.entry(old.fingerprint()).or_default();
+            let key = {
+                let mut hasher = rustc_hash::FxHasher::default();
+                old.canonical_form().hash(&mut hasher);
+                hasher.finish()
+            };
+            let bucket = by_canonical.entry(key).or_default();
             let slot = match bucket
                 .iter()
                 .find(|&&slot| history[computed[slot].0] == *old)

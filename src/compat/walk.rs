@@ -2,7 +2,7 @@
 //! every pair. Rules decide what changed and which directions it breaks; the walker decides what
 //! corresponds to what.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::avro::{Field, Kind, NamedId, NamedKind, NamedType, Node, Schema};
 
@@ -49,7 +49,7 @@ pub(crate) struct Cx<'a> {
     /// alias only the new schema knows is read in the backward direction only.
     mask: Directions,
     /// Named pairs already walked, with the directions they were walked in.
-    visited: HashMap<(NamedId, NamedId), Directions>,
+    visited: FxHashMap<(NamedId, NamedId), Directions>,
     changes: Vec<Change>,
 }
 
@@ -101,7 +101,7 @@ pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
         location: vec![root_location(new, new.root())],
         focus_old: false,
         mask: Directions::BOTH,
-        visited: HashMap::new(),
+        visited: FxHashMap::default(),
         changes: Vec::new(),
     };
     walk_node(&mut cx, old.root(), new.root());
@@ -416,7 +416,7 @@ fn walk_named(cx: &mut Cx, old_id: NamedId, new_id: NamedId) {
 
 fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Field]) {
     // Small records (most of them) are searched directly; hashing costs more there.
-    let old_by_name: Option<HashMap<&str, usize>> = (old_fields.len() > 8).then(|| {
+    let old_by_name: Option<FxHashMap<&str, usize>> = (old_fields.len() > 8).then(|| {
         old_fields
             .iter()
             .enumerate()
