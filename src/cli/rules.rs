@@ -60,10 +60,7 @@ pub(crate) fn run(args: RulesArgs) -> anyhow::Result<Outcome> {
         }
         OutputFormat::Text if args.code.is_some() => {
             let rule = rules[0];
-            let may_break = match rule.may_break.names().as_slice() {
-                [] => "never".to_string(),
-                names => names.join(", "),
-            };
+            let may_break = rule.may_break_label(", ");
             super::print(&format!(
                 "{} {}  (may break: {may_break}; bump when safe: {})\n\n{}",
                 rule.code,
@@ -75,10 +72,7 @@ pub(crate) fn run(args: RulesArgs) -> anyhow::Result<Outcome> {
         OutputFormat::Text => {
             let mut out = String::new();
             for rule in rules {
-                let may_break = match rule.may_break.names().as_slice() {
-                    [] => "never".to_string(),
-                    names => names.join("+"),
-                };
+                let may_break = rule.may_break_label("+");
                 out.push_str(&format!(
                     "{}  {:<32} {:<17} {}\n",
                     rule.code, rule.name, may_break, rule.summary

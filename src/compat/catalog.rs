@@ -37,6 +37,14 @@ impl PartialEq for Rule {
 impl Eq for Rule {}
 
 impl Rule {
+    /// "never", or the directions it may break joined by `separator`.
+    pub fn may_break_label(&self, separator: &str) -> String {
+        match self.may_break.names().as_slice() {
+            [] => "never".to_string(),
+            names => names.join(separator),
+        }
+    }
+
     /// Where the prose lives, relative to the repository root.
     pub fn doc_path(&self) -> String {
         format!(
@@ -176,10 +184,7 @@ pub fn render_index() -> String {
          |---|---|---|---|---|\n",
     );
     for rule in RULES {
-        let may_break = match rule.may_break.names().as_slice() {
-            [] => "never".to_string(),
-            names => names.join(", "),
-        };
+        let may_break = rule.may_break_label(", ");
         out.push_str(&format!(
             "| {} | [{}]({}/{}-{}.md) | {} | {} | {} |\n",
             rule.code,

@@ -324,7 +324,8 @@ pub(crate) fn same_branch(
     }
 }
 
-fn same_named_kind(a: &NamedType, b: &NamedType) -> bool {
+/// Both are records, both enums, or both fixed.
+pub(crate) fn same_named_kind(a: &NamedType, b: &NamedType) -> bool {
     matches!(
         (&a.kind, &b.kind),
         (NamedKind::Record { .. }, NamedKind::Record { .. })

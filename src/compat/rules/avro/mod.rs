@@ -1,7 +1,7 @@
 //! The Avro rules, one module each, and what several of them share.
 
 use crate::avro::{Kind, Node, Primitive};
-use crate::compat::walk::Cx;
+use crate::compat::walk::{Cx, same_named_kind};
 
 pub mod decimal_changed;
 pub mod doc_changed;
@@ -44,15 +44,9 @@ fn primitive_pair(old: &Node, new: &Node) -> Option<(Primitive, Primitive)> {
 /// Both positions have the same structure (array, map, or named type of the same kind), so
 /// what differs is found further down, by other rules.
 fn same_shape(cx: &Cx, old: &Node, new: &Node) -> bool {
-    use crate::avro::NamedKind::{Enum, Fixed, Record};
     match (&old.kind, &new.kind) {
         (Kind::Array(_), Kind::Array(_)) | (Kind::Map(_), Kind::Map(_)) => true,
-        (Kind::Named(a), Kind::Named(b)) => matches!(
-            (&cx.old.named(*a).kind, &cx.new.named(*b).kind),
-            (Record { .. }, Record { .. })
-                | (Enum { .. }, Enum { .. })
-                | (Fixed { .. }, Fixed { .. })
-        ),
+        (Kind::Named(a), Kind::Named(b)) => same_named_kind(cx.old.named(*a), cx.new.named(*b)),
         _ => false,
     }
 }
