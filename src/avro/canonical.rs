@@ -56,7 +56,13 @@ impl Schema {
                 out.push_str(r#"{"name":"#);
                 write_json_string(out, &named.name.full);
                 out.push_str(r#","type":"#);
-                write_json_string(out, named.kind_name());
+                // Java's SchemaNormalization writes an error type as "record"; fingerprints
+                // must agree with the registry clients that compute them.
+                let kind = match named.kind_name() {
+                    "error" => "record",
+                    kind => kind,
+                };
+                write_json_string(out, kind);
                 match &named.kind {
                     NamedKind::Record { fields, .. } => {
                         out.push_str(r#","fields":["#);

@@ -76,6 +76,8 @@ struct PendingDefault {
 struct Parser {
     named: Vec<NamedType>,
     by_full_name: HashMap<String, NamedId>,
+    /// Full name of every type alias, with the type that declares it.
+    alias_owner: HashMap<String, NamedId>,
     defaults: Vec<PendingDefault>,
 }
 
@@ -254,6 +256,8 @@ impl Parser {
         };
         let namespace = match map.get("namespace") {
             None | Some(Value::Null) => ns,
+            // A dotted name is already full: the specification ignores `namespace` then.
+            Some(_) if raw_name.contains('.') => ns,
             Some(Value::String(s)) => {
                 if !s.is_empty() {
                     validate_full_name(s, &format!("{path}.namespace"), "namespace")?;
@@ -287,14 +291,50 @@ impl Parser {
                 ),
             ));
         }
+        if let Some(owner) = self.alias_owner.get(&name.full) {
+            return Err(ParseError::at(
+                &name_path,
+                format!(
+                    "`{}` is already an alias of `{}`; names and aliases of types must be unique",
+                    name.full, self.named[*owner].name.full
+                ),
+            ));
+        }
         let own_ns = name.namespace().map(str::to_string);
-        let aliases = string_list(map, "aliases", path)?
+        let aliases: Vec<Name> = string_list(map, "aliases", path)?
             .into_iter()
             .map(|alias| Name::resolve(&alias, own_ns.as_deref()))
             .collect();
+        for (k, alias) in aliases.iter().enumerate() {
+            let taken = match (
+                self.by_full_name.contains_key(&alias.full),
+                self.alias_owner.get(&alias.full),
+            ) {
+                (true, _) => Some("the name of a type".to_string()),
+                (false, Some(&owner)) => {
+                    Some(format!("an alias of `{}`", self.named[owner].name.full))
+                }
+                (false, None) => None,
+            };
+            if let Some(taken) = taken {
+                return Err(ParseError::at(
+                    &format!("{path}.aliases[{k}]"),
+                    format!(
+                        "alias `{}` is already {taken}; names and aliases of types must be unique",
+                        alias.full
+                    ),
+                ));
+            }
+        }
         let doc = optional_string(map, "doc", path)?;
         let id = self.named.len();
         self.by_full_name.insert(name.full.clone(), id);
+        for alias in &aliases {
+            // An alias repeating the type's own name (or another alias) is harmless.
+            if alias.full != name.full {
+                self.alias_owner.insert(alias.full.clone(), id);
+            }
+        }
         // Registered before its body is parsed so that the body may refer to it (recursion).
         self.named.push(NamedType {
             name,
@@ -400,7 +440,10 @@ impl Parser {
             for (label, candidate) in
                 std::iter::once(("name", &name)).chain(aliases.iter().map(|a| ("alias", a)))
             {
-                if let Some(other) = taken.insert(candidate.clone(), i) {
+                if let Some(other) = taken
+                    .insert(candidate.clone(), i)
+                    .filter(|&other| other != i)
+                {
                     return Err(ParseError::at(
                         &format!(
                             "{field_path}.{}",
@@ -546,11 +589,8 @@ fn decimal(map: &Map<String, Value>, fixed_size: Option<u64>) -> Option<Logical>
     }
     if let Some(size) = fixed_size {
         // floor(log10(2^(8*size-1) - 1)) digits fit in `size` bytes of two's complement.
-        let max_digits = if size == 0 {
-            0
-        } else {
-            ((8 * size - 1) as f64 * std::f64::consts::LOG10_2).floor() as u64
-        };
+        let bits = size.saturating_mul(8).saturating_sub(1);
+        let max_digits = (bits as f64 * std::f64::consts::LOG10_2).floor() as u64;
         if u64::from(precision) > max_digits {
             return None;
         }

@@ -1,6 +1,7 @@
 //! Walks an old and a new schema side by side, pairs what corresponds, and asks each rule about
 //! every pair. Rules decide what changed and which directions it breaks; the walker decides what
-//! corresponds to what.
+//! corresponds to what, and in which directions: resolution is driven by the reader, so a field
+//! the new schema matches through its alias corresponds backward only.
 
 use rustc_hash::FxHashMap;
 
@@ -15,18 +16,20 @@ pub(crate) type IndexPairs = [(usize, usize)];
 /// The hook a rule's check attaches to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Check {
-    /// A field of the new record with no counterpart in the old one.
+    /// A field of the new record that the new schema, reading old data, finds no counterpart for.
     FieldAdded(fn(&mut Cx, &Field)),
-    /// A field of the old record with no counterpart in the new one.
+    /// A field of the old record that the old schema, reading new data, finds no counterpart for.
     FieldRemoved(fn(&mut Cx, &Field)),
-    /// A field present in both (matched by name or alias).
+    /// A field matched in at least one direction (by the reader's name or aliases).
     FieldPair(fn(&mut Cx, &Field, &Field)),
     /// Two records' fields, with the pairs `(old index, new index)` in new order.
     RecordPair(fn(&mut Cx, &[Field], &[Field], &IndexPairs)),
     /// Two positions that are not unions (a union is walked branch by branch).
     TypePair(fn(&mut Cx, &Node, &Node)),
-    /// Two named types of the same kind met at the same position, visited once per pair.
+    /// Two named types of the same kind met at the same position: their names, aliases, docs.
     NamedPair(fn(&mut Cx, &NamedType, &NamedType)),
+    /// What two named types hold (symbols, size), in the directions where their names match.
+    NamedBody(fn(&mut Cx, &NamedType, &NamedType)),
     /// A branch of the new union (or the new non-union type) with no counterpart in the old.
     BranchAdded(fn(&mut Cx, &Node, &[Node])),
     /// A branch of the old union (or the old non-union type) with no counterpart in the new.
@@ -51,6 +54,9 @@ pub(crate) struct Cx<'a> {
     /// Named pairs already walked, with the directions they were walked in.
     visited: FxHashMap<(NamedId, NamedId), Directions>,
     changes: Vec<Change>,
+    /// Where each change is in `changes`, so that a change met again (a named type walked for a
+    /// second direction) adds its directions to the first report instead of repeating it.
+    reported: FxHashMap<(&'static str, String, String, String), usize>,
 }
 
 impl Cx<'_> {
@@ -64,21 +70,28 @@ impl Cx<'_> {
             breaks,
             rule.may_break
         );
-        let (old_path, new_path) = (render("$", &self.old_path), render("$", &self.new_path));
-        let path = if self.focus_old {
-            old_path.clone()
-        } else {
-            new_path.clone()
-        };
-        let location = render("", &self.location);
+        let breaks = breaks.and(self.mask);
+        let (old_path, new_path) = (render(&self.old_path), render(&self.new_path));
+        let key = (rule.code, old_path, new_path, message);
+        if let Some(&i) = self.reported.get(&key) {
+            self.changes[i].breaks = self.changes[i].breaks.or(breaks);
+            return;
+        }
+        let (_, old_path, new_path, message) = key.clone();
+        let location = render(&self.location);
+        self.reported.insert(key, self.changes.len());
         self.changes.push(Change {
             rule,
-            path,
+            path: if self.focus_old {
+                old_path.clone()
+            } else {
+                new_path.clone()
+            },
             old_path,
             new_path,
             location: location.strip_prefix('.').unwrap_or(&location).to_string(),
             message,
-            breaks: breaks.and(self.mask),
+            breaks,
         });
     }
 }
@@ -93,18 +106,23 @@ fn all_checks() -> impl Iterator<Item = &'static Check> {
 }
 
 pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
+    walk_from(old, old.root(), new, new.root())
+}
+
+fn walk_from(old: &Schema, old_node: &Node, new: &Schema, new_node: &Node) -> Vec<Change> {
     let mut cx = Cx {
         old,
         new,
-        old_path: Vec::new(),
-        new_path: Vec::new(),
-        location: vec![root_location(new, new.root())],
+        old_path: vec![Seg::Root("$")],
+        new_path: vec![Seg::Root("$")],
+        location: vec![root_location(new, new_node)],
         focus_old: false,
         mask: Directions::BOTH,
         visited: FxHashMap::default(),
         changes: Vec::new(),
+        reported: FxHashMap::default(),
     };
-    walk_node(&mut cx, old.root(), new.root());
+    walk_node(&mut cx, old_node, new_node);
     cx.changes
 }
 
@@ -115,9 +133,14 @@ fn root_location<'a>(schema: &'a Schema, node: &Node) -> Seg<'a> {
     }
 }
 
-fn render(start: &str, segs: &[Seg]) -> String {
-    let mut out = String::from(start);
-    for seg in segs {
+/// Renders steps from the last absolute one.
+fn render(segs: &[Seg]) -> String {
+    let start = segs
+        .iter()
+        .rposition(|s| matches!(s, Seg::Root(_)))
+        .unwrap_or(0);
+    let mut out = String::new();
+    for seg in &segs[start..] {
         seg.push(&mut out);
     }
     out
@@ -127,6 +150,8 @@ fn render(start: &str, segs: &[Seg]) -> String {
 #[derive(Clone, Copy)]
 enum Seg<'a> {
     None,
+    /// An absolute path (`$`, or where a named type is defined): earlier steps no longer count.
+    Root(&'a str),
     /// `.items`, `[]`, ...
     Text(&'a str),
     /// `[3]`
@@ -143,7 +168,7 @@ impl Seg<'_> {
     fn push(self, out: &mut String) {
         match self {
             Seg::None => {}
-            Seg::Text(text) => out.push_str(text),
+            Seg::Root(text) | Seg::Text(text) => out.push_str(text),
             Seg::Index(i) => push_index(out, "[", i),
             Seg::Field(i) => push_index(out, ".fields[", i),
             Seg::Dot(name) => {
@@ -223,24 +248,37 @@ fn walk_node<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
 }
 
 fn walk_union<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
-    let new_schema = cx.new;
+    let (old_schema, new_schema) = (cx.old, cx.new);
     let (old_branches, new_branches) = (old.branches(), new.branches());
     let old_is_union = matches!(old.kind, Kind::Union(_));
     let new_is_union = matches!(new.kind, Kind::Union(_));
-    let index_suffix = |is_union: bool, i: usize| if is_union { Seg::Index(i) } else { Seg::None };
+    let index_suffix = |is_union: bool, i: usize| {
+        if is_union { Seg::Index(i) } else { Seg::None }
+    };
 
+    // The closest counterpart first: the same type or full name, then the same unqualified name,
+    // then an alias, so that an alias never takes a branch whose namesake is still there.
     let mut used = vec![false; old_branches.len()];
-    let mut pairs = Vec::new();
-    for (j, nb) in new_branches.iter().enumerate() {
-        let found = old_branches
-            .iter()
-            .enumerate()
-            .find(|(i, ob)| !used[*i] && same_branch(cx.old, ob, cx.new, nb));
-        if let Some((i, _)) = found {
-            used[i] = true;
-            pairs.push((i, j));
+    let mut partner: Vec<Option<usize>> = vec![None; new_branches.len()];
+    for closeness in [Closeness::Same, Closeness::SameName, Closeness::Alias] {
+        for (j, nb) in new_branches.iter().enumerate() {
+            if partner[j].is_some() {
+                continue;
+            }
+            let found = (0..old_branches.len()).find(|&i| {
+                !used[i] && correspond(old_schema, &old_branches[i], new_schema, nb, closeness)
+            });
+            if let Some(i) = found {
+                used[i] = true;
+                partner[j] = Some(i);
+            }
         }
     }
+    let pairs: Vec<(usize, usize)> = partner
+        .iter()
+        .enumerate()
+        .filter_map(|(j, i)| i.map(|i| (i, j)))
+        .collect();
     for &(i, j) in &pairs {
         let location = branch_location(new_schema, &new_branches[j], new_is_union);
         nested(
@@ -252,7 +290,7 @@ fn walk_union<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
         );
     }
     for (j, nb) in new_branches.iter().enumerate() {
-        if pairs.iter().any(|&(_, pj)| pj == j) {
+        if partner[j].is_some() {
             continue;
         }
         nested(
@@ -305,20 +343,37 @@ fn branch_location<'a>(schema: &'a Schema, branch: &Node, in_union: bool) -> Seg
     }
 }
 
-/// Whether two union branches are the same member: the same primitive, both arrays, both maps,
-/// or named types of the same kind whose names match directly or through an alias.
-pub(crate) fn same_branch(
+/// How closely two union branches must correspond to be paired.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Closeness {
+    /// The same primitive, both arrays, both maps, or named types with the same full name.
+    Same,
+    /// Named types of the same kind with the same unqualified name.
+    SameName,
+    /// Named types of the same kind where one lists the other's name as an alias.
+    Alias,
+}
+
+fn correspond(
     old_schema: &Schema,
     old: &Node,
     new_schema: &Schema,
     new: &Node,
+    closeness: Closeness,
 ) -> bool {
     match (&old.kind, &new.kind) {
-        (Kind::Primitive(a), Kind::Primitive(b)) => a == b,
-        (Kind::Array(_), Kind::Array(_)) | (Kind::Map(_), Kind::Map(_)) => true,
+        (Kind::Primitive(a), Kind::Primitive(b)) => closeness == Closeness::Same && a == b,
+        (Kind::Array(_), Kind::Array(_)) | (Kind::Map(_), Kind::Map(_)) => {
+            closeness == Closeness::Same
+        }
         (Kind::Named(a), Kind::Named(b)) => {
             let (a, b) = (old_schema.named(*a), new_schema.named(*b));
-            same_named_kind(a, b) && (b.accepts_name(&a.name) || a.accepts_name(&b.name))
+            same_named_kind(a, b)
+                && match closeness {
+                    Closeness::Same => a.name.full == b.name.full,
+                    Closeness::SameName => a.name.name() == b.name.name(),
+                    Closeness::Alias => b.accepts_name(&a.name) || a.accepts_name(&b.name),
+                }
         }
         _ => false,
     }
@@ -334,22 +389,47 @@ pub(crate) fn same_named_kind(a: &NamedType, b: &NamedType) -> bool {
     )
 }
 
-/// Whether the specification's resolution lets a `reader` branch read a `writer` branch without
-/// looking deeper: the same primitive or a promotion, or a match by kind and name.
-pub(crate) fn resolves(
-    reader_schema: &Schema,
-    reader: &Node,
-    writer_schema: &Schema,
-    writer: &Node,
-) -> bool {
+/// The specification's "match" between a reader and a writer schema, which picks the union
+/// branch a value is resolved against: the same primitive or a promotion, both arrays, both
+/// maps, or named types of the same kind whose names match (and, for fixed, whose sizes do).
+fn matches(reader_schema: &Schema, reader: &Node, writer_schema: &Schema, writer: &Node) -> bool {
     match (&reader.kind, &writer.kind) {
         (Kind::Primitive(r), Kind::Primitive(w)) => r.reads(*w),
         (Kind::Array(_), Kind::Array(_)) | (Kind::Map(_), Kind::Map(_)) => true,
         (Kind::Named(r), Kind::Named(w)) => {
             let (r, w) = (reader_schema.named(*r), writer_schema.named(*w));
-            same_named_kind(r, w) && r.accepts_name(&w.name)
+            let sizes_match = match (&r.kind, &w.kind) {
+                (NamedKind::Fixed { size: a }, NamedKind::Fixed { size: b }) => a == b,
+                _ => true,
+            };
+            same_named_kind(r, w) && r.accepts_name(&w.name) && sizes_match
         }
         _ => false,
+    }
+}
+
+/// Whether a reader whose type has these `readers` branches reads a value written as `writer`:
+/// the first branch that matches it must resolve it completely.
+pub(crate) fn union_reads(
+    reader_schema: &Schema,
+    readers: &[Node],
+    writer_schema: &Schema,
+    writer: &Node,
+    reader_is_old: bool,
+) -> bool {
+    let Some(reader) = readers
+        .iter()
+        .find(|r| matches(reader_schema, r, writer_schema, writer))
+    else {
+        return false;
+    };
+    // Resolve the pair on its own: old -> new, in the direction the reader stands for.
+    if reader_is_old {
+        let changes = walk_from(reader_schema, reader, writer_schema, writer);
+        !changes.iter().any(|c| c.breaks.forward)
+    } else {
+        let changes = walk_from(writer_schema, writer, reader_schema, reader);
+        !changes.iter().any(|c| c.breaks.backward)
     }
 }
 
@@ -379,109 +459,138 @@ fn walk_pair<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
     }
 }
 
-fn walk_named(cx: &mut Cx, old_id: NamedId, new_id: NamedId) {
+fn walk_named<'a>(cx: &mut Cx<'a>, old_id: NamedId, new_id: NamedId) {
     let (old_schema, new_schema) = (cx.old, cx.new);
     let (old, new) = (old_schema.named(old_id), new_schema.named(new_id));
     if !same_named_kind(old, new) {
         return;
     }
-    // A pair is walked once, unless it is met again in directions not yet walked.
+    // A pair is walked once per direction, however often it is referenced.
     let walked = cx
         .visited
         .entry((old_id, new_id))
         .or_insert(Directions::NONE);
-    if walked.or(cx.mask) == *walked {
+    let fresh = Directions::new(
+        cx.mask.backward && !walked.backward,
+        cx.mask.forward && !walked.forward,
+    );
+    if !fresh.any() {
         return;
     }
-    *walked = walked.or(cx.mask);
-    for check in all_checks() {
-        if let Check::NamedPair(check) = *check {
-            check(cx, old, new);
-        }
-    }
+    *walked = walked.or(fresh);
     // A name that does not match in a direction stops resolution there (the rename is reported
     // by its rule); what lies inside is only compared for the directions that do match.
     let reached = Directions::new(new.accepts_name(&old.name), old.accepts_name(&new.name));
-    if let (
-        NamedKind::Record {
-            fields: old_fields, ..
+    // Inside a named type, paths start again where it is defined, in each document.
+    nested(
+        cx,
+        Seg::Root(&old.path),
+        Seg::Root(&new.path),
+        Seg::None,
+        |cx| {
+            with_mask(cx, fresh, |cx| {
+                for check in all_checks() {
+                    if let Check::NamedPair(check) = *check {
+                        check(cx, old, new);
+                    }
+                }
+                with_mask(cx, reached, |cx| {
+                    for check in all_checks() {
+                        if let Check::NamedBody(check) = *check {
+                            check(cx, old, new);
+                        }
+                    }
+                    if let (
+                        NamedKind::Record { fields: of, .. },
+                        NamedKind::Record { fields: nf, .. },
+                    ) = (&old.kind, &new.kind)
+                    {
+                        walk_record(cx, of, nf);
+                    }
+                })
+            })
         },
-        NamedKind::Record {
-            fields: new_fields, ..
-        },
-    ) = (&old.kind, &new.kind)
-    {
-        with_mask(cx, reached, |cx| walk_record(cx, old_fields, new_fields));
+    );
+}
+
+/// Finds a field by name: directly in small records (most of them), by hash in large ones.
+struct FieldIndex<'a> {
+    fields: &'a [Field],
+    by_name: Option<FxHashMap<&'a str, usize>>,
+}
+
+impl<'a> FieldIndex<'a> {
+    fn new(fields: &'a [Field]) -> Self {
+        let by_name = (fields.len() > 8).then(|| {
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name.as_str(), i))
+                .collect()
+        });
+        FieldIndex { fields, by_name }
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        match &self.by_name {
+            Some(map) => map.get(name).copied(),
+            None => self.fields.iter().position(|f| f.name == name),
+        }
+    }
+
+    /// The writer field a reader field reads: the one of its name, else of one of its aliases.
+    fn read_by(&self, reader: &Field) -> Option<usize> {
+        self.get(&reader.name)
+            .or_else(|| reader.aliases.iter().find_map(|alias| self.get(alias)))
     }
 }
 
 fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Field]) {
-    // Small records (most of them) are searched directly; hashing costs more there.
-    let old_by_name: Option<FxHashMap<&str, usize>> = (old_fields.len() > 8).then(|| {
-        old_fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.as_str(), i))
-            .collect()
-    });
-    let find_old = |name: &str| match &old_by_name {
-        Some(map) => map.get(name).copied(),
-        None => old_fields.iter().position(|f| f.name == name),
-    };
-    let mut used = vec![false; old_fields.len()];
-    let mut pairs = Vec::new();
-    // Exact names first, so an alias never steals a field that is still there by name.
-    let mut unmatched_new = Vec::new();
-    for (j, nf) in new_fields.iter().enumerate() {
-        match find_old(&nf.name) {
-            Some(i) => {
-                used[i] = true;
-                pairs.push((i, j));
-            }
-            None => unmatched_new.push(j),
+    let (old_index, new_index) = (FieldIndex::new(old_fields), FieldIndex::new(new_fields));
+    // Each direction pairs fields the way its reader does.
+    let backward: Vec<Option<usize>> = new_fields.iter().map(|f| old_index.read_by(f)).collect();
+    let forward: Vec<Option<usize>> = old_fields.iter().map(|f| new_index.read_by(f)).collect();
+    let mut pairs: Vec<(usize, usize, Directions)> = backward
+        .iter()
+        .enumerate()
+        .filter_map(|(j, i)| i.map(|i| (i, j, Directions::BACKWARD)))
+        .collect();
+    let mut pair_of_new: Vec<Option<usize>> = vec![None; new_fields.len()];
+    for (p, &(_, j, _)) in pairs.iter().enumerate() {
+        pair_of_new[j] = Some(p);
+    }
+    for (i, j) in forward.iter().enumerate() {
+        let Some(j) = *j else { continue };
+        match pair_of_new[j].filter(|&p| pairs[p].0 == i) {
+            Some(p) => pairs[p].2.forward = true,
+            None => pairs.push((i, j, Directions::FORWARD)),
         }
     }
-    let mut added = Vec::new();
-    for j in unmatched_new {
-        let nf = &new_fields[j];
-        let renamed_from = old_fields.iter().enumerate().find(|(i, of)| {
-            !used[*i] && (nf.aliases.contains(&of.name) || of.aliases.contains(&nf.name))
-        });
-        match renamed_from {
-            Some((i, _)) => {
-                used[i] = true;
-                pairs.push((i, j));
-            }
-            None => added.push(j),
-        }
-    }
-    pairs.sort_by_key(|&(_, j)| j);
+    pairs.sort_by_key(|&(i, j, _)| (j, i));
 
-    for &(i, j) in &pairs {
+    for &(i, j, directions) in &pairs {
         let (of, nf) = (&old_fields[i], &new_fields[j]);
         nested(cx, Seg::Field(i), Seg::Field(j), Seg::Dot(&nf.name), |cx| {
-            for check in all_checks() {
-                if let Check::FieldPair(check) = *check {
-                    check(cx, of, nf);
+            with_mask(cx, directions, |cx| {
+                for check in all_checks() {
+                    if let Check::FieldPair(check) = *check {
+                        check(cx, of, nf);
+                    }
                 }
-            }
-            let reached = Directions::new(
-                nf.name == of.name || nf.aliases.contains(&of.name),
-                of.name == nf.name || of.aliases.contains(&nf.name),
-            );
-            with_mask(cx, reached, |cx| {
                 nested(
                     cx,
                     Seg::Text(".type"),
                     Seg::Text(".type"),
                     Seg::None,
                     |cx| walk_node(cx, &of.schema, &nf.schema),
-                )
-            });
+                );
+            })
         });
     }
-    for j in added {
-        let nf = &new_fields[j];
+    for (j, nf) in new_fields.iter().enumerate() {
+        if backward[j].is_some() {
+            continue;
+        }
         nested(cx, Seg::None, Seg::Field(j), Seg::Dot(&nf.name), |cx| {
             for check in all_checks() {
                 if let Check::FieldAdded(check) = *check {
@@ -491,7 +600,7 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
         });
     }
     for (i, of) in old_fields.iter().enumerate() {
-        if used[i] {
+        if forward[i].is_some() {
             continue;
         }
         nested(cx, Seg::Field(i), Seg::None, Seg::Dot(&of.name), |cx| {
@@ -504,9 +613,10 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
             })
         });
     }
+    let index_pairs: Vec<(usize, usize)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
     for check in all_checks() {
         if let Check::RecordPair(check) = *check {
-            check(cx, old_fields, new_fields, &pairs);
+            check(cx, old_fields, new_fields, &index_pairs);
         }
     }
 }

@@ -138,3 +138,47 @@ fn find_accepts_code_in_any_case_and_name() {
     );
     assert!(catalog::find("AV999").is_none());
 }
+
+/// The `Before:` / `After:` schemas of a rule's example and the report its prose shows.
+fn doc_example(doc: &str) -> Option<(String, String, String)> {
+    let block = |marker: &str, fence: &str| {
+        let start = doc.find(marker)? + marker.len();
+        let body = doc[start..].split_once(fence)?.1;
+        Some(body.split_once("```")?.0.to_string())
+    };
+    Some((
+        block("Before:", "```json\n")?,
+        block("After:", "```json\n")?,
+        block("` reports:", "```text\n")?,
+    ))
+}
+
+#[test]
+fn every_rule_example_shows_what_accord_reports() {
+    use accord::{avro, compat};
+    for rule in RULES {
+        let (before, after, shown) = doc_example(rule.doc).unwrap_or_else(|| {
+            panic!(
+                "{}: the example needs Before:, After: and a report",
+                rule.doc_path()
+            )
+        });
+        let old =
+            avro::parse(&before).unwrap_or_else(|e| panic!("{}: Before: {e}", rule.doc_path()));
+        let new = avro::parse(&after).unwrap_or_else(|e| panic!("{}: After: {e}", rule.doc_path()));
+        let report =
+            compat::check_history(&new, std::slice::from_ref(&old), compat::Level::Backward);
+        let actual = anstream::adapter::strip_str(&report.to_text()).to_string();
+        assert_eq!(
+            shown.trim_end(),
+            actual.trim_end(),
+            "{}: the example's report is not what accord prints",
+            rule.doc_path()
+        );
+        assert!(
+            report.changes.iter().any(|c| c.rule.code == rule.code),
+            "{}: the example does not show its own rule",
+            rule.doc_path()
+        );
+    }
+}

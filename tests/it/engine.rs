@@ -87,16 +87,17 @@ fn reader_and_writer_paths_follow_the_direction() {
 fn field_renamed_with_alias_reads_backward_only() {
     let old = r#"{"type":"record","name":"R","fields":[{"name":"amount","type":"int"}]}"#;
     let new = r#"{"type":"record","name":"R","fields":[{"name":"total","type":"long","aliases":["amount"]}]}"#;
-    assert_eq!(codes(old, new), ["AV105", "AV111", "AV202"]);
-    // Backward reads through the alias; forward misses the field entirely, so the promotion
-    // inside is not what breaks it: the rename is.
+    assert_eq!(codes(old, new), ["AV105", "AV111", "AV202", "AV104"]);
+    // Backward reads through the alias. Forward, the old reader finds no `amount` and it has no
+    // default: that is what breaks, not the promotion inside, which forward never reaches.
     let diff = compat::diff(&schema(old), &schema(new));
-    assert_eq!(diff.changes[0].breaks, Directions::FORWARD);
+    assert_eq!(diff.changes[0].breaks, Directions::NONE);
     assert_eq!(
         diff.changes[2].breaks,
         Directions::NONE,
         "masked: forward never reaches the type"
     );
+    assert_eq!(diff.changes[3].breaks, Directions::FORWARD);
 }
 
 #[test]
@@ -198,4 +199,90 @@ fn transitive_history_checks_identical_versions_once_and_names_all() {
     assert_eq!(report.findings[0].against, [1, 2, 3]);
     let plain = compat::check_history(&new, &history, Level::Full);
     assert_eq!(plain.findings[0].against, [3]);
+}
+
+// Regressions from the engine review of the first release (cases numbered as in that review).
+
+#[test]
+fn review_13_15_an_unpaired_branch_must_resolve_completely_not_only_by_name() {
+    // A fixed of the same unqualified name but another size does not match.
+    assert_eq!(
+        breaks(
+            r#"["null",{"type":"fixed","name":"a.F","size":4}]"#,
+            r#"["null",{"type":"fixed","name":"a.F","size":4},{"type":"fixed","name":"b.F","size":8}]"#
+        ),
+        Directions::FORWARD
+    );
+    // A record of the same unqualified name is resolved field by field.
+    assert_eq!(
+        breaks(
+            r#"["null",{"type":"record","name":"a.R","fields":[{"name":"x","type":"int"}]}]"#,
+            r#"["null",{"type":"record","name":"a.R","fields":[{"name":"x","type":"int"}]},{"type":"record","name":"b.R","fields":[{"name":"y","type":"string"}]}]"#
+        ),
+        Directions::FORWARD
+    );
+    // An enum of the same unqualified name must know the symbol.
+    assert_eq!(
+        breaks(
+            r#"["null",{"type":"enum","name":"a.E","symbols":["X"]},{"type":"enum","name":"b.E","symbols":["Y"]}]"#,
+            r#"["null",{"type":"enum","name":"a.E","symbols":["X"]}]"#
+        ),
+        Directions::BACKWARD
+    );
+}
+
+#[test]
+fn review_16_union_branches_pair_by_exact_name_before_alias() {
+    let old = r#"["null",{"type":"record","name":"A","aliases":["B"],"fields":[{"name":"x","type":"int"}]}]"#;
+    let new = r#"["null",{"type":"record","name":"B","fields":[{"name":"x","type":"int"}]},{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}]"#;
+    assert_eq!(breaks(old, new), Directions::NONE);
+    let old = r#"["null",{"type":"record","name":"A","fields":[{"name":"x","type":"string"}]},{"type":"record","name":"B","fields":[{"name":"x","type":"int"}]}]"#;
+    let new = r#"["null",{"type":"record","name":"B","aliases":["A"],"fields":[{"name":"x","type":"string"}]}]"#;
+    // B is compared with B (int against string), not with A.
+    assert_eq!(breaks(old, new), Directions::BOTH);
+}
+
+#[test]
+fn review_2_each_direction_pairs_fields_through_its_own_readers_aliases() {
+    // Backward, new `b` reads old `a` (its alias); forward, old `c` reads new `b` (its alias).
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":0},{"name":"c","type":"int","aliases":["b"]}]}"#;
+    let new =
+        r#"{"type":"record","name":"R","fields":[{"name":"b","type":"int","aliases":["a"]}]}"#;
+    assert_eq!(breaks(old, new), Directions::NONE);
+    // The same pairing, with string -> int on the forward pair only.
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string","default":""},{"name":"c","type":"int","default":0,"aliases":["b"]}]}"#;
+    let new =
+        r#"{"type":"record","name":"R","fields":[{"name":"b","type":"string","aliases":["a"]}]}"#;
+    assert_eq!(breaks(old, new), Directions::FORWARD);
+}
+
+#[test]
+fn review_3_4_changes_inside_a_named_type_are_reported_once_at_its_definition() {
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}},{"name":"s2","type":"S"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[{"name":"b","aliases":["a"],"type":{"type":"record","name":"S","fields":[{"name":"x","type":"long"}]}},{"name":"s2","type":"S"}]}"#;
+    let diff = compat::diff(&schema(old), &schema(new));
+    let promotions: Vec<_> = diff
+        .changes
+        .iter()
+        .filter(|c| c.rule.code == "AV202")
+        .collect();
+    assert_eq!(promotions.len(), 1, "{:?}", diff.changes);
+    assert_eq!(
+        promotions[0].breaks,
+        Directions::FORWARD,
+        "s2 reaches S forward"
+    );
+    assert_eq!(promotions[0].new_path, "$.fields[0].type.fields[0].type");
+
+    // S is defined under `a` in the old schema and under `b` in the new one.
+    let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}},{"name":"b","type":"S"}]}"#;
+    let new = r#"{"type":"record","name":"R","fields":[{"name":"b","type":{"type":"record","name":"S","fields":[{"name":"x","type":"string"}]}},{"name":"a","type":"S"}]}"#;
+    let diff = compat::diff(&schema(old), &schema(new));
+    let changed = diff
+        .changes
+        .iter()
+        .find(|c| c.rule.code == "AV201")
+        .unwrap();
+    assert_eq!(changed.old_path, "$.fields[0].type.fields[0].type");
+    assert_eq!(changed.new_path, "$.fields[0].type.fields[0].type");
 }

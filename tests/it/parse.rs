@@ -330,3 +330,52 @@ fn a_long_chain_of_named_references_does_not_overflow_the_stack() {
         .unwrap();
     assert_eq!(changes, 1);
 }
+
+// Regressions from the engine review of the first release.
+
+#[test]
+fn review_8_a_huge_fixed_decimal_size_does_not_overflow() {
+    let s = avro::parse(r#"{"type":"fixed","name":"F","size":2305843009213693952,"logicalType":"decimal","precision":10}"#).unwrap();
+    assert!(s.named_types()[0].logical.is_some());
+}
+
+#[test]
+fn review_5_type_aliases_share_the_uniqueness_of_names() {
+    let (message, at) = error(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"A","fields":[]}},{"name":"b","type":{"type":"record","name":"B","aliases":["A"],"fields":[]}}]}"#,
+    );
+    assert!(
+        message.contains("alias `A` is already the name of a type"),
+        "{message}"
+    );
+    assert_eq!(at, "$.fields[1].type.aliases[0]");
+    let (message, _) = error(
+        r#"{"type":"record","name":"R","aliases":["X"],"fields":[{"name":"b","type":{"type":"record","name":"B","aliases":["X"],"fields":[]}}]}"#,
+    );
+    assert!(message.contains("already an alias of `R`"), "{message}");
+    let (message, _) = error(
+        r#"{"type":"record","name":"R","aliases":["B"],"fields":[{"name":"b","type":{"type":"record","name":"B","fields":[]}}]}"#,
+    );
+    assert!(message.contains("already an alias of `R`"), "{message}");
+    // Repeating one's own name or alias is harmless.
+    avro::parse(r#"{"type":"record","name":"R","aliases":["R","X","X"],"fields":[{"name":"a","type":"int","aliases":["a","b","b"]}]}"#).unwrap();
+}
+
+#[test]
+fn review_12_a_dotted_name_ignores_the_namespace_attribute() {
+    let s =
+        avro::parse(r#"{"type":"record","name":"a.B","namespace":"1bad","fields":[]}"#).unwrap();
+    assert!(s.lookup("a.B").is_some());
+}
+
+#[test]
+fn error_types_canonicalize_as_records_like_java() {
+    let s =
+        avro::parse(r#"{"type":"error","name":"Oops","fields":[{"name":"m","type":"string"}]}"#)
+            .unwrap();
+    assert_eq!(
+        s.canonical_form(),
+        r#"{"name":"Oops","type":"record","fields":[{"name":"m","type":"string"}]}"#
+    );
+    assert!(s.normalized_form().contains(r#""type":"error""#));
+}

@@ -12,7 +12,7 @@ declare_rule! {
     may_break: Directions::FORWARD,
     bump: Bump::Minor,
     checks: [
-        Check::NamedPair(check),
+        Check::NamedBody(check),
     ],
 }
 

@@ -12,7 +12,7 @@ declare_rule! {
     may_break: Directions::NONE,
     bump: Bump::Patch,
     checks: [
-        Check::NamedPair(check),
+        Check::NamedBody(check),
     ],
 }
 

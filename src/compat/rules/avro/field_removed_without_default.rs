@@ -21,7 +21,7 @@ fn check(cx: &mut Cx, field: &Field) {
         cx.emit(
             &RULE,
             format!(
-                "removed field `{}` has no default in the old schema",
+                "field `{}` is gone for old readers and has no default in the old schema",
                 field.name
             ),
             Directions::FORWARD,

@@ -1,4 +1,4 @@
-//! AV105 `field-renamed`: a field was renamed; only a reader that lists the other name as an alias (or has a default) still reads it.
+//! AV105 `field-renamed`: a field was renamed and one side lists the other name as an alias.
 
 use crate::avro::Field;
 use crate::compat::catalog::declare_rule;
@@ -8,8 +8,8 @@ use crate::compat::{Bump, Directions};
 declare_rule! {
     code: "AV105",
     name: "field-renamed",
-    summary: "A field was renamed; only a reader that lists the other name as an alias (or has a default) still reads it.",
-    may_break: Directions::BOTH,
+    summary: "A field was renamed and one side lists the other name as an alias; readers that do not know the other name report it as added or removed.",
+    may_break: Directions::NONE,
     bump: Bump::Minor,
     checks: [
         Check::FieldPair(check),
@@ -20,9 +20,8 @@ fn check(cx: &mut Cx, old: &Field, new: &Field) {
     if old.name == new.name {
         return;
     }
-    // The reader's aliases name the writer's field; failing that, its default fills it in.
-    let backward_ok = new.aliases.contains(&old.name) || new.default.is_some();
-    let forward_ok = old.aliases.contains(&new.name) || old.default.is_some();
+    // The pair exists because a reader lists the other name as an alias. Where the other reader
+    // does not, the field is unmatched there and AV102 or AV104 say whether that breaks.
     let how = if new.aliases.contains(&old.name) {
         format!(" (the new field lists `{}` as an alias)", old.name)
     } else {
@@ -31,6 +30,6 @@ fn check(cx: &mut Cx, old: &Field, new: &Field) {
     cx.emit(
         &RULE,
         format!("field `{}` renamed to `{}`{how}", old.name, new.name),
-        Directions::new(!backward_ok, !forward_ok),
+        Directions::NONE,
     );
 }

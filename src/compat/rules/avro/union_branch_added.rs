@@ -2,7 +2,7 @@
 
 use crate::avro::Node;
 use crate::compat::catalog::declare_rule;
-use crate::compat::walk::{Check, Cx, resolves};
+use crate::compat::walk::{Check, Cx, union_reads};
 use crate::compat::{Bump, Directions};
 
 declare_rule! {
@@ -17,10 +17,9 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, branch: &Node, old_branches: &[Node]) {
-    // The old schema reads the new branch if one of its branches resolves it.
-    let readable = old_branches
-        .iter()
-        .any(|ob| resolves(cx.old, ob, cx.new, branch));
+    // The old schema reads the new branch if the first of its branches that matches it
+    // resolves it completely.
+    let readable = union_reads(cx.old, old_branches, cx.new, branch, true);
     cx.emit(
         &RULE,
         format!("union branch `{}` added", cx.new.describe(branch)),

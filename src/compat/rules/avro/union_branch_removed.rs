@@ -2,7 +2,7 @@
 
 use crate::avro::Node;
 use crate::compat::catalog::declare_rule;
-use crate::compat::walk::{Check, Cx, resolves};
+use crate::compat::walk::{Check, Cx, union_reads};
 use crate::compat::{Bump, Directions};
 
 declare_rule! {
@@ -17,9 +17,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, branch: &Node, new_branches: &[Node]) {
-    let readable = new_branches
-        .iter()
-        .any(|nb| resolves(cx.new, nb, cx.old, branch));
+    let readable = union_reads(cx.new, new_branches, cx.old, branch, false);
     cx.emit(
         &RULE,
         format!("union branch `{}` removed", cx.old.describe(branch)),
