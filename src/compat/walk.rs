@@ -22,8 +22,8 @@ pub(crate) enum Check {
     FieldRemoved(fn(&mut Cx, &Field)),
     /// A field matched in at least one direction (by the reader's name or aliases).
     FieldPair(fn(&mut Cx, &Field, &Field)),
-    /// Two records' fields, with the pairs `(old index, new index)` in new order.
-    RecordPair(fn(&mut Cx, &[Field], &[Field], &IndexPairs)),
+    /// Two records' fields, with the pairs `(old index, new index, directions)` in new order.
+    RecordPair(fn(&mut Cx, &[Field], &[Field], &[(usize, usize, Directions)])),
     /// Two positions that are not unions (a union is walked branch by branch).
     TypePair(fn(&mut Cx, &Node, &Node)),
     /// Two named types of the same kind met at the same position: their names, aliases, docs.
@@ -546,27 +546,46 @@ impl<'a> FieldIndex<'a> {
 }
 
 fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Field]) {
-    let (old_index, new_index) = (FieldIndex::new(old_fields), FieldIndex::new(new_fields));
-    // Each direction pairs fields the way its reader does.
+    // Each direction pairs fields the way its reader does: by name, then by the reader's aliases.
+    let old_index = FieldIndex::new(old_fields);
     let backward: Vec<Option<usize>> = new_fields.iter().map(|f| old_index.read_by(f)).collect();
-    let forward: Vec<Option<usize>> = old_fields.iter().map(|f| new_index.read_by(f)).collect();
+    // A pair by name holds both ways, so forward only has to look up the old fields' aliases.
+    let mut forward: Vec<Option<usize>> = vec![None; old_fields.len()];
+    for (j, i) in backward.iter().enumerate() {
+        if let Some(i) = *i {
+            if old_fields[i].name == new_fields[j].name {
+                forward[i] = Some(j);
+            }
+        }
+    }
+    let mut new_index = None;
+    for (i, of) in old_fields.iter().enumerate() {
+        if forward[i].is_none() && !of.aliases.is_empty() {
+            let index = new_index.get_or_insert_with(|| FieldIndex::new(new_fields));
+            forward[i] = of.aliases.iter().find_map(|alias| index.get(alias));
+        }
+    }
+    // One entry per new field matched backward (in new order), then forward-only pairs.
     let mut pairs: Vec<(usize, usize, Directions)> = backward
         .iter()
         .enumerate()
         .filter_map(|(j, i)| i.map(|i| (i, j, Directions::BACKWARD)))
         .collect();
-    let mut pair_of_new: Vec<Option<usize>> = vec![None; new_fields.len()];
-    for (p, &(_, j, _)) in pairs.iter().enumerate() {
-        pair_of_new[j] = Some(p);
-    }
+    let backward_pairs = pairs.len();
     for (i, j) in forward.iter().enumerate() {
         let Some(j) = *j else { continue };
-        match pair_of_new[j].filter(|&p| pairs[p].0 == i) {
+        let existing = pairs[..backward_pairs]
+            .binary_search_by_key(&j, |p| p.1)
+            .ok()
+            .filter(|&p| pairs[p].0 == i);
+        match existing {
             Some(p) => pairs[p].2.forward = true,
             None => pairs.push((i, j, Directions::FORWARD)),
         }
     }
-    pairs.sort_by_key(|&(i, j, _)| (j, i));
+    if pairs.len() > backward_pairs {
+        pairs.sort_by_key(|&(i, j, _)| (j, i));
+    }
 
     for &(i, j, directions) in &pairs {
         let (of, nf) = (&old_fields[i], &new_fields[j]);
@@ -613,10 +632,9 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
             })
         });
     }
-    let index_pairs: Vec<(usize, usize)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
     for check in all_checks() {
         if let Check::RecordPair(check) = *check {
-            check(cx, old_fields, new_fields, &index_pairs);
+            check(cx, old_fields, new_fields, &pairs);
         }
     }
 }

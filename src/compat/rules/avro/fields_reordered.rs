@@ -16,8 +16,7 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut Cx, old: &[Field], new: &[Field], pairs: &[(usize, usize)]) {
-    let _ = old;
+fn check(cx: &mut Cx, _old: &[Field], new: &[Field], pairs: &[(usize, usize, Directions)]) {
     // `pairs` is in new order: the first old index smaller than its predecessor is out of place.
     if let Some(w) = pairs.windows(2).find(|w| w[1].0 < w[0].0) {
         cx.emit(
