@@ -13,6 +13,10 @@ use super::{Change, Directions, Rule};
 /// Matched positions `(old index, new index)`, in new order.
 pub(crate) type IndexPairs = [(usize, usize)];
 
+/// Matched fields `(old index, new index, directions in which the readers pair them)`, in new
+/// order.
+pub(crate) type FieldPairs = [(usize, usize, Directions)];
+
 /// The hook a rule's check attaches to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Check {
@@ -23,7 +27,7 @@ pub(crate) enum Check {
     /// A field matched in at least one direction (by the reader's name or aliases).
     FieldPair(fn(&mut Cx, &Field, &Field)),
     /// Two records' fields, with the pairs `(old index, new index, directions)` in new order.
-    RecordPair(fn(&mut Cx, &[Field], &[Field], &[(usize, usize, Directions)])),
+    RecordPair(fn(&mut Cx, &[Field], &[Field], &FieldPairs)),
     /// Two positions that are not unions (a union is walked branch by branch).
     TypePair(fn(&mut Cx, &Node, &Node)),
     /// Two named types of the same kind met at the same position: their names, aliases, docs.

@@ -2,7 +2,7 @@
 
 use crate::avro::Field;
 use crate::compat::catalog::declare_rule;
-use crate::compat::walk::{Check, Cx};
+use crate::compat::walk::{Check, Cx, FieldPairs};
 use crate::compat::{Bump, Directions};
 
 declare_rule! {
@@ -16,7 +16,7 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut Cx, _old: &[Field], new: &[Field], pairs: &[(usize, usize, Directions)]) {
+fn check(cx: &mut Cx, _old: &[Field], new: &[Field], pairs: &FieldPairs) {
     // `pairs` is in new order: the first old index smaller than its predecessor is out of place.
     if let Some(w) = pairs.windows(2).find(|w| w[1].0 < w[0].0) {
         cx.emit(
