@@ -154,6 +154,8 @@ fn benches(c: &mut Criterion) {
         .map(|v| version(v / 10, &format!("v{v}")))
         .collect();
     let latest = version(100, "");
+    let (repeated, distinct): (Vec<&avro::Schema>, Vec<&avro::Schema>) =
+        (repeated.iter().collect(), distinct.iter().collect());
     let mut group = c.benchmark_group("history-1000");
     group.bench_function("FULL_TRANSITIVE, 100 distinct versions x10", |b| {
         b.iter(|| {

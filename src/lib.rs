@@ -5,7 +5,7 @@
 //! Modules depend one way only:
 //!
 //! ```text
-//! cli -> compat -> avro
+//! cli -> registry -> {compat, store}      compat -> avro
 //! ```
 //!
 //! - [`avro`] parses and validates `.avsc` text into a [`avro::Schema`], with the JSON path of
@@ -13,11 +13,17 @@
 //! - [`compat`] is the compatibility engine: pure functions over two parsed schemas that return
 //!   a [`compat::Diff`] of classified changes; incompatibility is data, never an error. Every rule
 //!   it can report is declared once in [`compat::catalog`].
+//! - [`store`] is storage behind one small trait over bytes ([`store::Store`]), with a RocksDB
+//!   backend and an in-memory one that pass the same conformance suite; it knows no domain type.
+//! - [`registry`] is the domain: subjects, versions, global schema ids, configuration and modes
+//!   with Confluent Schema Registry's semantics; it owns the key encoding, calls [`compat`] to
+//!   judge a new version and the store to keep it, and serves reads from memory.
 //! - [`cli`] is the command line: argument parsing, file reading, rendering, exit codes.
 //!
-//! Later layers (the registry domain, storage and the HTTP API) slot in as
-//! `cli -> api -> registry -> {compat, store}`.
+//! The HTTP API slots in between: `cli -> api -> registry`.
 
 pub mod avro;
 pub mod cli;
 pub mod compat;
+pub mod registry;
+pub mod store;

@@ -82,7 +82,7 @@ fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
     let level: Level = case.level.as_deref().unwrap_or("BACKWARD").parse()?;
     let old = parse_file(before_path)?;
     let new = parse_file(&dir.join("after.avsc"))?;
-    let report = compat::check_history(&new, std::slice::from_ref(&old), level);
+    let report = compat::check_history(&new, &[&old], level);
     let reported = report.changes.iter().any(|c| c.rule.code == code);
     if reported != flags {
         return Err(format!(
@@ -167,15 +167,16 @@ fn level_case(case_toml: &Path) -> datatest_stable::Result<()> {
     let new = versions
         .pop()
         .ok_or("a level case needs v1.avsc, v2.avsc, ...")?;
+    let versions: Vec<&avro::Schema> = versions.iter().collect();
     let report = compat::check_history(&new, &versions, level);
-    if let Some(expected) = case.compatible {
-        if report.compatible != expected {
-            return Err(format!(
-                "expected compatible = {expected} at {level}, got:\n{}",
-                strip_str(&report.to_text())
-            )
-            .into());
-        }
+    if let Some(expected) = case.compatible
+        && report.compatible != expected
+    {
+        return Err(format!(
+            "expected compatible = {expected} at {level}, got:\n{}",
+            strip_str(&report.to_text())
+        )
+        .into());
     }
     snapshot(dir, &report.to_text());
     Ok(())

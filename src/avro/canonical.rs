@@ -20,8 +20,7 @@ impl Schema {
     /// The 64-bit Rabin fingerprint (CRC-64-AVRO) of the Parsing Canonical Form, as the
     /// specification and single-object encoding define it.
     pub fn fingerprint(&self) -> u64 {
-        let bytes = <Rabin as digest::Digest>::digest(self.canonical_form().as_bytes());
-        u64::from_le_bytes(bytes.into())
+        rabin(self.canonical_form().as_bytes())
     }
 
     fn write_canonical(&self, node: &Node, defined: &mut [bool], out: &mut String) {
@@ -225,6 +224,11 @@ impl Schema {
         }
         Value::Object(map)
     }
+}
+
+/// The 64-bit Rabin fingerprint (CRC-64-AVRO) of any bytes.
+pub fn rabin(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(<Rabin as digest::Digest>::digest(bytes).into())
 }
 
 fn logical_attributes(logical: super::Logical, map: &mut Map<String, Value>) {

@@ -9,6 +9,7 @@ mod default;
 mod parse;
 mod schema;
 
+pub use canonical::rabin;
 pub use parse::{MAX_DEPTH, parse, parse_value};
 pub use schema::{
     Field, Kind, Logical, Name, NamedId, NamedKind, NamedType, Node, Order, Primitive, Schema,

@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::{Outcome, OutputFormat, input};
+use crate::avro::Schema;
 use crate::compat::{self, Level, Report};
 
 /// Check NEW against a history of earlier versions, oldest first.
@@ -36,6 +37,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|path| input::schema(path))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let history: Vec<&Schema> = history.iter().collect();
     let report = compat::check_history(&new, &history, args.level);
     emit(&report, args.format)
 }

@@ -28,6 +28,6 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once([&args.old, &args.new])?;
     let old = input::schema(&args.old)?;
     let new = input::schema(&args.new)?;
-    let report = compat::check_history(&new, std::slice::from_ref(&old), args.level);
+    let report = compat::check_history(&new, &[&old], args.level);
     super::check::emit(&report, args.format)
 }

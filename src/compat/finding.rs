@@ -62,7 +62,7 @@ pub struct Report {
     pub history_len: usize,
 }
 
-pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> Report {
+pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> Report {
     let latest = history.last().map(|old| diff(old, new)).unwrap_or_default();
     let checked = match (history.len(), level) {
         (_, Level::None) | (0, _) => 0..0,
@@ -78,7 +78,7 @@ pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> R
     let mut index: FxHashMap<(&'static str, Direction, String, String, String), usize> =
         FxHashMap::default();
     for v in checked {
-        let old = &history[v];
+        let old = history[v];
         let diff = if v + 1 == history.len() {
             &latest
         } else {
@@ -90,7 +90,7 @@ pub(crate) fn check_history(new: &Schema, history: &[Schema], level: Level) -> R
             let bucket = by_canonical.entry(key).or_default();
             let slot = match bucket
                 .iter()
-                .find(|&&slot| history[computed[slot].0] == *old)
+                .find(|&&slot| *history[computed[slot].0] == *old)
             {
                 Some(&slot) => slot,
                 None => {

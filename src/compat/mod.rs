@@ -159,6 +159,6 @@ pub fn check(reader: &Schema, writer: &Schema) -> Vec<Finding> {
 
 /// Checks `new` against a history (oldest first) at `level`: the last version for the plain
 /// levels, every version for the transitive ones.
-pub fn check_history(new: &Schema, history: &[Schema], level: Level) -> Report {
+pub fn check_history(new: &Schema, history: &[&Schema], level: Level) -> Report {
     finding::check_history(new, history, level)
 }

@@ -556,10 +556,10 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
     // A pair by name holds both ways, so forward only has to look up the old fields' aliases.
     let mut forward: Vec<Option<usize>> = vec![None; old_fields.len()];
     for (j, i) in backward.iter().enumerate() {
-        if let Some(i) = *i {
-            if old_fields[i].name == new_fields[j].name {
-                forward[i] = Some(j);
-            }
+        if let Some(i) = *i
+            && old_fields[i].name == new_fields[j].name
+        {
+            forward[i] = Some(j);
         }
     }
     let mut new_index = None;

@@ -166,8 +166,7 @@ fn every_rule_example_shows_what_accord_reports() {
         let old =
             avro::parse(&before).unwrap_or_else(|e| panic!("{}: Before: {e}", rule.doc_path()));
         let new = avro::parse(&after).unwrap_or_else(|e| panic!("{}: After: {e}", rule.doc_path()));
-        let report =
-            compat::check_history(&new, std::slice::from_ref(&old), compat::Level::Backward);
+        let report = compat::check_history(&new, &[&old], compat::Level::Backward);
         let actual = anstream::adapter::strip_str(&report.to_text()).to_string();
         assert_eq!(
             shown.trim_end(),

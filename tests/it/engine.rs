@@ -177,9 +177,7 @@ fn bump_follows_the_level() {
     let same = schema(
         r#"{ "fields": [ {"type": {"type": "int"}, "name": "a"} ], "name": "R", "type": "record" }"#,
     );
-    let bump = |new: &avro::Schema, level| {
-        compat::check_history(new, std::slice::from_ref(&old), level).bump
-    };
+    let bump = |new: &avro::Schema, level| compat::check_history(new, &[&old], level).bump;
     assert_eq!(bump(&same, Level::Full), Bump::None);
     assert_eq!(bump(&doc_only, Level::Full), Bump::Patch);
     assert_eq!(bump(&added, Level::Full), Bump::Minor);
@@ -191,7 +189,7 @@ fn bump_follows_the_level() {
 fn transitive_history_checks_identical_versions_once_and_names_all() {
     let v = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
     let new = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#);
-    let history = vec![v.clone(), v.clone(), v];
+    let history = vec![&v, &v, &v];
     let report = compat::check_history(&new, &history, Level::FullTransitive);
     assert!(!report.compatible);
     // One finding per direction, each naming all three versions.

@@ -115,7 +115,7 @@ proptest! {
             let diff = compat::diff(&s, &s);
             prop_assert!(diff.changes.is_empty(), "{:?}", diff.changes);
             for level in Level::ALL {
-                prop_assert!(compat::check_history(&s, std::slice::from_ref(&s), level).compatible);
+                prop_assert!(compat::check_history(&s, &[&s], level).compatible);
             }
         }
     }
@@ -128,8 +128,8 @@ proptest! {
             prop_assert_eq!(ab.backward, ba.forward);
             prop_assert_eq!(ab.forward, ba.backward);
             prop_assert_eq!(
-                compat::check_history(&b, std::slice::from_ref(&a), Level::Backward).compatible,
-                compat::check_history(&a, std::slice::from_ref(&b), Level::Forward).compatible
+                compat::check_history(&b, &[&a], Level::Backward).compatible,
+                compat::check_history(&a, &[&b], Level::Forward).compatible
             );
             // `check(reader, writer)` is the backward direction of writer -> reader.
             prop_assert_eq!(compat::check(&b, &a).is_empty(), !ab.backward);

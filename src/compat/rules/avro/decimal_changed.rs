@@ -19,13 +19,12 @@ declare_rule! {
 fn check(cx: &mut Cx, old: &Node, new: &Node) {
     if let (Some(before @ Logical::Decimal { .. }), Some(after @ Logical::Decimal { .. })) =
         (cx.old.logical(old), cx.new.logical(new))
+        && before != after
     {
-        if before != after {
-            cx.emit(
-                &RULE,
-                format!("decimal changed from {before} to {after}"),
-                Directions::BOTH,
-            );
-        }
+        cx.emit(
+            &RULE,
+            format!("decimal changed from {before} to {after}"),
+            Directions::BOTH,
+        );
     }
 }

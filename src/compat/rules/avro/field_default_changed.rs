@@ -19,17 +19,17 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &Field, new: &Field) {
-    if let (Some(before), Some(after)) = (&old.default, &new.default) {
-        if !same_value(before, after) {
-            cx.emit(
-                &RULE,
-                format!(
-                    "default of field `{}` changed from {before} to {after}",
-                    new.name
-                ),
-                Directions::NONE,
-            );
-        }
+    if let (Some(before), Some(after)) = (&old.default, &new.default)
+        && !same_value(before, after)
+    {
+        cx.emit(
+            &RULE,
+            format!(
+                "default of field `{}` changed from {before} to {after}",
+                new.name
+            ),
+            Directions::NONE,
+        );
     }
 }
 

@@ -19,16 +19,15 @@ declare_rule! {
 fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
     if let (NamedKind::Fixed { size: before }, NamedKind::Fixed { size: after }) =
         (&old.kind, &new.kind)
+        && before != after
     {
-        if before != after {
-            cx.emit(
-                &RULE,
-                format!(
-                    "size of fixed `{}` changed from {before} to {after}",
-                    new.name.name()
-                ),
-                Directions::BOTH,
-            );
-        }
+        cx.emit(
+            &RULE,
+            format!(
+                "size of fixed `{}` changed from {before} to {after}",
+                new.name.name()
+            ),
+            Directions::BOTH,
+        );
     }
 }

@@ -17,17 +17,18 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &Node, new: &Node) {
-    if let Some((before, after)) = super::primitive_pair(old, new) {
-        if !after.reads(before) && before.reads(after) {
-            cx.emit(
-                &RULE,
-                format!(
-                    "type narrowed from `{}` to `{}`",
-                    before.name(),
-                    after.name()
-                ),
-                Directions::BACKWARD,
-            );
-        }
+    if let Some((before, after)) = super::primitive_pair(old, new)
+        && !after.reads(before)
+        && before.reads(after)
+    {
+        cx.emit(
+            &RULE,
+            format!(
+                "type narrowed from `{}` to `{}`",
+                before.name(),
+                after.name()
+            ),
+            Directions::BACKWARD,
+        );
     }
 }

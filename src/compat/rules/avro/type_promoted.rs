@@ -17,17 +17,18 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &Node, new: &Node) {
-    if let Some((before, after)) = super::primitive_pair(old, new) {
-        if before != after && after.reads(before) {
-            cx.emit(
-                &RULE,
-                format!(
-                    "type promoted from `{}` to `{}`",
-                    before.name(),
-                    after.name()
-                ),
-                Directions::new(false, !before.reads(after)),
-            );
-        }
+    if let Some((before, after)) = super::primitive_pair(old, new)
+        && before != after
+        && after.reads(before)
+    {
+        cx.emit(
+            &RULE,
+            format!(
+                "type promoted from `{}` to `{}`",
+                before.name(),
+                after.name()
+            ),
+            Directions::new(false, !before.reads(after)),
+        );
     }
 }

@@ -1,0 +1,951 @@
+//! The registry domain: subjects, versions, global schema ids, compatibility configuration and
+//! modes, with Confluent Schema Registry's semantics. It calls `compat` to judge a new version
+//! and the `store` to keep it, and serves every read from memory.
+//!
+//! Concurrency: registrations and deletes take their subject's lock, so each accepted version is
+//! checked against what was really there; the compatibility check runs without any global lock,
+//! so different subjects proceed in parallel; allocation and the synced write share one short
+//! commit lock; readers only ever wait for the brief swap of the in-memory state.
+
+mod clock;
+mod model;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+use model::keys;
+pub use model::{
+    Mode, Reference, SchemaId, StoredSchema, SubjectName, Version, VersionRecord, VersionSpec,
+};
+
+use crate::avro;
+use crate::compat::{self, Level};
+use crate::store::{Keyspace, Store, StoreError, WriteBatch};
+
+/// The schema types this registry accepts.
+pub const SCHEMA_TYPES: &[&str] = &["AVRO"];
+
+/// A registry over a store.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    state: RwLock<State>,
+    subject_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    commit: Mutex<()>,
+}
+
+/// A stored schema, with its parsed form built on first use (a restart reads texts only).
+#[derive(Debug)]
+pub struct SchemaEntry {
+    pub id: SchemaId,
+    pub stored: StoredSchema,
+    parsed: OnceLock<avro::Schema>,
+}
+
+impl SchemaEntry {
+    /// The parsed schema. Stored texts are our own normalized forms, so they always parse.
+    pub fn parsed(&self) -> &avro::Schema {
+        self.parsed.get_or_init(|| {
+            avro::parse(&self.stored.schema).expect("a stored normalized form parses")
+        })
+    }
+}
+
+#[derive(Default)]
+struct State {
+    schemas: HashMap<SchemaId, Arc<SchemaEntry>>,
+    identities: HashMap<u64, Vec<SchemaId>>,
+    subjects: BTreeMap<String, BTreeMap<Version, VersionRecord>>,
+    config: HashMap<Option<String>, Level>,
+    modes: HashMap<Option<String>, Mode>,
+    last_id: SchemaId,
+}
+
+impl State {
+    /// The id of a schema with exactly this normalized text, if one is stored.
+    fn id_of(&self, identity: u64, text: &str) -> Option<SchemaId> {
+        self.identities
+            .get(&identity)?
+            .iter()
+            .copied()
+            .find(|id| self.schemas[id].stored.schema == text)
+    }
+
+    fn versions(&self, subject: &str) -> impl Iterator<Item = (Version, VersionRecord)> + '_ {
+        self.subjects
+            .get(subject)
+            .into_iter()
+            .flat_map(|versions| versions.iter().map(|(v, r)| (*v, *r)))
+    }
+
+    fn live_versions(&self, subject: &str) -> impl Iterator<Item = (Version, VersionRecord)> + '_ {
+        self.versions(subject).filter(|(_, r)| !r.deleted)
+    }
+
+    fn latest_live(&self, subject: &str) -> Option<(Version, VersionRecord)> {
+        self.live_versions(subject).last()
+    }
+
+    fn level(&self, subject: &str) -> Level {
+        self.config
+            .get(&Some(subject.to_string()))
+            .or_else(|| self.config.get(&None))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn mode(&self, subject: &str) -> Mode {
+        self.modes
+            .get(&Some(subject.to_string()))
+            .or_else(|| self.modes.get(&None))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// A schema a client submits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewSchema {
+    pub schema: String,
+    /// `None` means AVRO.
+    pub schema_type: Option<String>,
+    pub references: Vec<Reference>,
+}
+
+/// Ids a client in IMPORT mode asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Import {
+    pub id: Option<SchemaId>,
+    pub version: Option<Version>,
+}
+
+/// A version of a subject, as clients see it.
+#[derive(Debug, Clone)]
+pub struct SubjectVersion {
+    pub subject: String,
+    pub version: Version,
+    pub schema: Arc<SchemaEntry>,
+    pub deleted: bool,
+}
+
+/// What a registration produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub id: SchemaId,
+    pub version: Version,
+}
+
+/// The verdict of a compatibility check, with one line per finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub compatible: bool,
+    pub messages: Vec<String>,
+}
+
+/// What went wrong, in the registry's words; the API maps each to Confluent's status and code.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("Subject '{0}' not found.")]
+    SubjectNotFound(String),
+    #[error("Version {0} not found.")]
+    VersionNotFound(String),
+    #[error("Schema {0} not found")]
+    SchemaNotFound(SchemaId),
+    #[error("Schema not found")]
+    SchemaNotFoundUnderSubject,
+    #[error("Subject '{0}' was soft deleted.Set permanent=true to delete permanently")]
+    SubjectSoftDeleted(String),
+    #[error("Subject '{0}' was not deleted first before being permanently deleted")]
+    SubjectNotSoftDeleted(String),
+    #[error("Subject '{0}' Version {1} was soft deleted.Set permanent=true to delete permanently")]
+    VersionSoftDeleted(String, Version),
+    #[error("Subject '{0}' Version {1} was not deleted first before being permanently deleted")]
+    VersionNotSoftDeleted(String, Version),
+    #[error("Subject '{0}' does not have subject-level compatibility configured")]
+    SubjectConfigNotFound(String),
+    #[error("Subject '{0}' does not have subject-level mode configured")]
+    SubjectModeNotFound(String),
+    #[error(
+        "Schema being registered is incompatible with an earlier schema for subject \"{subject}\" at {level}, details: [{}]",
+        findings.join("; ")
+    )]
+    Incompatible {
+        subject: String,
+        level: Level,
+        findings: Vec<String>,
+    },
+    #[error("Invalid schema: {0}")]
+    InvalidSchema(String),
+    #[error(
+        "The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+    )]
+    InvalidVersion(String),
+    #[error(
+        "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"
+    )]
+    InvalidCompatibilityLevel(String),
+    #[error("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.")]
+    InvalidMode(String),
+    #[error("{0}")]
+    OperationNotPermitted(String),
+    #[error("Schema id {0} is already registered with different content")]
+    IdConflict(SchemaId),
+    #[error("The specified subject '{0}' is not a valid.")]
+    InvalidSubject(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A schema parsed and reduced to what identity is decided on.
+struct Prepared {
+    parsed: avro::Schema,
+    text: String,
+    identity: u64,
+}
+
+impl Registry {
+    /// Opens the registry over a store, loading what it serves into memory.
+    pub fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Self, RegistryError> {
+        let state = load(store.as_ref())?;
+        Ok(Registry {
+            store,
+            clock,
+            state: RwLock::new(state),
+            subject_locks: Mutex::new(HashMap::new()),
+            commit: Mutex::new(()),
+        })
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn subject_lock(&self, subject: &str) -> Arc<Mutex<()>> {
+        let mut locks = self.subject_locks.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(subject.to_string()).or_default().clone()
+    }
+
+    fn prepare(&self, new: &NewSchema) -> Result<Prepared, RegistryError> {
+        match new.schema_type.as_deref() {
+            None | Some("AVRO") => {}
+            Some(other) => {
+                return Err(RegistryError::InvalidSchema(format!(
+                    "schema type `{other}` is not supported; accord registers AVRO schemas"
+                )));
+            }
+        }
+        if !new.references.is_empty() {
+            return Err(RegistryError::InvalidSchema(
+                "schema references are not supported yet; inline the referenced types".into(),
+            ));
+        }
+        if new.schema.trim().is_empty() {
+            return Err(RegistryError::InvalidSchema("empty schema".into()));
+        }
+        let parsed =
+            avro::parse(&new.schema).map_err(|e| RegistryError::InvalidSchema(e.to_string()))?;
+        let text = parsed.normalized_form();
+        let identity = avro::rabin(text.as_bytes());
+        Ok(Prepared {
+            parsed,
+            text,
+            identity,
+        })
+    }
+
+    /// Registers a schema under a subject (Confluent's `POST /subjects/{s}/versions`).
+    pub fn register(
+        &self,
+        subject: &SubjectName,
+        new: &NewSchema,
+        import: Import,
+    ) -> Result<Registered, RegistryError> {
+        let prepared = self.prepare(new)?;
+        let subject = subject.as_str();
+        let lock = self.subject_lock(subject);
+        let _subject_guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+
+        // Content already registered under this subject: its id, no new version, no checks.
+        let (mode, level, history) = {
+            let state = self.read();
+            if let Some(id) = state.id_of(prepared.identity, &prepared.text)
+                && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
+            {
+                return Ok(Registered { id, version });
+            }
+            let history: Vec<(Version, Arc<SchemaEntry>)> = state
+                .live_versions(subject)
+                .map(|(v, r)| (v, state.schemas[&r.id].clone()))
+                .collect();
+            (state.mode(subject), state.level(subject), history)
+        };
+        match mode {
+            Mode::ReadOnly | Mode::ReadOnlyOverride => {
+                return Err(RegistryError::OperationNotPermitted(format!(
+                    "Subject {subject} is in read-only mode"
+                )));
+            }
+            Mode::Import if import.id.is_none() => {
+                return Err(RegistryError::OperationNotPermitted(format!(
+                    "Subject {subject} is in import mode: a registration must give its schema id"
+                )));
+            }
+            Mode::ReadWrite if import.id.is_some() || import.version.is_some() => {
+                return Err(RegistryError::OperationNotPermitted(format!(
+                    "Subject {subject} is not in import mode"
+                )));
+            }
+            _ => {}
+        }
+        if mode != Mode::Import {
+            let verdict = judge(&prepared.parsed, &history, level);
+            if !verdict.compatible {
+                return Err(RegistryError::Incompatible {
+                    subject: subject.to_string(),
+                    level,
+                    findings: verdict.messages,
+                });
+            }
+        }
+        self.commit_version(subject, prepared, import)
+    }
+
+    /// Allocates the id and version, writes them durably, then shows them to readers.
+    fn commit_version(
+        &self,
+        subject: &str,
+        prepared: Prepared,
+        import: Import,
+    ) -> Result<Registered, RegistryError> {
+        let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
+        let (id, is_new_schema, version, last_id) = {
+            let state = self.read();
+            let existing = state.id_of(prepared.identity, &prepared.text);
+            let id = match (import.id, existing) {
+                (Some(wanted), _) => {
+                    if let Some(entry) = state.schemas.get(&wanted)
+                        && entry.stored.schema != prepared.text
+                    {
+                        return Err(RegistryError::IdConflict(wanted));
+                    }
+                    wanted
+                }
+                (None, Some(id)) => id,
+                (None, None) => state.last_id + 1,
+            };
+            let next_version = state.versions(subject).map(|(v, _)| v).max().unwrap_or(0) + 1;
+            let version = import.version.unwrap_or(next_version);
+            if state.versions(subject).any(|(v, _)| v == version) {
+                return Err(RegistryError::OperationNotPermitted(format!(
+                    "Subject {subject} already has a version {version}"
+                )));
+            }
+            let is_new = !state.schemas.contains_key(&id);
+            (id, is_new, version, state.last_id.max(id))
+        };
+        let record = VersionRecord {
+            id,
+            deleted: false,
+            ts: self.clock.now_millis(),
+        };
+        let stored = StoredSchema {
+            schema: prepared.text,
+            schema_type: "AVRO".into(),
+            references: Vec::new(),
+        };
+        let mut batch = WriteBatch::new();
+        if is_new_schema {
+            batch.put(Keyspace::Schemas, keys::schema(id), json(&stored));
+            batch.put(
+                Keyspace::SchemaIdentity,
+                keys::identity(prepared.identity, id),
+                Vec::new(),
+            );
+            batch.put(
+                Keyspace::Counters,
+                keys::LAST_SCHEMA_ID,
+                last_id.to_be_bytes(),
+            );
+        }
+        batch.put(
+            Keyspace::SubjectVersions,
+            keys::subject_version(subject, version),
+            json(&record),
+        );
+        self.store.write(batch)?;
+
+        let mut state = self.write_state();
+        if is_new_schema {
+            state
+                .identities
+                .entry(prepared.identity)
+                .or_default()
+                .push(id);
+            let parsed = OnceLock::new();
+            let _ = parsed.set(prepared.parsed);
+            state
+                .schemas
+                .insert(id, Arc::new(SchemaEntry { id, stored, parsed }));
+            state.last_id = last_id;
+        }
+        state
+            .subjects
+            .entry(subject.to_string())
+            .or_default()
+            .insert(version, record);
+        Ok(Registered { id, version })
+    }
+
+    /// The version of a subject holding this schema (`POST /subjects/{s}`).
+    pub fn lookup(
+        &self,
+        subject: &SubjectName,
+        new: &NewSchema,
+        include_deleted: bool,
+    ) -> Result<SubjectVersion, RegistryError> {
+        let prepared = self.prepare(new)?;
+        let subject = subject.as_str();
+        let state = self.read();
+        let visible: Vec<(Version, VersionRecord)> = state
+            .versions(subject)
+            .filter(|(_, r)| include_deleted || !r.deleted)
+            .collect();
+        if visible.is_empty() {
+            return Err(RegistryError::SubjectNotFound(subject.to_string()));
+        }
+        let id = state
+            .id_of(prepared.identity, &prepared.text)
+            .ok_or(RegistryError::SchemaNotFoundUnderSubject)?;
+        let (version, record) = visible
+            .into_iter()
+            .rev()
+            .find(|(_, r)| r.id == id)
+            .ok_or(RegistryError::SchemaNotFoundUnderSubject)?;
+        Ok(SubjectVersion {
+            subject: subject.to_string(),
+            version,
+            schema: state.schemas[&id].clone(),
+            deleted: record.deleted,
+        })
+    }
+
+    /// Subjects with at least one live version (or any version, with `include_deleted`), sorted.
+    pub fn subjects(&self, include_deleted: bool, deleted_only: bool) -> Vec<String> {
+        let state = self.read();
+        state
+            .subjects
+            .iter()
+            .filter(|(_, versions)| {
+                let live = versions.values().any(|r| !r.deleted);
+                if deleted_only {
+                    !live && !versions.is_empty()
+                } else {
+                    live || (include_deleted && !versions.is_empty())
+                }
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// A subject's version numbers, ascending.
+    pub fn versions(
+        &self,
+        subject: &str,
+        include_deleted: bool,
+    ) -> Result<Vec<Version>, RegistryError> {
+        let state = self.read();
+        let versions: Vec<Version> = state
+            .versions(subject)
+            .filter(|(_, r)| include_deleted || !r.deleted)
+            .map(|(v, _)| v)
+            .collect();
+        if versions.is_empty() {
+            return Err(RegistryError::SubjectNotFound(subject.to_string()));
+        }
+        Ok(versions)
+    }
+
+    /// One version of a subject; `latest` is the highest live version.
+    pub fn version(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        include_deleted: bool,
+    ) -> Result<SubjectVersion, RegistryError> {
+        let state = self.read();
+        let found = match spec {
+            VersionSpec::Latest => state.latest_live(subject),
+            VersionSpec::Number(n) => state
+                .versions(subject)
+                .find(|(v, r)| *v == n && (include_deleted || !r.deleted)),
+        };
+        match found {
+            Some((version, record)) => Ok(SubjectVersion {
+                subject: subject.to_string(),
+                version,
+                schema: state.schemas[&record.id].clone(),
+                deleted: record.deleted,
+            }),
+            None if state
+                .versions(subject)
+                .any(|(_, r)| include_deleted || !r.deleted) =>
+            {
+                Err(RegistryError::VersionNotFound(spec.to_string()))
+            }
+            None => Err(RegistryError::SubjectNotFound(subject.to_string())),
+        }
+    }
+
+    /// A schema by its id; soft-deleted schemas stay readable.
+    pub fn schema(&self, id: SchemaId) -> Result<Arc<SchemaEntry>, RegistryError> {
+        self.read()
+            .schemas
+            .get(&id)
+            .cloned()
+            .ok_or(RegistryError::SchemaNotFound(id))
+    }
+
+    /// The subject-versions holding a schema id.
+    pub fn uses_of(
+        &self,
+        id: SchemaId,
+        include_deleted: bool,
+    ) -> Result<Vec<(String, Version)>, RegistryError> {
+        let state = self.read();
+        if !state.schemas.contains_key(&id) {
+            return Err(RegistryError::SchemaNotFound(id));
+        }
+        Ok(state
+            .subjects
+            .iter()
+            .flat_map(|(subject, versions)| {
+                versions
+                    .iter()
+                    .filter(|(_, r)| r.id == id && (include_deleted || !r.deleted))
+                    .map(move |(v, _)| (subject.clone(), *v))
+            })
+            .collect())
+    }
+
+    /// The subject-version that best answers "the schema with this id, for this subject".
+    pub fn preferred_use(&self, id: SchemaId, subject: Option<&str>) -> Option<(String, Version)> {
+        let uses = self.uses_of(id, true).ok()?;
+        uses.iter()
+            .find(|(s, _)| Some(s.as_str()) == subject)
+            .or_else(|| uses.first())
+            .cloned()
+    }
+
+    /// The largest schema id handed out so far.
+    pub fn max_id(&self) -> SchemaId {
+        self.read().last_id
+    }
+
+    fn ensure_writable(&self, subject: &str) -> Result<(), RegistryError> {
+        if self.read().mode(subject).is_read_only() {
+            return Err(RegistryError::OperationNotPermitted(format!(
+                "Subject {subject} is in read-only mode"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Deletes one version: soft first, then permanently.
+    pub fn delete_version(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        permanent: bool,
+    ) -> Result<Version, RegistryError> {
+        let lock = self.subject_lock(subject);
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.ensure_writable(subject)?;
+        let (version, record) = {
+            let state = self.read();
+            if state.versions(subject).next().is_none() {
+                return Err(RegistryError::SubjectNotFound(subject.to_string()));
+            }
+            let found = match spec {
+                VersionSpec::Latest => state.latest_live(subject),
+                VersionSpec::Number(n) => state.versions(subject).find(|(v, _)| *v == n),
+            };
+            found.ok_or_else(|| RegistryError::VersionNotFound(spec.to_string()))?
+        };
+        let key = keys::subject_version(subject, version);
+        let mut batch = WriteBatch::new();
+        let last = self.read().versions(subject).count() == 1;
+        match (permanent, record.deleted) {
+            (false, true) => {
+                return Err(RegistryError::VersionSoftDeleted(subject.into(), version));
+            }
+            (true, false) => {
+                return Err(RegistryError::VersionNotSoftDeleted(
+                    subject.into(),
+                    version,
+                ));
+            }
+            (false, false) => {
+                batch.put(
+                    Keyspace::SubjectVersions,
+                    key,
+                    json(&VersionRecord {
+                        deleted: true,
+                        ..record
+                    }),
+                );
+            }
+            (true, true) => {
+                batch.delete(Keyspace::SubjectVersions, key);
+                if last {
+                    self.forget_subject_settings(subject, &mut batch);
+                }
+            }
+        }
+        self.store.write(batch)?;
+        let mut state = self.write_state();
+        let versions = state.subjects.entry(subject.to_string()).or_default();
+        if permanent {
+            versions.remove(&version);
+            if versions.is_empty() {
+                state.subjects.remove(subject);
+                state.config.remove(&Some(subject.to_string()));
+                state.modes.remove(&Some(subject.to_string()));
+            }
+        } else if let Some(r) = versions.get_mut(&version) {
+            r.deleted = true;
+        }
+        Ok(version)
+    }
+
+    /// Deletes every version of a subject: soft first, then permanently.
+    pub fn delete_subject(
+        &self,
+        subject: &str,
+        permanent: bool,
+    ) -> Result<Vec<Version>, RegistryError> {
+        let lock = self.subject_lock(subject);
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.ensure_writable(subject)?;
+        let versions: Vec<(Version, VersionRecord)> = self.read().versions(subject).collect();
+        if versions.is_empty() {
+            return Err(RegistryError::SubjectNotFound(subject.to_string()));
+        }
+        let live: Vec<(Version, VersionRecord)> = versions
+            .iter()
+            .copied()
+            .filter(|(_, r)| !r.deleted)
+            .collect();
+        let mut batch = WriteBatch::new();
+        let deleted: Vec<Version> = if permanent {
+            if !live.is_empty() {
+                return Err(RegistryError::SubjectNotSoftDeleted(subject.to_string()));
+            }
+            for (v, _) in &versions {
+                batch.delete(
+                    Keyspace::SubjectVersions,
+                    keys::subject_version(subject, *v),
+                );
+            }
+            self.forget_subject_settings(subject, &mut batch);
+            versions.iter().map(|(v, _)| *v).collect()
+        } else {
+            if live.is_empty() {
+                return Err(RegistryError::SubjectSoftDeleted(subject.to_string()));
+            }
+            for (v, r) in &live {
+                batch.put(
+                    Keyspace::SubjectVersions,
+                    keys::subject_version(subject, *v),
+                    json(&VersionRecord {
+                        deleted: true,
+                        ..*r
+                    }),
+                );
+            }
+            live.iter().map(|(v, _)| *v).collect()
+        };
+        self.store.write(batch)?;
+        let mut state = self.write_state();
+        if permanent {
+            state.subjects.remove(subject);
+            state.config.remove(&Some(subject.to_string()));
+            state.modes.remove(&Some(subject.to_string()));
+        } else if let Some(versions) = state.subjects.get_mut(subject) {
+            for r in versions.values_mut() {
+                r.deleted = true;
+            }
+        }
+        Ok(deleted)
+    }
+
+    fn forget_subject_settings(&self, subject: &str, batch: &mut WriteBatch) {
+        batch.delete(Keyspace::Config, keys::scope(Some(subject)));
+        batch.delete(Keyspace::Mode, keys::scope(Some(subject)));
+    }
+
+    /// Checks a schema against one version (`Some`) or against the subject's history at its level
+    /// (`None`), as registration would, without registering anything.
+    pub fn check_compatibility(
+        &self,
+        subject: &str,
+        against: Option<VersionSpec>,
+        new: &NewSchema,
+    ) -> Result<Verdict, RegistryError> {
+        let prepared = self.prepare(new)?;
+        let (level, history) = {
+            let state = self.read();
+            let level = state.level(subject);
+            let history: Vec<(Version, Arc<SchemaEntry>)> = match against {
+                None => state
+                    .live_versions(subject)
+                    .map(|(v, r)| (v, state.schemas[&r.id].clone()))
+                    .collect(),
+                Some(VersionSpec::Latest) => state
+                    .latest_live(subject)
+                    .map(|(v, r)| (v, state.schemas[&r.id].clone()))
+                    .into_iter()
+                    .collect(),
+                Some(VersionSpec::Number(n)) => {
+                    let (v, r) = state
+                        .live_versions(subject)
+                        .find(|(v, _)| *v == n)
+                        .ok_or_else(|| RegistryError::VersionNotFound(n.to_string()))?;
+                    vec![(v, state.schemas[&r.id].clone())]
+                }
+            };
+            (level, history)
+        };
+        Ok(judge(&prepared.parsed, &history, level))
+    }
+
+    /// The compatibility level of a subject, or the global one (`subject` `None`).
+    pub fn config(
+        &self,
+        subject: Option<&str>,
+        default_to_global: bool,
+    ) -> Result<Level, RegistryError> {
+        let state = self.read();
+        match subject {
+            None => Ok(state.config.get(&None).copied().unwrap_or_default()),
+            Some(s) => match state.config.get(&Some(s.to_string())) {
+                Some(level) => Ok(*level),
+                None if default_to_global => Ok(state.level(s)),
+                None => Err(RegistryError::SubjectConfigNotFound(s.to_string())),
+            },
+        }
+    }
+
+    /// Sets the compatibility level of a subject or, with `None`, the global one.
+    pub fn set_config(&self, subject: Option<&str>, level: Level) -> Result<(), RegistryError> {
+        let mut batch = WriteBatch::new();
+        batch.put(Keyspace::Config, keys::scope(subject), level.name());
+        self.store.write(batch)?;
+        self.write_state()
+            .config
+            .insert(subject.map(str::to_string), level);
+        Ok(())
+    }
+
+    /// Removes a configured level and returns it; the global level reverts to BACKWARD.
+    pub fn delete_config(&self, subject: Option<&str>) -> Result<Level, RegistryError> {
+        let previous = match subject {
+            Some(s) => self
+                .read()
+                .config
+                .get(&Some(s.to_string()))
+                .copied()
+                .ok_or_else(|| RegistryError::SubjectNotFound(s.to_string()))?,
+            None => self.config(None, false)?,
+        };
+        let mut batch = WriteBatch::new();
+        batch.delete(Keyspace::Config, keys::scope(subject));
+        self.store.write(batch)?;
+        self.write_state()
+            .config
+            .remove(&subject.map(str::to_string));
+        Ok(previous)
+    }
+
+    /// The mode of a subject, or the global one.
+    pub fn mode(
+        &self,
+        subject: Option<&str>,
+        default_to_global: bool,
+    ) -> Result<Mode, RegistryError> {
+        let state = self.read();
+        match subject {
+            None => Ok(state.modes.get(&None).copied().unwrap_or_default()),
+            Some(s) => match state.modes.get(&Some(s.to_string())) {
+                Some(mode) => Ok(*mode),
+                None if default_to_global => Ok(state.mode(s)),
+                None => Err(RegistryError::SubjectModeNotFound(s.to_string())),
+            },
+        }
+    }
+
+    /// Sets a mode. IMPORT is refused while the scope holds live versions, unless forced.
+    pub fn set_mode(
+        &self,
+        subject: Option<&str>,
+        mode: Mode,
+        force: bool,
+    ) -> Result<(), RegistryError> {
+        if mode == Mode::Import && !force {
+            let state = self.read();
+            let occupied = match subject {
+                None => state
+                    .subjects
+                    .keys()
+                    .any(|s| state.live_versions(s).next().is_some()),
+                Some(s) => state.live_versions(s).next().is_some(),
+            };
+            if occupied {
+                return Err(RegistryError::OperationNotPermitted(
+                    "Cannot import since found existing subjects".into(),
+                ));
+            }
+        }
+        let mut batch = WriteBatch::new();
+        batch.put(Keyspace::Mode, keys::scope(subject), mode.name());
+        self.store.write(batch)?;
+        self.write_state()
+            .modes
+            .insert(subject.map(str::to_string), mode);
+        Ok(())
+    }
+
+    /// Removes a mode and returns it; the global mode reverts to READWRITE.
+    pub fn delete_mode(&self, subject: Option<&str>) -> Result<Mode, RegistryError> {
+        let previous = match subject {
+            Some(s) => self
+                .read()
+                .modes
+                .get(&Some(s.to_string()))
+                .copied()
+                .ok_or_else(|| RegistryError::SubjectNotFound(s.to_string()))?,
+            None => self.mode(None, false)?,
+        };
+        let mut batch = WriteBatch::new();
+        batch.delete(Keyspace::Mode, keys::scope(subject));
+        self.store.write(batch)?;
+        self.write_state()
+            .modes
+            .remove(&subject.map(str::to_string));
+        Ok(previous)
+    }
+}
+
+/// Checks `new` against live versions (oldest first) at `level`; findings name the versions.
+fn judge(new: &avro::Schema, history: &[(Version, Arc<SchemaEntry>)], level: Level) -> Verdict {
+    let schemas: Vec<&avro::Schema> = history.iter().map(|(_, entry)| entry.parsed()).collect();
+    let report = compat::check_history(new, &schemas, level);
+    let messages = report
+        .findings
+        .iter()
+        .map(|f| {
+            let versions: Vec<String> = f
+                .against
+                .iter()
+                .map(|&i| history[i - 1].0.to_string())
+                .collect();
+            format!(
+                "{} {} at {}: {}; breaks {} against version {}",
+                f.rule.code,
+                f.rule.name,
+                f.path,
+                f.message,
+                f.direction.name(),
+                versions.join(", ")
+            )
+        })
+        .collect();
+    Verdict {
+        compatible: report.compatible,
+        messages,
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("registry records serialize")
+}
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> RegistryError {
+    RegistryError::Store(StoreError::Backend(
+        format!("stored {what} is unreadable: {detail}").into(),
+    ))
+}
+
+/// Reads everything the registry serves from the store.
+fn load(store: &dyn Store) -> Result<State, RegistryError> {
+    let mut state = State::default();
+    if let Some(bytes) = store.get(Keyspace::Counters, keys::LAST_SCHEMA_ID)? {
+        let bytes: [u8; 4] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| corrupt("counter", "bad length"))?;
+        state.last_id = SchemaId::from_be_bytes(bytes);
+    }
+    for (key, _) in store.scan_prefix(Keyspace::SchemaIdentity, b"")? {
+        let (hash, id) = key
+            .split_at_checked(8)
+            .ok_or_else(|| corrupt("identity", "bad key"))?;
+        let hash = u64::from_be_bytes(
+            hash.try_into()
+                .map_err(|_| corrupt("identity", "bad key"))?,
+        );
+        let id =
+            SchemaId::from_be_bytes(id.try_into().map_err(|_| corrupt("identity", "bad key"))?);
+        state.identities.entry(hash).or_default().push(id);
+    }
+    for (key, value) in store.scan_prefix(Keyspace::Schemas, b"")? {
+        let id = SchemaId::from_be_bytes(
+            key.as_slice()
+                .try_into()
+                .map_err(|_| corrupt("schema", "bad key"))?,
+        );
+        let stored: StoredSchema =
+            serde_json::from_slice(&value).map_err(|e| corrupt("schema", e))?;
+        state.schemas.insert(
+            id,
+            Arc::new(SchemaEntry {
+                id,
+                stored,
+                parsed: OnceLock::new(),
+            }),
+        );
+    }
+    for (key, value) in store.scan_prefix(Keyspace::SubjectVersions, b"")? {
+        let (subject, version) = keys::parse_subject_version(&key)
+            .ok_or_else(|| corrupt("subject version", "bad key"))?;
+        let record: VersionRecord =
+            serde_json::from_slice(&value).map_err(|e| corrupt("subject version", e))?;
+        state
+            .subjects
+            .entry(subject)
+            .or_default()
+            .insert(version, record);
+    }
+    for (key, value) in store.scan_prefix(Keyspace::Config, b"")? {
+        let level: Level = String::from_utf8_lossy(&value)
+            .parse()
+            .map_err(|e| corrupt("config", e))?;
+        state.config.insert(scope_of(&key), level);
+    }
+    for (key, value) in store.scan_prefix(Keyspace::Mode, b"")? {
+        let mode = Mode::parse(&String::from_utf8_lossy(&value)).map_err(|e| corrupt("mode", e))?;
+        state.modes.insert(scope_of(&key), mode);
+    }
+    Ok(state)
+}
+
+fn scope_of(key: &[u8]) -> Option<String> {
+    (key != keys::GLOBAL).then(|| String::from_utf8_lossy(key).into_owned())
+}
+
+#[cfg(test)]
+mod tests;

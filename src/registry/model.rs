@@ -1,0 +1,219 @@
+//! The registry's nouns, and how they are encoded as store keys and values.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::RegistryError;
+
+/// A subject name: any UTF-8 text without control characters (Confluent's rule).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SubjectName(String);
+
+impl SubjectName {
+    /// Validates a subject name; control characters and Confluent's reserved names are refused.
+    pub fn new(name: impl Into<String>) -> Result<Self, RegistryError> {
+        let name = name.into();
+        if name.chars().any(char::is_control) || name == "__GLOBAL" || name == "__EMPTY" {
+            return Err(RegistryError::InvalidSubject(name));
+        }
+        Ok(SubjectName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SubjectName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A schema id: global across subjects, from 1.
+pub type SchemaId = u32;
+
+/// A version number within a subject, from 1.
+pub type Version = u32;
+
+/// A version as clients name it: a number, or the latest non-deleted version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSpec {
+    Latest,
+    Number(Version),
+}
+
+impl VersionSpec {
+    /// `latest` (any case, trimmed) or `-1`, or a number from 1 to 2^31-1.
+    pub fn parse(text: &str) -> Result<Self, RegistryError> {
+        let trimmed = text.trim();
+        if trimmed.eq_ignore_ascii_case("latest") || trimmed == "-1" {
+            return Ok(VersionSpec::Latest);
+        }
+        match trimmed.parse::<i32>() {
+            Ok(n) if n >= 1 => Ok(VersionSpec::Number(n as Version)),
+            _ => Err(RegistryError::InvalidVersion(text.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for VersionSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionSpec::Latest => f.write_str("-1"),
+            VersionSpec::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// Whether a subject (or the registry) accepts writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    ReadWrite,
+    ReadOnly,
+    ReadOnlyOverride,
+    Import,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::ReadWrite => "READWRITE",
+            Mode::ReadOnly => "READONLY",
+            Mode::ReadOnlyOverride => "READONLY_OVERRIDE",
+            Mode::Import => "IMPORT",
+        }
+    }
+
+    /// Case-insensitive.
+    pub fn parse(text: &str) -> Result<Self, RegistryError> {
+        [
+            Mode::ReadWrite,
+            Mode::ReadOnly,
+            Mode::ReadOnlyOverride,
+            Mode::Import,
+        ]
+        .into_iter()
+        .find(|m| m.name().eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| RegistryError::InvalidMode(text.to_string()))
+    }
+
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Mode::ReadOnly | Mode::ReadOnlyOverride)
+    }
+}
+
+/// A reference from a schema to a named type registered under another subject.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Reference {
+    pub name: String,
+    pub subject: String,
+    pub version: Version,
+}
+
+/// A schema as stored under its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSchema {
+    /// The normalized form: what `GET` returns and what identity is decided on.
+    pub schema: String,
+    #[serde(rename = "schemaType")]
+    pub schema_type: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+}
+
+/// One version of a subject as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionRecord {
+    pub id: SchemaId,
+    #[serde(default)]
+    pub deleted: bool,
+    /// When it was registered, in milliseconds since the Unix epoch.
+    pub ts: i64,
+}
+
+/// Store keys. Subjects never contain control characters, so `\0` separates a subject from
+/// what follows and stands alone for the global scope.
+pub(crate) mod keys {
+    use super::{SchemaId, Version};
+
+    pub const GLOBAL: &[u8] = b"\0";
+    pub const LAST_SCHEMA_ID: &[u8] = b"last_schema_id";
+
+    pub fn schema(id: SchemaId) -> Vec<u8> {
+        id.to_be_bytes().to_vec()
+    }
+
+    pub fn identity(hash: u64, id: SchemaId) -> Vec<u8> {
+        let mut key = hash.to_be_bytes().to_vec();
+        key.extend_from_slice(&id.to_be_bytes());
+        key
+    }
+
+    pub fn subject_prefix(subject: &str) -> Vec<u8> {
+        let mut key = subject.as_bytes().to_vec();
+        key.push(0);
+        key
+    }
+
+    pub fn subject_version(subject: &str, version: Version) -> Vec<u8> {
+        let mut key = subject_prefix(subject);
+        key.extend_from_slice(&version.to_be_bytes());
+        key
+    }
+
+    /// Splits a subject-version key back into its parts.
+    pub fn parse_subject_version(key: &[u8]) -> Option<(String, Version)> {
+        let split = key.len().checked_sub(5)?;
+        if key[split] != 0 {
+            return None;
+        }
+        let subject = String::from_utf8(key[..split].to_vec()).ok()?;
+        let version = Version::from_be_bytes(key[split + 1..].try_into().ok()?);
+        Some((subject, version))
+    }
+
+    /// The config or mode key of a subject, or of the global scope.
+    pub fn scope(subject: Option<&str>) -> Vec<u8> {
+        subject.map_or_else(|| GLOBAL.to_vec(), |s| s.as_bytes().to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_like_confluent() {
+        assert_eq!(VersionSpec::parse("latest").unwrap(), VersionSpec::Latest);
+        assert_eq!(VersionSpec::parse(" LATEST ").unwrap(), VersionSpec::Latest);
+        assert_eq!(VersionSpec::parse("-1").unwrap(), VersionSpec::Latest);
+        assert_eq!(VersionSpec::parse("7").unwrap(), VersionSpec::Number(7));
+        for bad in ["0", "-2", "abc", "2147483648", "", "earliest"] {
+            assert!(VersionSpec::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn subjects_refuse_control_characters_only() {
+        for ok in ["orders-value", "", "*", "a/b", "{:}'\"", "überweisung"] {
+            SubjectName::new(ok).unwrap();
+        }
+        for bad in ["\rbad\nsubject\t", "a\0b", "__GLOBAL"] {
+            assert!(SubjectName::new(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn subject_version_keys_round_trip_and_sort_by_version() {
+        let key = keys::subject_version("orders-value", 258);
+        assert_eq!(
+            keys::parse_subject_version(&key),
+            Some(("orders-value".into(), 258))
+        );
+        assert!(keys::subject_version("s", 2) < keys::subject_version("s", 10));
+        assert!(keys::subject_version("s", 99) < keys::subject_version("s-", 1));
+    }
+}

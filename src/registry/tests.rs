@@ -1,0 +1,492 @@
+//! Registry semantics, run against both backends.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::store::{MemStore, RocksStore};
+
+fn record(fields: &str) -> NewSchema {
+    NewSchema {
+        schema: format!(r#"{{"type":"record","name":"Order","fields":[{fields}]}}"#),
+        ..NewSchema::default()
+    }
+}
+
+fn v1() -> NewSchema {
+    record(r#"{"name":"id","type":"long"}"#)
+}
+
+/// v1 plus a field with a default: compatible both ways.
+fn v2() -> NewSchema {
+    record(r#"{"name":"id","type":"long"},{"name":"note","type":"string","default":""}"#)
+}
+
+/// v1 plus a field without a default: breaks backward.
+fn breaking() -> NewSchema {
+    record(r#"{"name":"id","type":"long"},{"name":"coupon","type":"string"}"#)
+}
+
+fn subject(name: &str) -> SubjectName {
+    SubjectName::new(name).unwrap()
+}
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(1_700_000_000_000))
+}
+
+/// Runs `check` against a fresh registry on each backend.
+fn on_each_backend(check: impl Fn(&Registry)) {
+    check(&Registry::open(Arc::new(MemStore::new()), clock()).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+    check(&Registry::open(store, clock()).unwrap());
+}
+
+#[test]
+fn ids_are_global_from_1_and_identity_ignores_presentation() {
+    on_each_backend(|r| {
+        let a = r.register(&subject("a"), &v1(), Import::default()).unwrap();
+        assert_eq!(a, Registered { id: 1, version: 1 });
+        let spaced = NewSchema {
+            schema: r#"{ "fields": [ {"type": {"type":"long"}, "name": "id"} ], "name": "Order", "type": "record" }"#.into(),
+            ..NewSchema::default()
+        };
+        // Same content under another subject: same id, that subject's first version.
+        assert_eq!(
+            r.register(&subject("b"), &spaced, Import::default())
+                .unwrap(),
+            Registered { id: 1, version: 1 }
+        );
+        // Again under the same subject: no new version.
+        assert_eq!(
+            r.register(&subject("a"), &spaced, Import::default())
+                .unwrap(),
+            Registered { id: 1, version: 1 }
+        );
+        assert_eq!(
+            r.register(&subject("a"), &v2(), Import::default()).unwrap(),
+            Registered { id: 2, version: 2 }
+        );
+        assert_eq!(r.versions("a", false).unwrap(), [1, 2]);
+        assert_eq!(r.subjects(false, false), ["a", "b"]);
+        assert_eq!(r.max_id(), 2);
+    });
+}
+
+#[test]
+fn register_rejects_an_incompatible_version_and_names_the_findings() {
+    on_each_backend(|r| {
+        r.register(&subject("s"), &v1(), Import::default()).unwrap();
+        let err = r
+            .register(&subject("s"), &breaking(), Import::default())
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            matches!(err, RegistryError::Incompatible { .. }),
+            "{message}"
+        );
+        assert!(
+            message.contains("AV102 field-added-without-default"),
+            "{message}"
+        );
+        assert!(message.contains("against version 1"), "{message}");
+        // Nothing changed, and no id was consumed.
+        assert_eq!(r.versions("s", false).unwrap(), [1]);
+        assert_eq!(r.max_id(), 1);
+        // NONE accepts it.
+        r.set_config(Some("s"), Level::None).unwrap();
+        assert_eq!(
+            r.register(&subject("s"), &breaking(), Import::default())
+                .unwrap()
+                .id,
+            2
+        );
+    });
+}
+
+#[test]
+fn invalid_schemas_and_types_are_refused() {
+    on_each_backend(|r| {
+        for bad in [
+            NewSchema {
+                schema: r#"{"type":"record","name":"R","fields":[{"name":"a","type":"strin"}]}"#
+                    .into(),
+                ..NewSchema::default()
+            },
+            NewSchema {
+                schema: "".into(),
+                ..NewSchema::default()
+            },
+            NewSchema {
+                schema: r#""int""#.into(),
+                schema_type: Some("PROTOBUF".into()),
+                ..NewSchema::default()
+            },
+            NewSchema {
+                schema: r#""int""#.into(),
+                schema_type: Some("avro".into()),
+                ..NewSchema::default()
+            },
+        ] {
+            let err = r
+                .register(&subject("s"), &bad, Import::default())
+                .unwrap_err();
+            assert!(matches!(err, RegistryError::InvalidSchema(_)), "{err}");
+        }
+        assert!(r.subjects(true, false).is_empty());
+    });
+}
+
+#[test]
+fn version_numbers_are_not_reused_after_soft_delete() {
+    on_each_backend(|r| {
+        r.register(&subject("s"), &v1(), Import::default()).unwrap();
+        r.register(&subject("s"), &v2(), Import::default()).unwrap();
+        assert_eq!(r.delete_subject("s", false).unwrap(), [1, 2]);
+        assert!(r.subjects(false, false).is_empty());
+        assert_eq!(r.subjects(true, false), ["s"]);
+        assert_eq!(r.subjects(false, true), ["s"]);
+        assert!(matches!(
+            r.versions("s", false),
+            Err(RegistryError::SubjectNotFound(_))
+        ));
+        // Re-registering the same contents: new versions, same ids.
+        assert_eq!(
+            r.register(&subject("s"), &v1(), Import::default()).unwrap(),
+            Registered { id: 1, version: 3 }
+        );
+        assert_eq!(
+            r.register(&subject("s"), &v2(), Import::default()).unwrap(),
+            Registered { id: 2, version: 4 }
+        );
+        assert_eq!(r.versions("s", true).unwrap(), [1, 2, 3, 4]);
+        // Soft-deleted schemas stay readable by id.
+        assert_eq!(r.schema(1).unwrap().id, 1);
+    });
+}
+
+#[test]
+fn deletes_go_soft_then_permanent() {
+    on_each_backend(|r| {
+        r.register(&subject("s"), &v1(), Import::default()).unwrap();
+        r.register(&subject("s"), &v2(), Import::default()).unwrap();
+        assert!(matches!(
+            r.delete_version("s", VersionSpec::Number(2), true),
+            Err(RegistryError::VersionNotSoftDeleted(_, 2))
+        ));
+        assert_eq!(
+            r.delete_version("s", VersionSpec::Latest, false).unwrap(),
+            2
+        );
+        assert!(matches!(
+            r.delete_version("s", VersionSpec::Number(2), false),
+            Err(RegistryError::VersionSoftDeleted(_, 2))
+        ));
+        assert!(matches!(
+            r.version("s", VersionSpec::Number(2), false),
+            Err(RegistryError::VersionNotFound(_))
+        ));
+        assert!(
+            r.version("s", VersionSpec::Number(2), true)
+                .unwrap()
+                .deleted
+        );
+        assert_eq!(
+            r.version("s", VersionSpec::Latest, true).unwrap().version,
+            1,
+            "latest is the highest live version"
+        );
+        assert_eq!(
+            r.delete_version("s", VersionSpec::Number(2), true).unwrap(),
+            2
+        );
+        assert!(matches!(
+            r.delete_version("s", VersionSpec::Number(9), false),
+            Err(RegistryError::VersionNotFound(_))
+        ));
+        assert!(matches!(
+            r.delete_subject("s", true),
+            Err(RegistryError::SubjectNotSoftDeleted(_))
+        ));
+        assert_eq!(r.delete_subject("s", false).unwrap(), [1]);
+        assert!(matches!(
+            r.delete_subject("s", false),
+            Err(RegistryError::SubjectSoftDeleted(_))
+        ));
+        assert_eq!(r.delete_subject("s", true).unwrap(), [1]);
+        assert!(matches!(
+            r.delete_subject("s", true),
+            Err(RegistryError::SubjectNotFound(_))
+        ));
+        assert!(matches!(
+            r.delete_version("nobody", VersionSpec::Latest, false),
+            Err(RegistryError::SubjectNotFound(_))
+        ));
+        // After a permanent delete, numbering starts over.
+        assert_eq!(
+            r.register(&subject("s"), &v2(), Import::default()).unwrap(),
+            Registered { id: 2, version: 1 }
+        );
+    });
+}
+
+#[test]
+fn lookup_finds_the_version_holding_a_schema() {
+    on_each_backend(|r| {
+        assert!(matches!(
+            r.lookup(&subject("s"), &v1(), false),
+            Err(RegistryError::SubjectNotFound(_))
+        ));
+        r.register(&subject("s"), &v1(), Import::default()).unwrap();
+        r.register(&subject("s"), &v2(), Import::default()).unwrap();
+        let found = r.lookup(&subject("s"), &v1(), false).unwrap();
+        assert_eq!((found.version, found.schema.id), (1, 1));
+        assert!(matches!(
+            r.lookup(&subject("s"), &breaking(), false),
+            Err(RegistryError::SchemaNotFoundUnderSubject)
+        ));
+        r.delete_version("s", VersionSpec::Number(1), false)
+            .unwrap();
+        assert!(matches!(
+            r.lookup(&subject("s"), &v1(), false),
+            Err(RegistryError::SchemaNotFoundUnderSubject)
+        ));
+        assert!(r.lookup(&subject("s"), &v1(), true).unwrap().deleted);
+    });
+}
+
+#[test]
+fn config_is_per_subject_with_a_global_fallback() {
+    on_each_backend(|r| {
+        assert_eq!(r.config(None, false).unwrap(), Level::Backward);
+        assert!(matches!(
+            r.config(Some("s"), false),
+            Err(RegistryError::SubjectConfigNotFound(_))
+        ));
+        assert_eq!(r.config(Some("s"), true).unwrap(), Level::Backward);
+        r.set_config(None, Level::Full).unwrap();
+        assert_eq!(r.config(Some("s"), true).unwrap(), Level::Full);
+        r.set_config(Some("s"), Level::None).unwrap();
+        assert_eq!(r.config(Some("s"), false).unwrap(), Level::None);
+        assert_eq!(r.delete_config(Some("s")).unwrap(), Level::None);
+        assert!(matches!(
+            r.delete_config(Some("s")),
+            Err(RegistryError::SubjectNotFound(_))
+        ));
+        assert_eq!(r.delete_config(None).unwrap(), Level::Full);
+        assert_eq!(r.config(None, false).unwrap(), Level::Backward);
+    });
+}
+
+#[test]
+fn read_only_mode_refuses_new_versions_but_answers_existing_ones() {
+    on_each_backend(|r| {
+        r.register(&subject("s"), &v1(), Import::default()).unwrap();
+        r.set_mode(Some("s"), Mode::ReadOnly, false).unwrap();
+        assert_eq!(
+            r.register(&subject("s"), &v1(), Import::default())
+                .unwrap()
+                .id,
+            1
+        );
+        assert!(matches!(
+            r.register(&subject("s"), &v2(), Import::default()),
+            Err(RegistryError::OperationNotPermitted(_))
+        ));
+        assert!(matches!(
+            r.delete_version("s", VersionSpec::Latest, false),
+            Err(RegistryError::OperationNotPermitted(_))
+        ));
+        assert!(matches!(
+            r.mode(Some("t"), false),
+            Err(RegistryError::SubjectModeNotFound(_))
+        ));
+        assert_eq!(r.mode(Some("t"), true).unwrap(), Mode::ReadWrite);
+        assert_eq!(r.delete_mode(Some("s")).unwrap(), Mode::ReadOnly);
+        r.register(&subject("s"), &v2(), Import::default()).unwrap();
+    });
+}
+
+#[test]
+fn import_mode_keeps_the_given_ids_and_versions() {
+    on_each_backend(|r| {
+        r.register(&subject("live"), &v1(), Import::default())
+            .unwrap();
+        assert!(matches!(
+            r.set_mode(None, Mode::Import, false),
+            Err(RegistryError::OperationNotPermitted(_))
+        ));
+        r.set_mode(None, Mode::Import, true).unwrap();
+        let imported = r
+            .register(
+                &subject("old"),
+                &v2(),
+                Import {
+                    id: Some(42),
+                    version: Some(7),
+                },
+            )
+            .unwrap();
+        assert_eq!(imported, Registered { id: 42, version: 7 });
+        assert!(matches!(
+            r.register(&subject("old"), &breaking(), Import::default()),
+            Err(RegistryError::OperationNotPermitted(_))
+        ));
+        assert!(matches!(
+            r.register(
+                &subject("x"),
+                &breaking(),
+                Import {
+                    id: Some(42),
+                    version: None
+                }
+            ),
+            Err(RegistryError::IdConflict(42))
+        ));
+        r.delete_mode(None).unwrap();
+        assert!(matches!(
+            r.register(
+                &subject("y"),
+                &breaking(),
+                Import {
+                    id: Some(50),
+                    version: None
+                }
+            ),
+            Err(RegistryError::OperationNotPermitted(_))
+        ));
+        // New ids continue after the largest one imported.
+        assert_eq!(
+            r.register(&subject("y"), &breaking(), Import::default())
+                .unwrap()
+                .id,
+            43
+        );
+    });
+}
+
+#[test]
+fn compatibility_checks_never_register() {
+    on_each_backend(|r| {
+        assert!(
+            r.check_compatibility("s", Some(VersionSpec::Latest), &breaking())
+                .unwrap()
+                .compatible
+        );
+        assert!(matches!(
+            r.check_compatibility("s", Some(VersionSpec::Number(1)), &v1()),
+            Err(RegistryError::VersionNotFound(_))
+        ));
+        r.register(&subject("s"), &v1(), Import::default()).unwrap();
+        let verdict = r.check_compatibility("s", None, &breaking()).unwrap();
+        assert!(!verdict.compatible);
+        assert!(
+            verdict.messages[0].contains("AV102"),
+            "{:?}",
+            verdict.messages
+        );
+        assert!(
+            r.check_compatibility("s", Some(VersionSpec::Number(1)), &v2())
+                .unwrap()
+                .compatible
+        );
+        assert_eq!(r.versions("s", true).unwrap(), [1]);
+    });
+}
+
+#[test]
+fn a_reopened_data_dir_serves_everything_it_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
+        r.register(&subject("a"), &v1(), Import::default()).unwrap();
+        r.register(&subject("a"), &v2(), Import::default()).unwrap();
+        r.register(&subject("b"), &v2(), Import::default()).unwrap();
+        r.delete_version("a", VersionSpec::Number(1), false)
+            .unwrap();
+        r.set_config(Some("a"), Level::Full).unwrap();
+        r.set_mode(Some("b"), Mode::ReadOnly, false).unwrap();
+    }
+    let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
+    assert_eq!(r.versions("a", true).unwrap(), [1, 2]);
+    assert_eq!(r.versions("a", false).unwrap(), [2]);
+    assert_eq!(
+        r.version("b", VersionSpec::Latest, false)
+            .unwrap()
+            .schema
+            .id,
+        2
+    );
+    assert_eq!(r.config(Some("a"), false).unwrap(), Level::Full);
+    assert_eq!(r.mode(Some("b"), false).unwrap(), Mode::ReadOnly);
+    // Identity survives the restart: no new id for known content.
+    assert_eq!(
+        r.register(&subject("c"), &v1(), Import::default())
+            .unwrap()
+            .id,
+        1
+    );
+    assert!(
+        r.register(&subject("c"), &breaking(), Import::default())
+            .unwrap_err()
+            .to_string()
+            .contains("AV102")
+    );
+    assert_eq!(r.max_id(), 2);
+}
+
+#[test]
+fn concurrent_registrations_keep_versions_gapless_and_ids_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
+    let fields = |n: usize| {
+        (0..n)
+            .map(|i| format!(r#"{{"name":"f{i}","type":"long","default":0}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let r = &r;
+            scope.spawn(move || {
+                for n in 0..10 {
+                    // Every thread writes the same growing schemas to one shared subject, and
+                    // its own schemas to its own subject.
+                    r.register(
+                        &subject("shared"),
+                        &record(&fields(n + 1)),
+                        Import::default(),
+                    )
+                    .unwrap();
+                    let own = record(&format!(
+                        r#"{},{{"name":"t{t}","type":"int","default":{t}}}"#,
+                        fields(n + 1)
+                    ));
+                    r.register(&subject(&format!("own-{t}")), &own, Import::default())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let shared = r.versions("shared", false).unwrap();
+    assert_eq!(shared, (1..=shared.len() as u32).collect::<Vec<_>>());
+    let mut ids = std::collections::HashSet::new();
+    for s in r.subjects(false, false) {
+        let versions = r.versions(&s, false).unwrap();
+        assert_eq!(
+            versions,
+            (1..=versions.len() as u32).collect::<Vec<_>>(),
+            "{s}"
+        );
+        for v in versions {
+            let entry = r.version(&s, VersionSpec::Number(v), false).unwrap();
+            if s.starts_with("own") {
+                assert!(
+                    ids.insert(entry.schema.id),
+                    "id {} used twice",
+                    entry.schema.id
+                );
+            }
+        }
+    }
+}

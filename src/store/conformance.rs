@@ -1,0 +1,227 @@
+//! The behaviour every backend must have, run against each of them.
+
+use super::{Keyspace, MemStore, RocksStore, Store, StoreError, WriteBatch};
+
+/// A put (`Some` value) or a delete (`None`).
+type TestOp<'a> = (Keyspace, &'a [u8], Option<&'a [u8]>);
+
+fn batch(ops: &[TestOp]) -> WriteBatch {
+    let mut batch = WriteBatch::new();
+    for (ks, key, value) in ops {
+        match value {
+            Some(v) => batch.put(*ks, *key, *v),
+            None => batch.delete(*ks, *key),
+        }
+    }
+    batch
+}
+
+fn get_put_delete(store: &dyn Store) {
+    assert_eq!(store.get(Keyspace::Schemas, b"k").unwrap(), None);
+    store
+        .write(batch(&[(Keyspace::Schemas, b"k", Some(b"v1"))]))
+        .unwrap();
+    assert_eq!(
+        store.get(Keyspace::Schemas, b"k").unwrap(),
+        Some(b"v1".to_vec())
+    );
+    store
+        .write(batch(&[(Keyspace::Schemas, b"k", Some(b"v2"))]))
+        .unwrap();
+    assert_eq!(
+        store.get(Keyspace::Schemas, b"k").unwrap(),
+        Some(b"v2".to_vec())
+    );
+    store
+        .write(batch(&[(Keyspace::Schemas, b"k", None)]))
+        .unwrap();
+    assert_eq!(store.get(Keyspace::Schemas, b"k").unwrap(), None);
+}
+
+fn keyspaces_are_separate(store: &dyn Store) {
+    store
+        .write(batch(&[(Keyspace::Config, b"same", Some(b"config"))]))
+        .unwrap();
+    store
+        .write(batch(&[(Keyspace::Mode, b"same", Some(b"mode"))]))
+        .unwrap();
+    assert_eq!(
+        store.get(Keyspace::Config, b"same").unwrap(),
+        Some(b"config".to_vec())
+    );
+    assert_eq!(
+        store.get(Keyspace::Mode, b"same").unwrap(),
+        Some(b"mode".to_vec())
+    );
+    assert!(
+        store
+            .scan_prefix(Keyspace::Counters, b"same")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn scan_prefix_is_ordered_and_bounded(store: &dyn Store) {
+    let ks = Keyspace::SubjectVersions;
+    let keys: [&[u8]; 6] = [
+        b"a\x00\x02",
+        b"a\x00\x01",
+        b"ab\x00\x01",
+        b"a\x00\x0a",
+        b"b\x00\x01",
+        b"a",
+    ];
+    for key in keys {
+        store.write(batch(&[(ks, key, Some(key))])).unwrap();
+    }
+    let found: Vec<Vec<u8>> = store
+        .scan_prefix(ks, b"a\x00")
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            b"a\x00\x01".to_vec(),
+            b"a\x00\x02".to_vec(),
+            b"a\x00\x0a".to_vec()
+        ]
+    );
+    assert_eq!(store.scan_prefix(ks, b"").unwrap().len(), 6);
+    assert!(store.scan_prefix(ks, b"c").unwrap().is_empty());
+}
+
+fn batches_apply_across_keyspaces(store: &dyn Store) {
+    store
+        .write(batch(&[
+            (Keyspace::Schemas, b"1", Some(b"schema")),
+            (Keyspace::SchemaIdentity, b"hash", Some(b"1")),
+            (Keyspace::Counters, b"next_id", Some(b"2")),
+            (Keyspace::Schemas, b"gone", None),
+        ]))
+        .unwrap();
+    assert_eq!(
+        store.get(Keyspace::Schemas, b"1").unwrap(),
+        Some(b"schema".to_vec())
+    );
+    assert_eq!(
+        store.get(Keyspace::SchemaIdentity, b"hash").unwrap(),
+        Some(b"1".to_vec())
+    );
+    assert_eq!(
+        store.get(Keyspace::Counters, b"next_id").unwrap(),
+        Some(b"2".to_vec())
+    );
+    // Later operations in one batch win over earlier ones.
+    store
+        .write(batch(&[
+            (Keyspace::Meta, b"x", Some(b"1")),
+            (Keyspace::Meta, b"x", None),
+            (Keyspace::Meta, b"y", Some(b"1")),
+            (Keyspace::Meta, b"y", Some(b"2")),
+        ]))
+        .unwrap();
+    assert_eq!(store.get(Keyspace::Meta, b"x").unwrap(), None);
+    assert_eq!(
+        store.get(Keyspace::Meta, b"y").unwrap(),
+        Some(b"2".to_vec())
+    );
+    store.write(WriteBatch::new()).unwrap();
+}
+
+fn concurrent_writers_lose_nothing(store: &dyn Store) {
+    std::thread::scope(|scope| {
+        for t in 0..4u8 {
+            scope.spawn(move || {
+                for i in 0..50u8 {
+                    store
+                        .write(batch(&[(Keyspace::Counters, &[b'c', t, i], Some(&[i]))]))
+                        .unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(
+        store.scan_prefix(Keyspace::Counters, b"c").unwrap().len(),
+        200
+    );
+}
+
+fn conformance(store: &dyn Store) {
+    get_put_delete(store);
+    keyspaces_are_separate(store);
+    scan_prefix_is_ordered_and_bounded(store);
+    batches_apply_across_keyspaces(store);
+    concurrent_writers_lose_nothing(store);
+}
+
+#[test]
+fn mem_store_conforms() {
+    conformance(&MemStore::new());
+}
+
+#[test]
+fn rocks_store_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    conformance(&RocksStore::open(dir.path()).unwrap());
+}
+
+#[test]
+fn rocks_store_keeps_writes_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = RocksStore::open(dir.path()).unwrap();
+        store
+            .write(batch(&[(Keyspace::Schemas, b"1", Some(b"kept"))]))
+            .unwrap();
+    }
+    let store = RocksStore::open(dir.path()).unwrap();
+    assert_eq!(
+        store.get(Keyspace::Schemas, b"1").unwrap(),
+        Some(b"kept".to_vec())
+    );
+}
+
+#[test]
+fn rocks_store_refuses_another_format_version_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = RocksStore::open(dir.path()).unwrap();
+        store
+            .write(batch(&[(
+                Keyspace::Meta,
+                b"format_version",
+                Some(&99u32.to_be_bytes()),
+            )]))
+            .unwrap();
+    }
+    let err = RocksStore::open(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::FormatVersion {
+                found: 99,
+                expected: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("storage format version 99"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rocks_store_reports_a_path_that_is_not_a_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "not a database").unwrap();
+    let err = RocksStore::open(&file).unwrap_err();
+    assert!(
+        err.to_string().starts_with("storage backend failed"),
+        "{err}"
+    );
+}

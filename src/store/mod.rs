@@ -1,0 +1,122 @@
+//! Storage: one small, synchronous trait over bytes, and its backends.
+//!
+//! The trait never names RocksDB and knows nothing of subjects or schemas: keys and values are
+//! bytes, and the registry owns their encoding. Every backend passes the same conformance suite
+//! (`conformance.rs`).
+
+mod mem;
+mod rocks;
+
+#[cfg(test)]
+mod conformance;
+
+pub use mem::MemStore;
+pub use rocks::RocksStore;
+
+/// A separate key space (a column family in RocksDB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Keyspace {
+    /// Schema id -> the stored schema.
+    Schemas,
+    /// Identity of a schema's content -> its id.
+    SchemaIdentity,
+    /// Subject and version -> the version's record.
+    SubjectVersions,
+    /// Subject (or the global scope) -> compatibility configuration.
+    Config,
+    /// Subject (or the global scope) -> mode.
+    Mode,
+    /// Named counters, such as the last schema id handed out.
+    Counters,
+    /// Facts about the data dir itself, such as its format version.
+    Meta,
+}
+
+impl Keyspace {
+    /// Every keyspace, each one column family.
+    pub const ALL: [Keyspace; 7] = [
+        Keyspace::Schemas,
+        Keyspace::SchemaIdentity,
+        Keyspace::SubjectVersions,
+        Keyspace::Config,
+        Keyspace::Mode,
+        Keyspace::Counters,
+        Keyspace::Meta,
+    ];
+
+    /// The column family name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Keyspace::Schemas => "schemas",
+            Keyspace::SchemaIdentity => "schema_identity",
+            Keyspace::SubjectVersions => "subject_versions",
+            Keyspace::Config => "config",
+            Keyspace::Mode => "mode",
+            Keyspace::Counters => "counters",
+            Keyspace::Meta => "meta",
+        }
+    }
+}
+
+/// Writes applied together or not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteBatch {
+    ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Op {
+    Put(Keyspace, Vec<u8>, Vec<u8>),
+    Delete(Keyspace, Vec<u8>),
+}
+
+impl WriteBatch {
+    pub fn new() -> Self {
+        WriteBatch::default()
+    }
+
+    pub fn put(&mut self, keyspace: Keyspace, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
+        self.ops.push(Op::Put(keyspace, key.into(), value.into()));
+    }
+
+    pub fn delete(&mut self, keyspace: Keyspace, key: impl Into<Vec<u8>>) {
+        self.ops.push(Op::Delete(keyspace, key.into()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// A key and its value.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
+/// A storage backend.
+pub trait Store: Send + Sync {
+    /// The value stored under `key`, if any.
+    fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Every entry whose key starts with `prefix`, in key order.
+    fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
+
+    /// Applies the batch atomically across keyspaces; when this returns `Ok`, the writes survive
+    /// a crash of the process or of the machine.
+    fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;
+}
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data dir was written in a format this build does not read.
+    #[error(
+        "data dir `{path}` has storage format version {found}, but this build of accord reads version {expected}"
+    )]
+    FormatVersion {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
+    /// The backend failed; the details are the backend's own.
+    #[error("storage backend failed: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}

@@ -1,0 +1,115 @@
+//! The RocksDB backend: one column family per keyspace, every batch synced to the WAL.
+
+use std::path::Path;
+
+use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteOptions};
+
+use super::{Entry, Keyspace, Op, Store, StoreError, WriteBatch};
+
+/// The on-disk format this build writes and reads. Bump it when the meaning of stored keys or
+/// values changes, and say in the release notes how to migrate.
+pub const FORMAT_VERSION: u32 = 1;
+
+const FORMAT_KEY: &[u8] = b"format_version";
+
+/// A RocksDB database in a data dir.
+pub struct RocksStore {
+    db: DB,
+}
+
+impl std::fmt::Debug for RocksStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RocksStore")
+            .field("path", &self.db.path())
+            .finish()
+    }
+}
+
+fn backend(e: rocksdb::Error) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+impl RocksStore {
+    /// Opens the data dir, creating it when it does not exist. A data dir written in another
+    /// storage format is refused with [`StoreError::FormatVersion`], never read silently.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        options.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        // Keep families a newer build may have added, so opening does not fail on them.
+        let mut families: Vec<String> = DB::list_cf(&options, path).unwrap_or_default();
+        for keyspace in Keyspace::ALL {
+            if !families.iter().any(|f| f == keyspace.name()) {
+                families.push(keyspace.name().to_string());
+            }
+        }
+        let descriptors = families
+            .iter()
+            .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
+        let db = DB::open_cf_descriptors(&options, path, descriptors).map_err(backend)?;
+        let store = RocksStore { db };
+        store.check_format(path)?;
+        Ok(store)
+    }
+
+    fn check_format(&self, path: &Path) -> Result<(), StoreError> {
+        match self.get(Keyspace::Meta, FORMAT_KEY)? {
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(bytes.as_slice()).map_or(0, u32::from_be_bytes);
+                if found != FORMAT_VERSION {
+                    return Err(StoreError::FormatVersion {
+                        path: path.display().to_string(),
+                        found,
+                        expected: FORMAT_VERSION,
+                    });
+                }
+                Ok(())
+            }
+            None => {
+                let mut batch = WriteBatch::new();
+                batch.put(Keyspace::Meta, FORMAT_KEY, FORMAT_VERSION.to_be_bytes());
+                self.write(batch)
+            }
+        }
+    }
+
+    fn family(&self, keyspace: Keyspace) -> &rocksdb::ColumnFamily {
+        self.db
+            .cf_handle(keyspace.name())
+            .expect("every keyspace's column family is opened in RocksStore::open")
+    }
+}
+
+impl Store for RocksStore {
+    fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.db.get_cf(self.family(keyspace), key).map_err(backend)
+    }
+
+    fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
+        let mut entries = Vec::new();
+        let mode = IteratorMode::From(prefix, Direction::Forward);
+        for item in self.db.iterator_cf(self.family(keyspace), mode) {
+            let (key, value) = item.map_err(backend)?;
+            if !key.starts_with(prefix) {
+                break;
+            }
+            entries.push((key.into_vec(), value.into_vec()));
+        }
+        Ok(entries)
+    }
+
+    fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        let mut rocks_batch = rocksdb::WriteBatch::default();
+        for op in batch.ops {
+            match op {
+                Op::Put(ks, key, value) => rocks_batch.put_cf(self.family(ks), key, value),
+                Op::Delete(ks, key) => rocks_batch.delete_cf(self.family(ks), key),
+            }
+        }
+        // Synced: an acknowledged write survives a power loss, not only a process crash.
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        self.db.write_opt(rocks_batch, &options).map_err(backend)
+    }
+}
