@@ -5,7 +5,7 @@
 //! Modules depend one way only:
 //!
 //! ```text
-//! cli -> registry -> {compat, store}      compat -> avro
+//! cli -> api -> registry -> {compat, store}      compat -> avro
 //! ```
 //!
 //! - [`avro`] parses and validates `.avsc` text into a [`avro::Schema`], with the JSON path of
@@ -20,8 +20,10 @@
 //!   judge a new version and the store to keep it, and serves reads from memory.
 //! - [`cli`] is the command line: argument parsing, file reading, rendering, exit codes.
 //!
-//! The HTTP API slots in between: `cli -> api -> registry`.
+//! - [`api`] is the HTTP API (axum): Confluent Schema Registry's REST API over the registry;
+//!   `cli -> api -> registry`.
 
+pub mod api;
 pub mod avro;
 pub mod cli;
 pub mod compat;

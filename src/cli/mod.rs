@@ -1,4 +1,4 @@
-//! The command line: `accord diff | check | validate | rules`.
+//! The command line: `accord diff | check | validate | rules | serve`.
 //!
 //! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
 //! invalid schema), 2 usage or input error.
@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod input;
 mod rules;
+mod serve;
 mod validate;
 
 use std::io::Write;
@@ -32,6 +33,7 @@ enum Command {
     Check(check::CheckArgs),
     Validate(validate::ValidateArgs),
     Rules(rules::RulesArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// When to colour output.
@@ -72,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

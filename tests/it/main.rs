@@ -7,6 +7,7 @@ mod engine;
 mod parse;
 mod properties;
 mod readme;
+mod server;
 
 /// The repository root, where `testdata/` and `compat-rules/` live.
 pub fn root() -> std::path::PathBuf {

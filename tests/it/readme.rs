@@ -48,3 +48,43 @@ fn readme_examples_print_what_the_readme_shows() {
     }
     assert!(examples >= 5, "only {examples} README examples found");
 }
+
+/// The `curl` examples of the server section, run against a fresh server on port 0.
+#[test]
+fn readme_server_examples_answer_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("## The registry server")
+        .nth(1)
+        .expect("a server section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = crate::server::Server::start(dir.path());
+    let mut commands: Vec<(String, Vec<&str>)> = Vec::new();
+    let joined = block.replace("\\\n", "");
+    for line in joined.lines() {
+        match line.strip_prefix("$ ") {
+            Some(command) => commands.push((
+                command.replace("127.0.0.1:8081", &server.address),
+                Vec::new(),
+            )),
+            None if !line.trim().is_empty() => commands.last_mut().unwrap().1.push(line),
+            None => {}
+        }
+    }
+    assert!(commands.len() >= 3);
+    for (command, expected) in commands {
+        let output = Command::new("bash")
+            .args(["-c", &command])
+            .output()
+            .unwrap();
+        let actual = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(actual.trim(), expected.join("\n").trim(), "`{command}`");
+    }
+}

@@ -1,0 +1,158 @@
+//! The HTTP API: Confluent Schema Registry's REST API, wire-compatible with its clients, plus
+//! `/health`, `/ready` and `/metrics`. `router(state)` builds everything, so tests call it with
+//! `oneshot` and the server with a listener.
+
+mod error;
+mod input;
+mod resources;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use error::ApiError;
+
+use crate::registry::Registry;
+
+/// The request body limit when none is configured: 16 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub registry: Arc<Registry>,
+}
+
+/// The whole API.
+pub fn router(state: AppState, body_limit: usize) -> Router {
+    use resources::*;
+    Router::new()
+        .route("/", get(root).post(root))
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/subjects", get(list_subjects))
+        .route(
+            "/subjects/{subject}",
+            post(lookup_schema).delete(delete_subject),
+        )
+        .route(
+            "/subjects/{subject}/versions",
+            get(list_versions).post(register_schema),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}",
+            get(get_version).delete(delete_version),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/schema",
+            get(get_version_schema),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/referencedby",
+            get(referenced_by),
+        )
+        .route("/schemas", get(list_schemas))
+        .route("/schemas/types", get(schema_types))
+        .route("/schemas/ids/{id}", get(get_schema_by_id))
+        .route("/schemas/ids/{id}/schema", get(get_schema_text_by_id))
+        .route("/schemas/ids/{id}/subjects", get(subjects_of_schema))
+        .route("/schemas/ids/{id}/versions", get(versions_of_schema))
+        .route(
+            "/compatibility/subjects/{subject}/versions",
+            post(check_against_history),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions/",
+            post(check_against_history),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            post(check_against_version),
+        )
+        .route(
+            "/config",
+            get(get_global_config)
+                .put(set_global_config)
+                .delete(delete_global_config),
+        )
+        .route(
+            "/config/{subject}",
+            get(get_subject_config)
+                .put(set_subject_config)
+                .delete(delete_subject_config),
+        )
+        .route(
+            "/mode",
+            get(get_global_mode)
+                .put(set_global_mode)
+                .delete(delete_global_mode),
+        )
+        .route(
+            "/mode/{subject}",
+            get(get_subject_mode)
+                .put(set_subject_mode)
+                .delete(delete_subject_mode),
+        )
+        .route("/contexts", get(contexts))
+        .fallback(|| async { ApiError::http(StatusCode::NOT_FOUND) })
+        .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(negotiate))
+        .with_state(state)
+}
+
+/// The response types, in the server's order of preference.
+const JSON_TYPES: [&str; 3] = [
+    "application/vnd.schemaregistry.v1+json",
+    "application/vnd.schemaregistry+json",
+    "application/json",
+];
+
+/// Picks the response content type from `Accept` (Java sends `text/html, image/gif, image/jpeg,
+/// *; q=.2, */*; q=.2`, which must mean the registry's own type) and refuses what none satisfies.
+async fn negotiate(request: Request, next: Next) -> Response {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let chosen = if accept.trim().is_empty() {
+        Some(JSON_TYPES[0])
+    } else {
+        let offered: Vec<&str> = accept
+            .split(',')
+            .map(|part| part.split(';').next().unwrap_or("").trim())
+            .collect();
+        if offered
+            .iter()
+            .any(|t| matches!(*t, "*" | "*/*" | "application/*"))
+        {
+            Some(JSON_TYPES[0])
+        } else {
+            JSON_TYPES.into_iter().find(|t| offered.contains(t))
+        }
+    };
+    let Some(content_type) = chosen else {
+        return ApiError::http(StatusCode::NOT_ACCEPTABLE).into_response();
+    };
+    let mut response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests;

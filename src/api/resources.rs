@@ -1,0 +1,513 @@
+//! The Confluent resources: subjects, versions, schemas by id, compatibility, config and mode.
+//! Field names, status codes and error codes follow `shared/reference/confluent-api.md`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use super::input::{JsonBody, flag};
+use crate::compat::Level;
+use crate::registry::{
+    Import, Mode, NewSchema, Reference, Registry, RegistryError, SCHEMA_TYPES, SchemaId,
+    SubjectName, SubjectVersion, VersionSpec,
+};
+
+type ApiResult = Result<Response, ApiError>;
+
+/// Query parameters any resource may receive; unknown ones are ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Params {
+    deleted: Option<String>,
+    deleted_only: Option<String>,
+    permanent: Option<String>,
+    verbose: Option<String>,
+    default_to_global: Option<String>,
+    force: Option<String>,
+    fetch_max_id: Option<String>,
+    latest_only: Option<String>,
+    subject_prefix: Option<String>,
+    subject: Option<String>,
+}
+
+/// A schema in a request body (register, lookup, compatibility); unknown fields are ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaRequest {
+    schema: Option<String>,
+    schema_type: Option<String>,
+    #[serde(default)]
+    references: Option<Vec<Reference>>,
+    id: Option<i64>,
+    version: Option<i64>,
+}
+
+impl SchemaRequest {
+    fn new_schema(self) -> NewSchema {
+        NewSchema {
+            schema: self.schema.unwrap_or_default(),
+            schema_type: self.schema_type,
+            references: self.references.unwrap_or_default(),
+        }
+    }
+}
+
+/// Runs a registry call that may write (and so wait for a synced write) off the async workers.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let registry = state.registry.clone();
+    tokio::task::spawn_blocking(move || call(&registry))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "registry task failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                50001,
+                "Error in the backend data store",
+            )
+        })?
+        .map_err(ApiError::from)
+}
+
+fn ok(value: Value) -> ApiResult {
+    Ok(Json(value).into_response())
+}
+
+fn subject_name(subject: String) -> Result<SubjectName, ApiError> {
+    Ok(SubjectName::new(subject)?)
+}
+
+fn version_spec(text: &str) -> Result<VersionSpec, ApiError> {
+    Ok(VersionSpec::parse(text)?)
+}
+
+/// The schema object Confluent returns for a subject version.
+fn version_json(found: &SubjectVersion) -> Value {
+    let mut value = json!({
+        "subject": found.subject,
+        "version": found.version,
+        "id": found.schema.id,
+        "schemaType": found.schema.stored.schema_type,
+        "schema": found.schema.stored.schema,
+    });
+    if !found.schema.stored.references.is_empty() {
+        value["references"] = json!(found.schema.stored.references);
+    }
+    if found.deleted {
+        value["deleted"] = json!(true);
+    }
+    value
+}
+
+/// A schema's own text as the body (a JSON document, not a quoted string).
+fn raw_schema(text: &str) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        text.to_string(),
+    )
+        .into_response()
+}
+
+pub async fn root() -> ApiResult {
+    ok(json!({}))
+}
+
+pub async fn health() -> ApiResult {
+    ok(json!({ "status": "ok" }))
+}
+
+/// The store is open once the state exists: the registry is built only after it opened.
+pub async fn ready(State(state): State<AppState>) -> ApiResult {
+    ok(json!({ "status": "ready", "max_id": state.registry.max_id() }))
+}
+
+pub async fn list_subjects(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult {
+    let mut subjects = state
+        .registry
+        .subjects(flag(&p.deleted), flag(&p.deleted_only));
+    if let Some(prefix) = p.subject_prefix.filter(|p| p != ":*:") {
+        subjects.retain(|s| s.starts_with(&prefix));
+    }
+    ok(json!(subjects))
+}
+
+pub async fn list_versions(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    ok(json!(state.registry.versions(&subject, flag(&p.deleted))?))
+}
+
+pub async fn register_schema(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    JsonBody(body): JsonBody<SchemaRequest>,
+) -> ApiResult {
+    let subject = subject_name(subject)?;
+    let import = Import {
+        id: body.id.map(positive_id).transpose()?,
+        version: body.version.map(positive_id).transpose()?,
+    };
+    let new = body.new_schema();
+    let registered = blocking(&state, move |r| r.register(&subject, &new, import)).await?;
+    ok(json!({ "id": registered.id }))
+}
+
+fn positive_id(n: i64) -> Result<u32, ApiError> {
+    u32::try_from(n)
+        .ok()
+        .filter(|&n| n >= 1 && n <= i32::MAX as u32)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                42201,
+                format!("`{n}` is not a valid id or version (1 to 2^31-1)"),
+            )
+        })
+}
+
+pub async fn lookup_schema(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+    JsonBody(body): JsonBody<SchemaRequest>,
+) -> ApiResult {
+    let subject = subject_name(subject)?;
+    let found = state
+        .registry
+        .lookup(&subject, &body.new_schema(), flag(&p.deleted))?;
+    ok(version_json(&found))
+}
+
+pub async fn get_version(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let spec = version_spec(&version)?;
+    ok(version_json(&state.registry.version(
+        &subject,
+        spec,
+        flag(&p.deleted),
+    )?))
+}
+
+pub async fn get_version_schema(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let spec = version_spec(&version)?;
+    let found = state.registry.version(&subject, spec, flag(&p.deleted))?;
+    Ok(raw_schema(&found.schema.stored.schema))
+}
+
+/// No schema can refer to another yet (references are refused at registration), so a version
+/// that exists is referenced by nothing.
+pub async fn referenced_by(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let spec = version_spec(&version)?;
+    state.registry.version(&subject, spec, flag(&p.deleted))?;
+    ok(json!([]))
+}
+
+pub async fn delete_version(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let spec = version_spec(&version)?;
+    let permanent = flag(&p.permanent);
+    let deleted = blocking(&state, move |r| r.delete_version(&subject, spec, permanent)).await?;
+    ok(json!(deleted))
+}
+
+pub async fn delete_subject(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let permanent = flag(&p.permanent);
+    let deleted = blocking(&state, move |r| r.delete_subject(&subject, permanent)).await?;
+    ok(json!(deleted))
+}
+
+/// `/schemas/ids/{id}` takes any text: a non-number is an unknown path, as in Confluent.
+fn schema_id(text: &str) -> Result<SchemaId, ApiError> {
+    text.parse::<SchemaId>()
+        .map_err(|_| ApiError::http(StatusCode::NOT_FOUND))
+}
+
+pub async fn get_schema_by_id(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let entry = state.registry.schema(schema_id(&id)?)?;
+    let mut value = json!({
+        "schema": entry.stored.schema,
+        "schemaType": entry.stored.schema_type,
+    });
+    if !entry.stored.references.is_empty() {
+        value["references"] = json!(entry.stored.references);
+    }
+    // `subject` is a hint, never a filter: deserializers always send one.
+    if let Some(subject) = &p.subject
+        && let Some((s, v)) = state.registry.preferred_use(entry.id, Some(subject))
+    {
+        value["subject"] = json!(s);
+        value["version"] = json!(v);
+    }
+    if flag(&p.fetch_max_id) {
+        value["maxId"] = json!(state.registry.max_id());
+    }
+    ok(value)
+}
+
+pub async fn get_schema_text_by_id(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let entry = state.registry.schema(schema_id(&id)?)?;
+    Ok(raw_schema(&entry.stored.schema))
+}
+
+pub async fn subjects_of_schema(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let mut subjects: Vec<String> = state
+        .registry
+        .uses_of(schema_id(&id)?, flag(&p.deleted))?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    subjects.dedup();
+    ok(json!(subjects))
+}
+
+pub async fn versions_of_schema(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let uses = state.registry.uses_of(schema_id(&id)?, flag(&p.deleted))?;
+    ok(json!(
+        uses.into_iter()
+            .map(|(subject, version)| json!({"subject": subject, "version": version}))
+            .collect::<Vec<_>>()
+    ))
+}
+
+pub async fn schema_types() -> ApiResult {
+    ok(json!(SCHEMA_TYPES))
+}
+
+pub async fn list_schemas(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult {
+    let registry: &Arc<Registry> = &state.registry;
+    let include_deleted = flag(&p.deleted);
+    let prefix = p.subject_prefix.filter(|p| p != ":*:").unwrap_or_default();
+    let mut out = Vec::new();
+    for subject in registry.subjects(include_deleted, false) {
+        if !subject.starts_with(&prefix) {
+            continue;
+        }
+        let versions = match registry.versions(&subject, include_deleted) {
+            Ok(versions) => versions,
+            Err(_) => continue,
+        };
+        let chosen: Vec<u32> = if flag(&p.latest_only) {
+            versions.last().copied().into_iter().collect()
+        } else {
+            versions
+        };
+        for v in chosen {
+            if let Ok(found) = registry.version(&subject, VersionSpec::Number(v), include_deleted) {
+                out.push(version_json(&found));
+            }
+        }
+    }
+    ok(json!(out))
+}
+
+/// The compatibility answer; with `verbose`, the findings, and an invalid schema becomes a
+/// negative answer instead of an error.
+async fn compatibility(
+    state: AppState,
+    subject: String,
+    against: Option<VersionSpec>,
+    verbose: bool,
+    body: SchemaRequest,
+) -> ApiResult {
+    let new = body.new_schema();
+    match state.registry.check_compatibility(&subject, against, &new) {
+        Ok(verdict) if verbose => {
+            ok(json!({"is_compatible": verdict.compatible, "messages": verdict.messages}))
+        }
+        Ok(verdict) => ok(json!({"is_compatible": verdict.compatible})),
+        Err(RegistryError::InvalidSchema(problem)) if verbose => {
+            ok(json!({"is_compatible": false, "messages": [format!("Invalid schema: {problem}")]}))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn check_against_history(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+    JsonBody(body): JsonBody<SchemaRequest>,
+) -> ApiResult {
+    compatibility(state, subject, None, flag(&p.verbose), body).await
+}
+
+pub async fn check_against_version(
+    State(state): State<AppState>,
+    Path((subject, version)): Path<(String, String)>,
+    Query(p): Query<Params>,
+    JsonBody(body): JsonBody<SchemaRequest>,
+) -> ApiResult {
+    let spec = version_spec(&version)?;
+    compatibility(state, subject, Some(spec), flag(&p.verbose), body).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfigRequest {
+    compatibility: Option<String>,
+}
+
+fn level(request: &ConfigRequest) -> Result<Level, ApiError> {
+    let text = request.compatibility.clone().unwrap_or_default();
+    text.parse::<Level>()
+        .map_err(|_| RegistryError::InvalidCompatibilityLevel(text).into())
+}
+
+pub async fn get_global_config(State(state): State<AppState>) -> ApiResult {
+    ok(json!({"compatibilityLevel": state.registry.config(None, false)?.name()}))
+}
+
+pub async fn set_global_config(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<ConfigRequest>,
+) -> ApiResult {
+    let level = level(&body)?;
+    blocking(&state, move |r| r.set_config(None, level)).await?;
+    ok(json!({"compatibility": level.name()}))
+}
+
+pub async fn delete_global_config(State(state): State<AppState>) -> ApiResult {
+    let previous = blocking(&state, |r| r.delete_config(None)).await?;
+    ok(json!({"compatibilityLevel": previous.name()}))
+}
+
+pub async fn get_subject_config(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let level = state
+        .registry
+        .config(Some(&subject), flag(&p.default_to_global))?;
+    ok(json!({"compatibilityLevel": level.name()}))
+}
+
+pub async fn set_subject_config(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    JsonBody(body): JsonBody<ConfigRequest>,
+) -> ApiResult {
+    let subject = subject_name(subject)?;
+    let level = level(&body)?;
+    blocking(&state, move |r| r.set_config(Some(subject.as_str()), level)).await?;
+    ok(json!({"compatibility": level.name()}))
+}
+
+pub async fn delete_subject_config(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+) -> ApiResult {
+    let previous = blocking(&state, move |r| r.delete_config(Some(&subject))).await?;
+    ok(json!({"compatibilityLevel": previous.name()}))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModeRequest {
+    mode: Option<String>,
+}
+
+fn mode(request: &ModeRequest) -> Result<Mode, ApiError> {
+    Ok(Mode::parse(request.mode.as_deref().unwrap_or(""))?)
+}
+
+pub async fn get_global_mode(State(state): State<AppState>) -> ApiResult {
+    ok(json!({"mode": state.registry.mode(None, false)?.name()}))
+}
+
+pub async fn set_global_mode(
+    State(state): State<AppState>,
+    Query(p): Query<Params>,
+    JsonBody(body): JsonBody<ModeRequest>,
+) -> ApiResult {
+    let mode = mode(&body)?;
+    let force = flag(&p.force);
+    blocking(&state, move |r| r.set_mode(None, mode, force)).await?;
+    ok(json!({"mode": mode.name()}))
+}
+
+pub async fn delete_global_mode(State(state): State<AppState>) -> ApiResult {
+    let previous = blocking(&state, |r| r.delete_mode(None)).await?;
+    ok(json!({"mode": previous.name()}))
+}
+
+pub async fn get_subject_mode(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+) -> ApiResult {
+    let mode = state
+        .registry
+        .mode(Some(&subject), flag(&p.default_to_global))?;
+    ok(json!({"mode": mode.name()}))
+}
+
+pub async fn set_subject_mode(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<Params>,
+    JsonBody(body): JsonBody<ModeRequest>,
+) -> ApiResult {
+    let subject = subject_name(subject)?;
+    let mode = mode(&body)?;
+    let force = flag(&p.force);
+    blocking(&state, move |r| {
+        r.set_mode(Some(subject.as_str()), mode, force)
+    })
+    .await?;
+    ok(json!({"mode": mode.name()}))
+}
+
+pub async fn delete_subject_mode(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+) -> ApiResult {
+    let previous = blocking(&state, move |r| r.delete_mode(Some(&subject))).await?;
+    ok(json!({"mode": previous.name()}))
+}
+
+pub async fn contexts() -> ApiResult {
+    ok(json!(["."]))
+}

@@ -1,0 +1,631 @@
+//! The API through `router(state).oneshot(..)`, on the real RocksDB in a temp dir.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::{AppState, DEFAULT_BODY_LIMIT, router};
+use crate::registry::{FixedClock, Registry};
+use crate::store::RocksStore;
+
+struct Api {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+fn api_with_limit(limit: usize) -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+    let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
+    let state = AppState {
+        registry: Arc::new(registry),
+    };
+    Api {
+        router: router(state, limit),
+        _dir: dir,
+    }
+}
+
+fn api() -> Api {
+    api_with_limit(DEFAULT_BODY_LIMIT)
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    body: Value,
+    text: String,
+}
+
+impl Api {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            body,
+            text,
+        }
+    }
+
+    async fn call(&self, method: &str, uri: &str, body: Option<Value>) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri).header(
+            header::CONTENT_TYPE,
+            "application/vnd.schemaregistry.v1+json",
+        );
+        let body = match body {
+            Some(b) => Body::from(b.to_string()),
+            None => Body::empty(),
+        };
+        request = request.header(header::ACCEPT, "application/vnd.schemaregistry.v1+json");
+        self.send(request.body(body).unwrap()).await
+    }
+
+    async fn register(&self, subject: &str, schema: &str) -> Reply {
+        self.call(
+            "POST",
+            &format!("/subjects/{subject}/versions"),
+            Some(json!({"schema": schema})),
+        )
+        .await
+    }
+}
+
+const V1: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
+const V2: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"note","type":"string","default":""}]}"#;
+const BREAKING: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"coupon","type":"string"}]}"#;
+
+fn error_of(reply: &Reply) -> (StatusCode, i64) {
+    assert!(
+        reply.body["message"].is_string(),
+        "no message in {}",
+        reply.text
+    );
+    (
+        reply.status,
+        reply.body["error_code"].as_i64().unwrap_or(-1),
+    )
+}
+
+#[tokio::test]
+async fn register_then_read_back_every_way() {
+    let api = api();
+    let reply = api.register("orders-value", V1).await;
+    assert_eq!(
+        (reply.status, reply.body.clone()),
+        (StatusCode::OK, json!({"id": 1}))
+    );
+    assert_eq!(
+        api.register("orders-value", V2).await.body,
+        json!({"id": 2})
+    );
+    assert_eq!(api.register("other-value", V1).await.body, json!({"id": 1}));
+
+    assert_eq!(
+        api.call("GET", "/subjects", None).await.body,
+        json!(["orders-value", "other-value"])
+    );
+    assert_eq!(
+        api.call("GET", "/subjects/orders-value/versions", None)
+            .await
+            .body,
+        json!([1, 2])
+    );
+    for version in ["2", "latest", "-1"] {
+        let reply = api
+            .call(
+                "GET",
+                &format!("/subjects/orders-value/versions/{version}"),
+                None,
+            )
+            .await;
+        assert_eq!(reply.body["version"], 2, "{version}");
+        assert_eq!(reply.body["id"], 2);
+        assert_eq!(reply.body["subject"], "orders-value");
+        assert_eq!(reply.body["schemaType"], "AVRO");
+    }
+    let raw = api
+        .call("GET", "/subjects/orders-value/versions/1/schema", None)
+        .await;
+    assert_eq!(
+        raw.body["name"], "Order",
+        "the raw schema, not a quoted string: {}",
+        raw.text
+    );
+
+    let by_id = api
+        .call("GET", "/schemas/ids/1?subject=nobody-value", None)
+        .await;
+    assert_eq!(
+        by_id.status,
+        StatusCode::OK,
+        "subject is a hint, not a filter"
+    );
+    assert!(by_id.body["schema"].as_str().unwrap().contains("Order"));
+    let by_id = api
+        .call(
+            "GET",
+            "/schemas/ids/1?subject=other-value&fetchMaxId=true",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (by_id.body["subject"].clone(), by_id.body["maxId"].clone()),
+        (json!("other-value"), json!(2))
+    );
+    assert_eq!(
+        api.call("GET", "/schemas/ids/1/schema", None).await.body["type"],
+        "record"
+    );
+    assert_eq!(
+        api.call("GET", "/schemas/ids/1/subjects", None).await.body,
+        json!(["orders-value", "other-value"])
+    );
+    let versions = api.call("GET", "/schemas/ids/1/versions", None).await.body;
+    assert_eq!(
+        versions,
+        json!([{"subject": "orders-value", "version": 1}, {"subject": "other-value", "version": 1}])
+    );
+    assert_eq!(
+        api.call("GET", "/schemas/types", None).await.body,
+        json!(["AVRO"])
+    );
+    assert_eq!(
+        api.call("GET", "/schemas?latestOnly=true", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let found = api
+        .call(
+            "POST",
+            "/subjects/orders-value",
+            Some(json!({"schema": V1})),
+        )
+        .await;
+    assert_eq!(
+        (found.body["id"].clone(), found.body["version"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(api.call("GET", "/", None).await.body, json!({}));
+}
+
+#[tokio::test]
+async fn an_incompatible_registration_is_409_and_names_the_findings() {
+    let api = api();
+    api.register("s", V1).await;
+    let reply = api.register("s", BREAKING).await;
+    assert_eq!(error_of(&reply), (StatusCode::CONFLICT, 409));
+    let message = reply.body["message"].as_str().unwrap();
+    assert!(
+        message.contains("AV102 field-added-without-default"),
+        "{message}"
+    );
+    assert!(message.contains("against version 1"), "{message}");
+    assert_eq!(
+        api.call("GET", "/subjects/s/versions", None).await.body,
+        json!([1])
+    );
+
+    let verbose = api
+        .call(
+            "POST",
+            "/compatibility/subjects/s/versions/latest?verbose=True",
+            Some(json!({"schema": BREAKING})),
+        )
+        .await;
+    assert_eq!(verbose.body["is_compatible"], false);
+    assert!(
+        verbose.body["messages"][0]
+            .as_str()
+            .unwrap()
+            .contains("AV102")
+    );
+    let quiet = api
+        .call(
+            "POST",
+            "/compatibility/subjects/s/versions/",
+            Some(json!({"schema": BREAKING})),
+        )
+        .await;
+    assert_eq!(quiet.body, json!({"is_compatible": false}));
+    let ok = api
+        .call(
+            "POST",
+            "/compatibility/subjects/s/versions",
+            Some(json!({"schema": V2})),
+        )
+        .await;
+    assert_eq!(ok.body, json!({"is_compatible": true}));
+    let new_subject = api
+        .call(
+            "POST",
+            "/compatibility/subjects/new/versions/latest",
+            Some(json!({"schema": V2})),
+        )
+        .await;
+    assert_eq!(new_subject.body, json!({"is_compatible": true}));
+    let missing = api
+        .call(
+            "POST",
+            "/compatibility/subjects/new/versions/3",
+            Some(json!({"schema": V2})),
+        )
+        .await;
+    assert_eq!(error_of(&missing), (StatusCode::NOT_FOUND, 40402));
+    let invalid = api
+        .call(
+            "POST",
+            "/compatibility/subjects/s/versions/latest?verbose=true",
+            Some(json!({"schema": "{"})),
+        )
+        .await;
+    assert_eq!(invalid.body["is_compatible"], false);
+}
+
+#[tokio::test]
+async fn errors_use_confluent_codes_and_the_json_envelope() {
+    let api = api();
+    api.register("s", V1).await;
+    let cases: Vec<(&str, &str, Option<Value>, StatusCode, i64)> = vec![
+        (
+            "GET",
+            "/subjects/nobody/versions",
+            None,
+            StatusCode::NOT_FOUND,
+            40401,
+        ),
+        (
+            "GET",
+            "/subjects/nobody/versions/0",
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42202,
+        ),
+        (
+            "GET",
+            "/subjects/s/versions/2147483648",
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42202,
+        ),
+        (
+            "GET",
+            "/subjects/s/versions/9",
+            None,
+            StatusCode::NOT_FOUND,
+            40402,
+        ),
+        (
+            "GET",
+            "/subjects/nobody/versions/latest",
+            None,
+            StatusCode::NOT_FOUND,
+            40401,
+        ),
+        ("GET", "/schemas/ids/99", None, StatusCode::NOT_FOUND, 40403),
+        ("GET", "/schemas/ids/abc", None, StatusCode::NOT_FOUND, 404),
+        ("GET", "/no/such/path", None, StatusCode::NOT_FOUND, 404),
+        (
+            "PATCH",
+            "/subjects",
+            None,
+            StatusCode::METHOD_NOT_ALLOWED,
+            405,
+        ),
+        (
+            "POST",
+            "/subjects/s",
+            Some(json!({"schema": V2})),
+            StatusCode::NOT_FOUND,
+            40403,
+        ),
+        (
+            "POST",
+            "/subjects/nobody",
+            Some(json!({"schema": V1})),
+            StatusCode::NOT_FOUND,
+            40401,
+        ),
+        (
+            "POST",
+            "/subjects/s/versions",
+            Some(json!({"schema": "{\"type\":\"recrd\"}"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42201,
+        ),
+        (
+            "POST",
+            "/subjects/s/versions",
+            Some(json!({"schema": V1, "schemaType": "PROTOBUF"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42201,
+        ),
+        (
+            "POST",
+            "/subjects/s/versions",
+            Some(json!({"schema": 5})),
+            StatusCode::BAD_REQUEST,
+            400,
+        ),
+        (
+            "POST",
+            "/subjects/%0Dbad/versions",
+            Some(json!({"schema": V1})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42208,
+        ),
+        ("GET", "/config/s", None, StatusCode::NOT_FOUND, 40408),
+        (
+            "PUT",
+            "/config/s",
+            Some(json!({"compatibility": "sideways"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42203,
+        ),
+        ("DELETE", "/config/s", None, StatusCode::NOT_FOUND, 40401),
+        ("GET", "/mode/s", None, StatusCode::NOT_FOUND, 40409),
+        (
+            "PUT",
+            "/mode",
+            Some(json!({"mode": "sleepy"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42204,
+        ),
+        (
+            "PUT",
+            "/mode",
+            Some(json!({"mode": "IMPORT"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42205,
+        ),
+        (
+            "DELETE",
+            "/subjects/s/versions/1?permanent=true",
+            None,
+            StatusCode::NOT_FOUND,
+            40407,
+        ),
+        (
+            "DELETE",
+            "/subjects/s?permanent=true",
+            None,
+            StatusCode::NOT_FOUND,
+            40405,
+        ),
+    ];
+    for (method, uri, body, status, code) in cases {
+        let reply = api.call(method, uri, body).await;
+        assert_eq!(
+            error_of(&reply),
+            (status, code),
+            "{method} {uri}: {}",
+            reply.text
+        );
+    }
+    // A malformed JSON body.
+    let request = Request::post("/subjects/s/versions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"schema\":"))
+        .unwrap();
+    assert_eq!(
+        error_of(&api.send(request).await),
+        (StatusCode::BAD_REQUEST, 400)
+    );
+    // Nothing stored changed.
+    assert_eq!(
+        api.call("GET", "/subjects/s/versions", None).await.body,
+        json!([1])
+    );
+}
+
+#[tokio::test]
+async fn content_types_are_negotiated_like_confluent() {
+    let api = api();
+    let accept = |value: &'static str| {
+        Request::get("/schemas/types")
+            .header(header::ACCEPT, value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let java = "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2";
+    assert_eq!(
+        api.send(accept(java)).await.content_type,
+        "application/vnd.schemaregistry.v1+json"
+    );
+    assert_eq!(
+        api.send(accept("application/json")).await.content_type,
+        "application/json"
+    );
+    let python = "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
+    assert_eq!(
+        api.send(accept(python)).await.content_type,
+        "application/vnd.schemaregistry.v1+json"
+    );
+    assert_eq!(
+        error_of(&api.send(accept("text/html")).await),
+        (StatusCode::NOT_ACCEPTABLE, 406)
+    );
+    let no_accept = api
+        .send(Request::get("/schemas/types").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        no_accept.content_type,
+        "application/vnd.schemaregistry.v1+json"
+    );
+
+    let with_type = |content_type: Option<&'static str>| {
+        let mut request = Request::post("/subjects/t/versions");
+        if let Some(ct) = content_type {
+            request = request.header(header::CONTENT_TYPE, ct);
+        }
+        request
+            .body(Body::from(json!({"schema": V1}).to_string()))
+            .unwrap()
+    };
+    for ok in [
+        None,
+        Some("application/octet-stream"),
+        Some("application/json; charset=utf-8"),
+        Some("application/vnd.schemaregistry+json"),
+    ] {
+        assert_eq!(
+            api.send(with_type(ok)).await.status,
+            StatusCode::OK,
+            "{ok:?}"
+        );
+    }
+    assert_eq!(
+        error_of(&api.send(with_type(Some("text/html"))).await),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, 415)
+    );
+}
+
+#[tokio::test]
+async fn subjects_may_hold_slashes_and_flags_are_lenient() {
+    let api = api();
+    assert_eq!(
+        api.register("team%2Forders-value", V1).await.body,
+        json!({"id": 1})
+    );
+    assert_eq!(
+        api.call("GET", "/subjects", None).await.body,
+        json!(["team/orders-value"])
+    );
+    assert_eq!(
+        api.call("DELETE", "/subjects/team%2Forders-value", None)
+            .await
+            .body,
+        json!([1])
+    );
+    assert_eq!(
+        api.call("GET", "/subjects?deleted=True", None).await.body,
+        json!(["team/orders-value"])
+    );
+    assert_eq!(
+        api.call("GET", "/subjects?deleted=False", None).await.body,
+        json!([])
+    );
+    let deleted = api
+        .call(
+            "GET",
+            "/subjects/team%2Forders-value/versions/1?deleted=TRUE",
+            None,
+        )
+        .await;
+    assert_eq!(deleted.body["deleted"], true);
+    assert_eq!(
+        api.call("GET", "/subjects?unknown=param", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn config_and_mode_round_trip() {
+    let api = api();
+    assert_eq!(
+        api.call("GET", "/config", None).await.body,
+        json!({"compatibilityLevel": "BACKWARD"})
+    );
+    assert_eq!(
+        api.call("PUT", "/config", Some(json!({"compatibility": "full"})))
+            .await
+            .body,
+        json!({"compatibility": "FULL"})
+    );
+    assert_eq!(
+        api.call("GET", "/config/s?defaultToGlobal=true", None)
+            .await
+            .body,
+        json!({"compatibilityLevel": "FULL"})
+    );
+    api.call("PUT", "/config/s", Some(json!({"compatibility": "NONE"})))
+        .await;
+    assert_eq!(
+        api.call("GET", "/config/s", None).await.body,
+        json!({"compatibilityLevel": "NONE"})
+    );
+    assert_eq!(
+        api.call("DELETE", "/config/s", None).await.body,
+        json!({"compatibilityLevel": "NONE"})
+    );
+    assert_eq!(
+        api.call("DELETE", "/config", None).await.body,
+        json!({"compatibilityLevel": "FULL"})
+    );
+
+    assert_eq!(
+        api.call("GET", "/mode", None).await.body,
+        json!({"mode": "READWRITE"})
+    );
+    api.register("s", V1).await;
+    api.call("PUT", "/mode/s", Some(json!({"mode": "readonly"})))
+        .await;
+    assert_eq!(
+        api.register("s", V1).await.body,
+        json!({"id": 1}),
+        "existing content is still answered"
+    );
+    assert_eq!(
+        error_of(&api.register("s", V2).await),
+        (StatusCode::UNPROCESSABLE_ENTITY, 42205)
+    );
+    assert_eq!(
+        api.call("GET", "/mode/s", None).await.body,
+        json!({"mode": "READONLY"})
+    );
+    assert_eq!(
+        api.call("DELETE", "/mode/s", None).await.body,
+        json!({"mode": "READONLY"})
+    );
+    assert_eq!(
+        api.call("PUT", "/mode?force=true", Some(json!({"mode": "IMPORT"})))
+            .await
+            .body,
+        json!({"mode": "IMPORT"})
+    );
+    let imported = api
+        .call(
+            "POST",
+            "/subjects/old/versions",
+            Some(json!({"schema": V2, "id": 100, "version": 5})),
+        )
+        .await;
+    assert_eq!(imported.body, json!({"id": 100}));
+    assert_eq!(
+        api.call("GET", "/subjects/old/versions/5", None).await.body["id"],
+        100
+    );
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_get_a_clear_error() {
+    let api = api_with_limit(1024);
+    let big = format!(
+        r#"{{"type":"record","name":"R","doc":"{}","fields":[]}}"#,
+        "x".repeat(4096)
+    );
+    let reply = api.register("s", &big).await;
+    assert_eq!(error_of(&reply), (StatusCode::PAYLOAD_TOO_LARGE, 42209));
+    assert_eq!(api.call("GET", "/subjects", None).await.body, json!([]));
+}

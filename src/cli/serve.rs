@@ -1,0 +1,93 @@
+//! `accord serve`
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::Outcome;
+use crate::api::{AppState, DEFAULT_BODY_LIMIT, router};
+use crate::registry::{Registry, SystemClock};
+use crate::store::RocksStore;
+
+/// Run the schema registry: Confluent Schema Registry's REST API over a RocksDB data dir.
+///
+/// Prints `accord listening on http://ADDR` once it accepts connections (with `--listen
+/// 127.0.0.1:0`, ADDR has the port the system chose). SIGINT or SIGTERM stop it after the
+/// requests in flight, and close the data dir cleanly.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Where the registry keeps its data (created if missing)
+    #[arg(long, env = "ACCORD_DATA_DIR", default_value = "./accord-data")]
+    data_dir: PathBuf,
+    /// Address and port to listen on
+    #[arg(long, env = "ACCORD_LISTEN", default_value = "127.0.0.1:8081")]
+    listen: String,
+    /// Largest request body accepted, in bytes (larger ones get a 413 with error code 42209)
+    #[arg(long, env = "ACCORD_MAX_BODY_BYTES", default_value_t = DEFAULT_BODY_LIMIT)]
+    max_body_bytes: usize,
+}
+
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))?;
+    Ok(Outcome::Success)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = RocksStore::open(&args.data_dir)
+        .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
+    let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
+        .context("cannot load the registry from its data dir")?;
+    let state = AppState {
+        registry: Arc::new(registry),
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on `{}`", args.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, data_dir = %args.data_dir.display(), "serving");
+    println!("accord listening on http://{address}");
+    axum::serve(listener, router(state, args.max_body_bytes))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server failed")?;
+    // The registry, and with it RocksDB, is dropped here: the data dir closes cleanly.
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,144 @@
+//! `accord serve` as a process: the real binary on port 0, RocksDB in a temp dir, HTTP over
+//! loopback.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+pub struct Server {
+    child: Child,
+    pub address: String,
+}
+
+impl Server {
+    pub fn start(data_dir: &std::path::Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .env("ACCORD_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("accord serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .trim()
+            .strip_prefix("accord listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_string();
+        Server { child, address }
+    }
+
+    /// One HTTP/1.1 request; the status and the JSON body.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/vnd.schemaregistry.v1+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.address,
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+
+    fn register(&self, subject: &str, fields: &str) -> (u16, Value) {
+        let schema = format!(r#"{{"type":"record","name":"Order","fields":[{fields}]}}"#);
+        self.call(
+            "POST",
+            &format!("/subjects/{subject}/versions"),
+            Some(json!({"schema": schema})),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serves_the_api_over_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    assert_eq!(server.call("GET", "/health", None).0, 200);
+    assert_eq!(server.call("GET", "/ready", None).0, 200);
+    assert_eq!(
+        server.register("orders-value", r#"{"name":"id","type":"long"}"#),
+        (200, json!({"id": 1}))
+    );
+    let (status, body) = server.register(
+        "orders-value",
+        r#"{"name":"id","type":"long"},{"name":"c","type":"string"}"#,
+    );
+    assert_eq!((status, body["error_code"].clone()), (409, json!(409)));
+    let (status, body) = server.call("GET", "/subjects/orders-value/versions/latest", None);
+    assert_eq!((status, body["id"].clone()), (200, json!(1)));
+}
+
+#[test]
+fn acknowledged_registrations_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut acknowledged = Vec::new();
+    {
+        let server = Server::start(dir.path());
+        for n in 0..20 {
+            let fields: Vec<String> = (0..=n)
+                .map(|i| format!(r#"{{"name":"f{i}","type":"long","default":0}}"#))
+                .collect();
+            let subject = format!("s{}", n % 3);
+            let (status, body) = server.register(&subject, &fields.join(","));
+            assert_eq!(status, 200, "{body}");
+            acknowledged.push((subject, body["id"].as_u64().unwrap()));
+        }
+        // Drop kills the process with SIGKILL: no shutdown, no flush beyond what was synced.
+    }
+    let server = Server::start(dir.path());
+    for (subject, id) in &acknowledged {
+        let (status, body) = server.call("GET", &format!("/schemas/ids/{id}"), None);
+        assert_eq!(status, 200, "id {id} lost: {body}");
+        let (_, versions) = server.call("GET", &format!("/schemas/ids/{id}/versions"), None);
+        assert!(
+            versions
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["subject"] == json!(subject)),
+            "{versions}"
+        );
+    }
+    let (_, versions) = server.call("GET", "/subjects/s0/versions", None);
+    assert_eq!(versions, json!([1, 2, 3, 4, 5, 6, 7]));
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    server.register("s", r#"{"name":"id","type":"long"}"#);
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+    // The data dir opens again (RocksDB's lock was released).
+    let server = Server::start(dir.path());
+    assert_eq!(server.call("GET", "/subjects", None).1, json!(["s"]));
+}
