@@ -3,6 +3,7 @@
 mod canonical;
 mod catalog;
 mod cli;
+mod docker;
 mod engine;
 mod parse;
 mod properties;
