@@ -4,6 +4,7 @@
 
 mod error;
 mod input;
+mod metrics;
 mod resources;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use error::ApiError;
+pub use metrics::Metrics;
 
 use crate::registry::Registry;
 
@@ -26,6 +28,17 @@ pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// The state of a fresh server over this registry.
+    pub fn new(registry: Arc<Registry>) -> Self {
+        AppState {
+            registry,
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
 }
 
 /// The whole API.
@@ -35,6 +48,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/", get(root).post(root))
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/metrics", get(metrics::render))
         .route("/subjects", get(list_subjects))
         .route(
             "/subjects/{subject}",
@@ -103,6 +117,10 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn(negotiate))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state)
 }
 

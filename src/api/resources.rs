@@ -159,8 +159,14 @@ pub async fn register_schema(
         version: body.version.map(positive_id).transpose()?,
     };
     let new = body.new_schema();
-    let registered = blocking(&state, move |r| r.register(&subject, &new, import)).await?;
-    ok(json!({ "id": registered.id }))
+    let result = blocking(&state, move |r| r.register(&subject, &new, import)).await;
+    state.metrics.registration(match &result {
+        Ok(_) => "accepted",
+        Err(e) if e.code == 409 => "incompatible",
+        Err(e) if e.code == 42201 => "invalid",
+        Err(_) => "refused",
+    });
+    ok(json!({ "id": result?.id }))
 }
 
 fn positive_id(n: i64) -> Result<u32, ApiError> {

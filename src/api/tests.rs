@@ -22,9 +22,7 @@ fn api_with_limit(limit: usize) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(RocksStore::open(dir.path()).unwrap());
     let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
-    let state = AppState {
-        registry: Arc::new(registry),
-    };
+    let state = AppState::new(Arc::new(registry));
     Api {
         router: router(state, limit),
         _dir: dir,
@@ -628,4 +626,36 @@ async fn bodies_over_the_limit_get_a_clear_error() {
     let reply = api.register("s", &big).await;
     assert_eq!(error_of(&reply), (StatusCode::PAYLOAD_TOO_LARGE, 42209));
     assert_eq!(api.call("GET", "/subjects", None).await.body, json!([]));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_and_registration_outcomes() {
+    let api = api();
+    api.register("a", V1).await;
+    api.register("a", BREAKING).await;
+    api.register("b", "{").await;
+    api.call("GET", "/subjects/a/versions/1", None).await;
+    api.call("GET", "/nowhere", None).await;
+    let reply = api.call("GET", "/metrics", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.content_type.starts_with("text/plain"),
+        "{}",
+        reply.content_type
+    );
+    for line in [
+        r#"accord_http_requests_total{route="/subjects/{subject}/versions",method="POST",status="200"} 1"#,
+        r#"accord_http_requests_total{route="/subjects/{subject}/versions",method="POST",status="409"} 1"#,
+        r#"accord_http_requests_total{route="/subjects/{subject}/versions/{version}",method="GET",status="200"} 1"#,
+        r#"accord_registrations_total{outcome="accepted"} 1"#,
+        r#"accord_registrations_total{outcome="incompatible"} 1"#,
+        r#"accord_registrations_total{outcome="invalid"} 1"#,
+        r#"accord_http_request_duration_seconds_count{route="/subjects/{subject}/versions",method="POST"} 3"#,
+    ] {
+        assert!(
+            reply.text.contains(line),
+            "missing `{line}` in\n{}",
+            reply.text
+        );
+    }
 }

@@ -51,9 +51,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
         .context("cannot load the registry from its data dir")?;
-    let state = AppState {
-        registry: Arc::new(registry),
-    };
+    let state = AppState::new(Arc::new(registry));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on `{}`", args.listen))?;
