@@ -1,0 +1,111 @@
+"""confluent-kafka's own Schema Registry client and Avro serdes against a running accord.
+
+Usage: python confluent_kafka_client.py http://127.0.0.1:PORT
+Run by scripts/client-test (and so by .ci/run); prints one line per check and a closing
+"N passed, N failed" line, and exits non-zero when a check fails.
+"""
+
+import struct
+import sys
+import traceback
+
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.error import SchemaRegistryError
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+V1 = """{"type": "record", "name": "Order", "namespace": "shop",
+ "fields": [{"name": "id", "type": "long"}, {"name": "amount", "type": "int"}]}"""
+V2 = """{"type": "record", "name": "Order", "namespace": "shop",
+ "fields": [{"name": "id", "type": "long"}, {"name": "amount", "type": "int"},
+            {"name": "note", "type": ["null", "string"], "default": null}]}"""
+BREAKING = """{"type": "record", "name": "Order", "namespace": "shop",
+ "fields": [{"name": "id", "type": "long"}, {"name": "coupon", "type": "string"}]}"""
+
+TOPIC = "orders"
+SUBJECT = "orders-value"
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            results.append((name, None))
+            print(f"ok      {name}")
+        except Exception as e:  # noqa: BLE001 - every failure is reported, none stops the run
+            results.append((name, e))
+            print(f"FAILED  {name}: {e!r}")
+            traceback.print_exc()
+        return fn
+    return wrap
+
+
+def main(url):
+    client = SchemaRegistryClient({"url": url})
+    ctx = SerializationContext(TOPIC, MessageField.VALUE)
+    state = {}
+
+    @check("serializer auto-registers and frames with magic byte 0 and a big-endian id")
+    def _():
+        serializer = AvroSerializer(client, V1)
+        payload = serializer({"id": 7, "amount": 1250}, ctx)
+        assert payload[0] == 0, payload[:5]
+        (schema_id,) = struct.unpack(">I", payload[1:5])
+        assert schema_id == 1, schema_id
+        state["v1_payload"] = payload
+
+    @check("deserializer fetches the writer schema by id and decodes the record")
+    def _():
+        record = AvroDeserializer(client)(state["v1_payload"], ctx)
+        assert record == {"id": 7, "amount": 1250}, record
+
+    @check("a compatible evolution registers as version 2 with a new id")
+    def _():
+        payload = AvroSerializer(client, V2)({"id": 8, "amount": 99, "note": "gift"}, ctx)
+        assert struct.unpack(">I", payload[1:5])[0] == 2
+        assert AvroDeserializer(client)(payload, ctx)["note"] == "gift"
+        latest = client.get_latest_version(SUBJECT)
+        assert (latest.version, latest.schema_id) == (2, 2), latest
+
+    @check("a reader on v2 reads data written with v1 (schema resolution)")
+    def _():
+        record = AvroDeserializer(client, V2)(state["v1_payload"], ctx)
+        assert record == {"id": 7, "amount": 1250, "note": None}, record
+
+    @check("an incompatible registration is refused with 409")
+    def _():
+        try:
+            client.register_schema(SUBJECT, Schema(BREAKING, "AVRO"))
+        except SchemaRegistryError as e:
+            assert e.http_status_code == 409, e
+            assert "AV" in e.error_message, e.error_message
+        else:
+            raise AssertionError("the incompatible schema was registered")
+
+    @check("lookup, versions, subjects and compatibility answer like Confluent")
+    def _():
+        found = client.lookup_schema(SUBJECT, Schema(V1, "AVRO"))
+        assert (found.version, found.schema_id) == (1, 1), found
+        assert client.get_versions(SUBJECT) == [1, 2]
+        assert SUBJECT in client.get_subjects()
+        assert client.test_compatibility(SUBJECT, Schema(V2, "AVRO")) is True
+        assert client.test_compatibility(SUBJECT, Schema(BREAKING, "AVRO")) is False
+        client.set_compatibility(SUBJECT, "FULL")
+        assert client.get_compatibility(SUBJECT) == "FULL"
+
+    @check("deleting a subject and re-registering keeps the ids")
+    def _():
+        assert client.delete_subject(SUBJECT) == [1, 2]
+        fresh = SchemaRegistryClient({"url": url})  # no cached answers
+        assert fresh.register_schema(SUBJECT, Schema(V1, "AVRO")) == 1
+        assert fresh.get_latest_version(SUBJECT).version == 3
+
+    passed = sum(1 for _, e in results if e is None)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
