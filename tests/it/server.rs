@@ -142,3 +142,67 @@ fn sigterm_stops_the_server_cleanly() {
     let server = Server::start(dir.path());
     assert_eq!(server.call("GET", "/subjects", None).1, json!(["s"]));
 }
+
+#[test]
+fn concurrent_registrations_over_http_stay_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let fields = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!(r#"{{"name":"f{i}","type":"long","default":0}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let server = &server;
+            scope.spawn(move || {
+                for n in 1..=6 {
+                    let (status, body) = server.register("shared", &fields(n));
+                    assert_eq!(status, 200, "{body}");
+                    let own = format!(
+                        r#"{},{{"name":"t{t}","type":"int","default":{t}}}"#,
+                        fields(n)
+                    );
+                    let (status, body) = server.register(&format!("own-{t}"), &own);
+                    assert_eq!(status, 200, "{body}");
+                }
+            });
+        }
+    });
+    let mut ids = std::collections::HashSet::new();
+    let (_, subjects) = server.call("GET", "/subjects", None);
+    for subject in subjects.as_array().unwrap() {
+        let subject = subject.as_str().unwrap();
+        let (_, versions) = server.call("GET", &format!("/subjects/{subject}/versions"), None);
+        let versions: Vec<u64> = versions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            versions,
+            (1..=versions.len() as u64).collect::<Vec<_>>(),
+            "{subject}: gapless"
+        );
+        let mut previous: Option<String> = None;
+        for v in versions {
+            let (_, found) = server.call("GET", &format!("/subjects/{subject}/versions/{v}"), None);
+            if subject.starts_with("own") {
+                assert!(ids.insert(found["id"].as_u64().unwrap()), "id reused");
+            }
+            let schema = found["schema"].as_str().unwrap().to_string();
+            if let Some(before) = previous {
+                // Each version reads the data of the one before it (the subject's BACKWARD level).
+                let old = accord::avro::parse(&before).unwrap();
+                let new = accord::avro::parse(&schema).unwrap();
+                assert!(
+                    accord::compat::check(&new, &old).is_empty(),
+                    "{subject} v{v}"
+                );
+            }
+            previous = Some(schema);
+        }
+    }
+}
