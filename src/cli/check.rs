@@ -6,24 +6,35 @@ use super::{Outcome, OutputFormat, input};
 use crate::avro::Schema;
 use crate::compat::{self, Level, Report};
 
-/// Check NEW against a history of earlier versions, oldest first.
+/// Check NEW against a history of earlier versions, oldest first: files, or with `--subject`
+/// the live versions of a subject in a running registry (the CI gate).
 ///
-/// The transitive levels check NEW against every version given; the others against the last
-/// one. Findings name the version (1 = OLD1) they break against.
+/// The transitive levels check NEW against every version; the others against the last one.
+/// Findings name the version they break against (v1 = the first one checked).
 ///
-/// Exit status: 0 when compatible, 1 when not, 2 on an unreadable or invalid input or a wrong
-/// command line.
+/// Exit status: 0 when compatible, 1 when not, 2 on an unreadable or invalid input, an
+/// unreachable registry, or a wrong command line.
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// The new schema, or `-` for standard input
     new: String,
     /// Earlier versions, oldest first
-    #[arg(required = true, value_name = "OLD")]
+    #[arg(
+        value_name = "OLD",
+        required_unless_present = "subject",
+        conflicts_with = "subject"
+    )]
     history: Vec<String>,
+    /// Take the history from this subject in the registry (`--registry`)
+    #[arg(long)]
+    subject: Option<String>,
+    #[command(flatten)]
+    registry: super::client::RegistryArgs,
     /// Compatibility level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
-    /// FULL, FULL_TRANSITIVE (case-insensitive)
-    #[arg(long, default_value = "BACKWARD")]
-    level: Level,
+    /// FULL, FULL_TRANSITIVE (case-insensitive). Default: BACKWARD, or with `--subject` the
+    /// subject's level in the registry
+    #[arg(long)]
+    level: Option<Level>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -32,13 +43,22 @@ pub(crate) struct CheckArgs {
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once(std::iter::once(&args.new).chain(&args.history))?;
     let new = input::schema(&args.new)?;
-    let history = args
-        .history
-        .iter()
-        .map(|path| input::schema(path))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (history, level) = match &args.subject {
+        Some(subject) => {
+            let (history, level) = super::client::history(&args.registry, subject)?;
+            (history, args.level.unwrap_or(level))
+        }
+        None => {
+            let history = args
+                .history
+                .iter()
+                .map(|path| input::schema(path))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            (history, args.level.unwrap_or_default())
+        }
+    };
     let history: Vec<&Schema> = history.iter().collect();
-    let report = compat::check_history(&new, &history, args.level);
+    let report = compat::check_history(&new, &history, level);
     emit(&report, args.format)
 }
 

@@ -1,9 +1,11 @@
-//! The command line: `accord diff | check | validate | rules | serve`.
+//! The command line: offline `diff | check | validate | rules`, the server `serve`, and the
+//! registry clients `register | subjects | versions | get | config` (and `check --subject`).
 //!
 //! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
 //! invalid schema), 2 usage or input error.
 
 mod check;
+mod client;
 mod diff;
 mod input;
 mod rules;
@@ -34,6 +36,11 @@ enum Command {
     Validate(validate::ValidateArgs),
     Rules(rules::RulesArgs),
     Serve(serve::ServeArgs),
+    Register(client::RegisterArgs),
+    Subjects(client::SubjectsArgs),
+    Versions(client::VersionsArgs),
+    Get(client::GetArgs),
+    Config(client::ConfigArgs),
 }
 
 /// When to colour output.
@@ -75,6 +82,11 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Register(args) => client::register(args),
+        Command::Subjects(args) => client::subjects(args),
+        Command::Versions(args) => client::versions(args),
+        Command::Get(args) => client::get(args),
+        Command::Config(args) => client::config(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
@@ -96,4 +108,15 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks over every command (e.g. two arguments with one name).
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

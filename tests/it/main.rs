@@ -8,6 +8,7 @@ mod engine;
 mod parse;
 mod properties;
 mod readme;
+mod registry_cli;
 mod server;
 
 /// The repository root, where `testdata/` and `compat-rules/` live.

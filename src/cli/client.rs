@@ -1,0 +1,330 @@
+//! The commands that talk to a running registry: `register`, `subjects`, `versions`, `get`,
+//! `config`, and the registry side of `check`.
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::{Outcome, OutputFormat, input};
+
+/// Where the registry is; shared by every client command.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RegistryArgs {
+    /// Base URL of the registry
+    #[arg(long, env = "ACCORD_REGISTRY", default_value = "http://127.0.0.1:8081")]
+    pub registry: String,
+}
+
+/// A Confluent-compatible registry over HTTP.
+pub(crate) struct RegistryClient {
+    agent: ureq::Agent,
+    base: String,
+}
+
+/// A non-2xx answer, with the registry's `error_code` and `message`.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub status: u16,
+    pub code: i64,
+    pub message: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the registry answered {} (error {}): {}",
+            self.status, self.code, self.message
+        )
+    }
+}
+
+impl RegistryClient {
+    pub fn new(args: &RegistryArgs) -> Self {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(30)))
+            .build();
+        RegistryClient {
+            agent: config.into(),
+            base: args.registry.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// One request; `Ok(Err(refusal))` when the registry answered with an error.
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Result<Value, Refusal>> {
+        let url = format!("{}{path}", self.base);
+        let content_type = "application/vnd.schemaregistry.v1+json";
+        let response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("PUT", Some(body)) => self
+                .agent
+                .put(&url)
+                .header("Content-Type", content_type)
+                .send_json(body),
+            ("POST", Some(body)) => self
+                .agent
+                .post(&url)
+                .header("Content-Type", content_type)
+                .send_json(body),
+            _ => bail!("unsupported request {method} {path}"),
+        };
+        let mut response =
+            response.with_context(|| format!("cannot reach the registry at {}", self.base))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .with_context(|| format!("cannot read the registry's answer to {method} {path}"))?;
+        let value: Value = serde_json::from_str(&text).with_context(|| {
+            format!("the registry's answer to {method} {path} is not JSON: {text}")
+        })?;
+        if (200..300).contains(&status) {
+            Ok(Ok(value))
+        } else {
+            Ok(Err(Refusal {
+                status,
+                code: value["error_code"].as_i64().unwrap_or(-1),
+                message: value["message"].as_str().unwrap_or(&text).to_string(),
+            }))
+        }
+    }
+
+    /// A request that must succeed.
+    pub fn get(&self, path: &str) -> anyhow::Result<Value> {
+        self.call("GET", path, None)?.map_err(anyhow::Error::msg)
+    }
+}
+
+/// A subject as one path segment (`/` and every other reserved character percent-encoded).
+pub(crate) fn segment(subject: &str) -> String {
+    let mut out = String::new();
+    for byte in subject.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn print_json(value: &Value) -> anyhow::Result<()> {
+    super::print(&format!("{value:#}\n"))
+}
+
+/// Register a schema file under a subject.
+///
+/// Exit status: 0 when registered (or already there), 1 when the registry refuses it as
+/// incompatible, 2 on any other error.
+#[derive(Debug, Args)]
+pub(crate) struct RegisterArgs {
+    /// The subject, e.g. `orders-value`
+    subject: String,
+    /// The schema file (`.avsc`), or `-` for standard input
+    file: String,
+    #[command(flatten)]
+    registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
+    let schema = input::read(&args.file)?;
+    let client = RegistryClient::new(&args.registry);
+    let path = format!("/subjects/{}/versions", segment(&args.subject));
+    match client.call(
+        "POST",
+        &path,
+        Some(json!({"schema": schema, "schemaType": "AVRO"})),
+    )? {
+        Ok(answer) => {
+            match args.format {
+                OutputFormat::Json => print_json(&answer)?,
+                OutputFormat::Text => super::print(&format!(
+                    "registered {} under {}: id {}\n",
+                    input::display_name(&args.file),
+                    args.subject,
+                    answer["id"]
+                ))?,
+            }
+            Ok(Outcome::Success)
+        }
+        Err(refusal) if refusal.status == 409 => {
+            match args.format {
+                OutputFormat::Json => {
+                    print_json(&json!({"error_code": refusal.code, "message": refusal.message}))?
+                }
+                OutputFormat::Text => super::print(&format!("refused: {}\n", refusal.message))?,
+            }
+            Ok(Outcome::Findings)
+        }
+        Err(refusal) => Err(anyhow::Error::msg(refusal)),
+    }
+}
+
+/// List the registry's subjects.
+#[derive(Debug, Args)]
+pub(crate) struct SubjectsArgs {
+    #[command(flatten)]
+    registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+pub(crate) fn subjects(args: SubjectsArgs) -> anyhow::Result<Outcome> {
+    let subjects = RegistryClient::new(&args.registry).get("/subjects")?;
+    print_list(&subjects, args.format)
+}
+
+fn print_list(list: &Value, format: OutputFormat) -> anyhow::Result<Outcome> {
+    match format {
+        OutputFormat::Json => print_json(list)?,
+        OutputFormat::Text => {
+            let lines: Vec<String> = list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect();
+            super::print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// List a subject's versions.
+#[derive(Debug, Args)]
+pub(crate) struct VersionsArgs {
+    subject: String,
+    #[command(flatten)]
+    registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<Outcome> {
+    let path = format!("/subjects/{}/versions", segment(&args.subject));
+    let versions = RegistryClient::new(&args.registry).get(&path)?;
+    print_list(&versions, args.format)
+}
+
+/// Print one version of a subject: the schema (text), or the registry's whole answer (json).
+#[derive(Debug, Args)]
+pub(crate) struct GetArgs {
+    subject: String,
+    /// A version number, or `latest`
+    #[arg(
+        id = "schema_version",
+        value_name = "VERSION",
+        default_value = "latest"
+    )]
+    schema_version: String,
+    #[command(flatten)]
+    registry: RegistryArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+}
+
+pub(crate) fn get(args: GetArgs) -> anyhow::Result<Outcome> {
+    let path = format!(
+        "/subjects/{}/versions/{}",
+        segment(&args.subject),
+        segment(&args.schema_version)
+    );
+    let found = RegistryClient::new(&args.registry).get(&path)?;
+    match args.format {
+        OutputFormat::Json => print_json(&found)?,
+        OutputFormat::Text => {
+            let schema: Value = serde_json::from_str(found["schema"].as_str().unwrap_or("null"))?;
+            print_json(&schema)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// Show or set the compatibility level of a subject, or the global one.
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    /// A subject; without one, the global level
+    subject: Option<String>,
+    /// Set the level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL,
+    /// FULL_TRANSITIVE (case-insensitive)
+    #[arg(long, value_name = "LEVEL")]
+    set: Option<crate::compat::Level>,
+    #[command(flatten)]
+    registry: RegistryArgs,
+}
+
+pub(crate) fn config(args: ConfigArgs) -> anyhow::Result<Outcome> {
+    let client = RegistryClient::new(&args.registry);
+    let path = match &args.subject {
+        Some(subject) => format!("/config/{}", segment(subject)),
+        None => "/config".to_string(),
+    };
+    let level = match args.set {
+        Some(level) => {
+            client
+                .call("PUT", &path, Some(json!({"compatibility": level.name()})))?
+                .map_err(anyhow::Error::msg)?;
+            level.name().to_string()
+        }
+        None => {
+            let answer = client.get(&format!("{path}?defaultToGlobal=true"))?;
+            answer["compatibilityLevel"]
+                .as_str()
+                .unwrap_or("BACKWARD")
+                .to_string()
+        }
+    };
+    super::print(&format!("{level}\n"))?;
+    Ok(Outcome::Success)
+}
+
+/// The live versions of a subject, oldest first, and its effective level: the history the
+/// registry itself would check a new version against.
+pub(crate) fn history(
+    registry: &RegistryArgs,
+    subject: &str,
+) -> anyhow::Result<(Vec<crate::avro::Schema>, crate::compat::Level)> {
+    let client = RegistryClient::new(registry);
+    let level_answer = client.get(&format!(
+        "/config/{}?defaultToGlobal=true",
+        segment(subject)
+    ))?;
+    let level = level_answer["compatibilityLevel"]
+        .as_str()
+        .unwrap_or("BACKWARD")
+        .parse()
+        .map_err(anyhow::Error::msg)?;
+    let versions = match client.call(
+        "GET",
+        &format!("/subjects/{}/versions", segment(subject)),
+        None,
+    )? {
+        Ok(versions) => versions,
+        Err(refusal) if refusal.code == 40401 => Value::Array(Vec::new()),
+        Err(refusal) => return Err(anyhow::Error::msg(refusal)),
+    };
+    let mut history = Vec::new();
+    for version in versions.as_array().into_iter().flatten() {
+        let found = client.get(&format!(
+            "/subjects/{}/versions/{version}",
+            segment(subject)
+        ))?;
+        let text = found["schema"].as_str().unwrap_or_default();
+        let schema = crate::avro::parse(text)
+            .map_err(|e| anyhow::anyhow!("{subject} version {version} from the registry: {e}"))?;
+        history.push(schema);
+    }
+    Ok((history, level))
+}
