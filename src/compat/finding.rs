@@ -94,7 +94,9 @@ pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> 
             {
                 Some(&slot) => slot,
                 None => {
-                    computed.push((v, diff(old, new)));
+                    // Older versions only contribute findings: skip their safe changes.
+                    let changes = super::walk::walk_breaking(old, new, level.directions());
+                    computed.push((v, Diff { changes }));
                     bucket.push(computed.len() - 1);
                     computed.len() - 1
                 }

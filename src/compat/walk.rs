@@ -58,6 +58,8 @@ pub(crate) struct Cx<'a> {
     /// Named pairs already walked, with the directions they were walked in.
     visited: FxHashMap<(NamedId, NamedId), Directions>,
     changes: Vec<Change>,
+    /// Only changes breaking one of these directions are kept (`None`: every change).
+    wanted: Option<Directions>,
     /// Where each change is in `changes`, so that a change met again (a named type walked for a
     /// second direction) adds its directions to the first report instead of repeating it.
     reported: FxHashMap<(&'static str, String, String, String), usize>,
@@ -75,6 +77,9 @@ impl Cx<'_> {
             rule.may_break
         );
         let breaks = breaks.and(self.mask);
+        if self.wanted.is_some_and(|wanted| !breaks.intersects(wanted)) {
+            return;
+        }
         let (old_path, new_path) = (render(&self.old_path), render(&self.new_path));
         let key = (rule.code, old_path, new_path, message);
         if let Some(&i) = self.reported.get(&key) {
@@ -110,10 +115,22 @@ fn all_checks() -> impl Iterator<Item = &'static Check> {
 }
 
 pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
-    walk_from(old, old.root(), new, new.root())
+    walk_from(old, old.root(), new, new.root(), None)
 }
 
-fn walk_from(old: &Schema, old_node: &Node, new: &Schema, new_node: &Node) -> Vec<Change> {
+/// Only the changes that break one of the `wanted` directions: what a check against an older
+/// version needs, without building a record for every safe change.
+pub(crate) fn walk_breaking(old: &Schema, new: &Schema, wanted: Directions) -> Vec<Change> {
+    walk_from(old, old.root(), new, new.root(), Some(wanted))
+}
+
+fn walk_from(
+    old: &Schema,
+    old_node: &Node,
+    new: &Schema,
+    new_node: &Node,
+    wanted: Option<Directions>,
+) -> Vec<Change> {
     let mut cx = Cx {
         old,
         new,
@@ -124,6 +141,7 @@ fn walk_from(old: &Schema, old_node: &Node, new: &Schema, new_node: &Node) -> Ve
         mask: Directions::BOTH,
         visited: FxHashMap::default(),
         changes: Vec::new(),
+        wanted,
         reported: FxHashMap::default(),
     };
     walk_node(&mut cx, old_node, new_node);
@@ -429,11 +447,23 @@ pub(crate) fn union_reads(
     };
     // Resolve the pair on its own: old -> new, in the direction the reader stands for.
     if reader_is_old {
-        let changes = walk_from(reader_schema, reader, writer_schema, writer);
-        !changes.iter().any(|c| c.breaks.forward)
+        walk_from(
+            reader_schema,
+            reader,
+            writer_schema,
+            writer,
+            Some(Directions::FORWARD),
+        )
+        .is_empty()
     } else {
-        let changes = walk_from(writer_schema, writer, reader_schema, reader);
-        !changes.iter().any(|c| c.breaks.backward)
+        walk_from(
+            writer_schema,
+            writer,
+            reader_schema,
+            reader,
+            Some(Directions::BACKWARD),
+        )
+        .is_empty()
     }
 }
 
