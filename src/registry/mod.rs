@@ -87,18 +87,11 @@ impl State {
         self.live_versions(subject).last()
     }
 
-    fn level(&self, subject: &str) -> Level {
-        self.config
-            .get(&Some(subject.to_string()))
-            .or_else(|| self.config.get(&None))
-            .copied()
-            .unwrap_or_default()
-    }
-
-    fn mode(&self, subject: &str) -> Mode {
-        self.modes
-            .get(&Some(subject.to_string()))
-            .or_else(|| self.modes.get(&None))
+    /// A subject's setting, else the global one, else the default.
+    fn effective<S: Setting>(&self, subject: &str) -> S {
+        let map = S::map(self);
+        map.get(&Some(subject.to_string()))
+            .or_else(|| map.get(&None))
             .copied()
             .unwrap_or_default()
     }
@@ -282,7 +275,11 @@ impl Registry {
                 .live_versions(subject)
                 .map(|(v, r)| (v, state.schemas[&r.id].clone()))
                 .collect();
-            (state.mode(subject), state.level(subject), history)
+            (
+                state.effective::<Mode>(subject),
+                state.effective::<Level>(subject),
+                history,
+            )
         };
         match mode {
             Mode::ReadOnly | Mode::ReadOnlyOverride => {
@@ -547,7 +544,7 @@ impl Registry {
     }
 
     fn ensure_writable(&self, subject: &str) -> Result<(), RegistryError> {
-        if self.read().mode(subject).is_read_only() {
+        if self.read().effective::<Mode>(subject).is_read_only() {
             return Err(RegistryError::OperationNotPermitted(format!(
                 "Subject {subject} is in read-only mode"
             )));
@@ -699,7 +696,7 @@ impl Registry {
         let prepared = self.prepare(new)?;
         let (level, history) = {
             let state = self.read();
-            let level = state.level(subject);
+            let level = state.effective::<Level>(subject);
             let history: Vec<(Version, Arc<SchemaEntry>)> = match against {
                 None => state
                     .live_versions(subject)
@@ -729,46 +726,17 @@ impl Registry {
         subject: Option<&str>,
         default_to_global: bool,
     ) -> Result<Level, RegistryError> {
-        let state = self.read();
-        match subject {
-            None => Ok(state.config.get(&None).copied().unwrap_or_default()),
-            Some(s) => match state.config.get(&Some(s.to_string())) {
-                Some(level) => Ok(*level),
-                None if default_to_global => Ok(state.level(s)),
-                None => Err(RegistryError::SubjectConfigNotFound(s.to_string())),
-            },
-        }
+        self.setting(subject, default_to_global)
     }
 
     /// Sets the compatibility level of a subject or, with `None`, the global one.
     pub fn set_config(&self, subject: Option<&str>, level: Level) -> Result<(), RegistryError> {
-        let mut batch = WriteBatch::new();
-        batch.put(Keyspace::Config, keys::scope(subject), level.name());
-        self.store.write(batch)?;
-        self.write_state()
-            .config
-            .insert(subject.map(str::to_string), level);
-        Ok(())
+        self.set_setting(subject, level)
     }
 
     /// Removes a configured level and returns it; the global level reverts to BACKWARD.
     pub fn delete_config(&self, subject: Option<&str>) -> Result<Level, RegistryError> {
-        let previous = match subject {
-            Some(s) => self
-                .read()
-                .config
-                .get(&Some(s.to_string()))
-                .copied()
-                .ok_or_else(|| RegistryError::SubjectNotFound(s.to_string()))?,
-            None => self.config(None, false)?,
-        };
-        let mut batch = WriteBatch::new();
-        batch.delete(Keyspace::Config, keys::scope(subject));
-        self.store.write(batch)?;
-        self.write_state()
-            .config
-            .remove(&subject.map(str::to_string));
-        Ok(previous)
+        self.delete_setting(subject)
     }
 
     /// The mode of a subject, or the global one.
@@ -777,15 +745,7 @@ impl Registry {
         subject: Option<&str>,
         default_to_global: bool,
     ) -> Result<Mode, RegistryError> {
-        let state = self.read();
-        match subject {
-            None => Ok(state.modes.get(&None).copied().unwrap_or_default()),
-            Some(s) => match state.modes.get(&Some(s.to_string())) {
-                Some(mode) => Ok(*mode),
-                None if default_to_global => Ok(state.mode(s)),
-                None => Err(RegistryError::SubjectModeNotFound(s.to_string())),
-            },
-        }
+        self.setting(subject, default_to_global)
     }
 
     /// Sets a mode. IMPORT is refused while the scope holds live versions, unless forced.
@@ -810,33 +770,100 @@ impl Registry {
                 ));
             }
         }
-        let mut batch = WriteBatch::new();
-        batch.put(Keyspace::Mode, keys::scope(subject), mode.name());
-        self.store.write(batch)?;
-        self.write_state()
-            .modes
-            .insert(subject.map(str::to_string), mode);
-        Ok(())
+        self.set_setting(subject, mode)
     }
 
     /// Removes a mode and returns it; the global mode reverts to READWRITE.
     pub fn delete_mode(&self, subject: Option<&str>) -> Result<Mode, RegistryError> {
+        self.delete_setting(subject)
+    }
+
+    /// A subject's own setting (an error when it has none, unless `default_to_global`), or
+    /// with `None` the global one (the default when none is stored).
+    fn setting<S: Setting>(
+        &self,
+        subject: Option<&str>,
+        default_to_global: bool,
+    ) -> Result<S, RegistryError> {
+        let state = self.read();
+        match subject {
+            None => Ok(S::map(&state).get(&None).copied().unwrap_or_default()),
+            Some(s) => match S::map(&state).get(&Some(s.to_string())) {
+                Some(value) => Ok(*value),
+                None if default_to_global => Ok(state.effective(s)),
+                None => Err(S::not_configured(s)),
+            },
+        }
+    }
+
+    fn set_setting<S: Setting>(
+        &self,
+        subject: Option<&str>,
+        value: S,
+    ) -> Result<(), RegistryError> {
+        let mut batch = WriteBatch::new();
+        batch.put(S::KEYSPACE, keys::scope(subject), value.name());
+        self.store.write(batch)?;
+        S::map_mut(&mut self.write_state()).insert(subject.map(str::to_string), value);
+        Ok(())
+    }
+
+    /// Removes a setting and returns it; a subject without one is 40401, as in Confluent.
+    fn delete_setting<S: Setting>(&self, subject: Option<&str>) -> Result<S, RegistryError> {
         let previous = match subject {
-            Some(s) => self
-                .read()
-                .modes
+            Some(s) => S::map(&self.read())
                 .get(&Some(s.to_string()))
                 .copied()
                 .ok_or_else(|| RegistryError::SubjectNotFound(s.to_string()))?,
-            None => self.mode(None, false)?,
+            None => self.setting(None, false)?,
         };
         let mut batch = WriteBatch::new();
-        batch.delete(Keyspace::Mode, keys::scope(subject));
+        batch.delete(S::KEYSPACE, keys::scope(subject));
         self.store.write(batch)?;
-        self.write_state()
-            .modes
-            .remove(&subject.map(str::to_string));
+        S::map_mut(&mut self.write_state()).remove(&subject.map(str::to_string));
         Ok(previous)
+    }
+}
+
+/// A per-subject setting with a global fallback: the compatibility level or the mode.
+trait Setting: Copy + Default {
+    const KEYSPACE: Keyspace;
+    fn name(self) -> &'static str;
+    fn map(state: &State) -> &HashMap<Option<String>, Self>;
+    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self>;
+    /// The error for a subject without its own setting (40408 or 40409).
+    fn not_configured(subject: &str) -> RegistryError;
+}
+
+impl Setting for Level {
+    const KEYSPACE: Keyspace = Keyspace::Config;
+    fn name(self) -> &'static str {
+        Level::name(self)
+    }
+    fn map(state: &State) -> &HashMap<Option<String>, Self> {
+        &state.config
+    }
+    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
+        &mut state.config
+    }
+    fn not_configured(subject: &str) -> RegistryError {
+        RegistryError::SubjectConfigNotFound(subject.to_string())
+    }
+}
+
+impl Setting for Mode {
+    const KEYSPACE: Keyspace = Keyspace::Mode;
+    fn name(self) -> &'static str {
+        Mode::name(self)
+    }
+    fn map(state: &State) -> &HashMap<Option<String>, Self> {
+        &state.modes
+    }
+    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
+        &mut state.modes
+    }
+    fn not_configured(subject: &str) -> RegistryError {
+        RegistryError::SubjectModeNotFound(subject.to_string())
     }
 }
 
