@@ -57,6 +57,7 @@ impl From<RegistryError> for ApiError {
             InvalidMode(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42204),
             OperationNotPermitted(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
             IdConflict(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42207),
+            ReferenceExists(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42206),
             InvalidSubject(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42208),
             Store(e) => {
                 // Details go to the log, not to the client.

@@ -16,7 +16,7 @@ use super::input::{JsonBody, flag};
 use crate::compat::Level;
 use crate::registry::{
     Import, Mode, NewSchema, Reference, Registry, RegistryError, SCHEMA_TYPES, SchemaId,
-    SubjectName, SubjectVersion, VersionSpec,
+    StoredSchema, SubjectName, SubjectVersion, VersionSpec,
 };
 
 type ApiResult = Result<Response, ApiError>;
@@ -45,6 +45,8 @@ pub struct SchemaRequest {
     schema_type: Option<String>,
     #[serde(default)]
     references: Option<Vec<Reference>>,
+    metadata: Option<Value>,
+    rule_set: Option<Value>,
     id: Option<i64>,
     version: Option<i64>,
 }
@@ -55,6 +57,9 @@ impl SchemaRequest {
             schema: self.schema.unwrap_or_default(),
             schema_type: self.schema_type,
             references: self.references.unwrap_or_default(),
+            // `null` is the same as absent.
+            metadata: self.metadata.filter(|m| !m.is_null()),
+            rule_set: self.rule_set.filter(|r| !r.is_null()),
         }
     }
 }
@@ -99,13 +104,24 @@ fn version_json(found: &SubjectVersion) -> Value {
         "schemaType": found.schema.stored.schema_type,
         "schema": found.schema.stored.schema,
     });
-    if !found.schema.stored.references.is_empty() {
-        value["references"] = json!(found.schema.stored.references);
-    }
+    add_content_extras(&found.schema.stored, &mut value);
     if found.deleted {
         value["deleted"] = json!(true);
     }
     value
+}
+
+/// References, metadata and rule set, each only when present (Confluent omits empty ones).
+fn add_content_extras(stored: &StoredSchema, value: &mut Value) {
+    if !stored.references.is_empty() {
+        value["references"] = json!(stored.references);
+    }
+    if let Some(metadata) = &stored.metadata {
+        value["metadata"] = metadata.clone();
+    }
+    if let Some(rule_set) = &stored.rule_set {
+        value["ruleSet"] = rule_set.clone();
+    }
 }
 
 /// A schema's own text as the body (a JSON document, not a quoted string).
@@ -218,16 +234,16 @@ pub async fn get_version_schema(
     Ok(raw_schema(&found.schema.stored.schema))
 }
 
-/// No schema can refer to another yet (references are refused at registration), so a version
-/// that exists is referenced by nothing.
 pub async fn referenced_by(
     State(state): State<AppState>,
     Path((subject, version)): Path<(String, String)>,
     Query(p): Query<Params>,
 ) -> ApiResult {
     let spec = version_spec(&version)?;
-    state.registry.version(&subject, spec, flag(&p.deleted))?;
-    ok(json!([]))
+    let ids = state
+        .registry
+        .referenced_by(&subject, spec, flag(&p.deleted))?;
+    ok(json!(ids))
 }
 
 pub async fn delete_version(
@@ -267,9 +283,7 @@ pub async fn get_schema_by_id(
         "schema": entry.stored.schema,
         "schemaType": entry.stored.schema_type,
     });
-    if !entry.stored.references.is_empty() {
-        value["references"] = json!(entry.stored.references);
-    }
+    add_content_extras(&entry.stored, &mut value);
     // `subject` is a hint, never a filter: deserializers always send one.
     if let Some(subject) = &p.subject
         && let Some((s, v)) = state.registry.preferred_use(entry.id, Some(subject))

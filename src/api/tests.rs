@@ -659,3 +659,72 @@ async fn metrics_count_requests_per_route_and_registration_outcomes() {
         );
     }
 }
+
+#[tokio::test]
+async fn references_metadata_and_referencedby_round_trip() {
+    let api = api();
+    let address = r#"{"type":"record","name":"Address","namespace":"geo","fields":[{"name":"city","type":"string"}]}"#;
+    let customer =
+        r#"{"type":"record","name":"Customer","fields":[{"name":"home","type":"geo.Address"}]}"#;
+    assert_eq!(
+        api.register("address", address).await.body,
+        json!({"id": 1})
+    );
+    let references = json!([{"name": "geo.Address", "subject": "address", "version": 1}]);
+    let metadata = json!({"properties": {"owner": "payments"}});
+    let body = json!({"schema": customer, "references": references, "metadata": metadata});
+    let reply = api
+        .call("POST", "/subjects/customer/versions", Some(body.clone()))
+        .await;
+    assert_eq!(reply.body, json!({"id": 2}), "{}", reply.text);
+
+    let reply = api.call("GET", "/subjects/customer/versions/1", None).await;
+    assert_eq!(reply.body["references"], references);
+    assert_eq!(reply.body["metadata"], metadata);
+    let reply = api.call("GET", "/schemas/ids/2", None).await;
+    assert_eq!(reply.body["references"], references);
+    assert_eq!(reply.body["metadata"], metadata);
+    assert!(
+        api.call("GET", "/schemas/ids/1", None)
+            .await
+            .body
+            .get("metadata")
+            .is_none()
+    );
+    let reply = api.call("POST", "/subjects/customer", Some(body)).await;
+    assert_eq!(reply.body["version"], 1, "{}", reply.text);
+
+    let reply = api
+        .call("GET", "/subjects/address/versions/1/referencedby", None)
+        .await;
+    assert_eq!(reply.body, json!([2]));
+    let reply = api
+        .call(
+            "GET",
+            "/subjects/customer/versions/latest/referencedby",
+            None,
+        )
+        .await;
+    assert_eq!(reply.body, json!([]));
+    let reply = api
+        .call("DELETE", "/subjects/address/versions/1", None)
+        .await;
+    assert_eq!(error_of(&reply), (StatusCode::UNPROCESSABLE_ENTITY, 42206));
+    let reply = api.call("DELETE", "/subjects/address", None).await;
+    assert_eq!(error_of(&reply), (StatusCode::UNPROCESSABLE_ENTITY, 42206));
+    // Nothing was deleted.
+    let reply = api.call("GET", "/subjects/address/versions", None).await;
+    assert_eq!(reply.body, json!([1]));
+
+    let dangling = json!({"schema": customer, "references": [{"name": "geo.Address", "subject": "nowhere", "version": 1}]});
+    let reply = api
+        .call("POST", "/subjects/customer/versions", Some(dangling))
+        .await;
+    assert_eq!(error_of(&reply), (StatusCode::UNPROCESSABLE_ENTITY, 42201));
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("`nowhere`")
+    );
+}

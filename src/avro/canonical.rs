@@ -100,8 +100,9 @@ impl Schema {
     /// extra attributes) but none of how it was written: keys sorted, no whitespace, primitives
     /// without attributes as bare names, full names instead of namespaces, alias lists sorted.
     /// Parsing this form and normalizing again yields the same text.
+    /// Types defined by referenced schemas are written as names, as the submitted text had them.
     pub fn normalized_form(&self) -> String {
-        let mut defined = vec![false; self.named.len()];
+        let mut defined: Vec<bool> = (0..self.named.len()).map(|id| id < self.imported).collect();
         self.normalized_value(&self.root, None, &mut defined)
             .to_string()
     }

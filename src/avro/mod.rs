@@ -10,7 +10,7 @@ mod parse;
 mod schema;
 
 pub use canonical::rabin;
-pub use parse::{MAX_DEPTH, parse, parse_value};
+pub use parse::{MAX_DEPTH, parse, parse_value, parse_with_references};
 pub use schema::{
     Field, Kind, Logical, Name, NamedId, NamedKind, NamedType, Node, Order, Primitive, Schema,
 };

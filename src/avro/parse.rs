@@ -21,36 +21,38 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Parses and validates an Avro schema from its JSON text.
 pub fn parse(text: &str) -> Result<Schema, ParseError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    parse_value(&value)
+    parse_with_references(text, &[])
 }
 
 /// Parses and validates an Avro schema from already-parsed JSON.
 pub fn parse_value(value: &Value) -> Result<Schema, ParseError> {
     let mut parser = Parser::default();
     let root = parser.schema(value, "$", None)?;
-    let schema = Schema {
-        root,
-        named: parser.named,
-        by_full_name: parser.by_full_name,
-    };
-    // Defaults are checked once every type is complete: a recursive record's default may refer
-    // to the record being defined.
-    for pending in &parser.defaults {
-        let NamedKind::Record { fields, .. } = &schema.named[pending.record].kind else {
-            unreachable!("defaults are only collected for record fields")
+    parser.finish(root, 0)
+}
+
+/// Parses a schema that may use named types defined by other schemas (Confluent's schema
+/// references). `references` are `(name, text)` pairs in dependency order: each may use the types
+/// of those before it. Their types become part of the result, so it can be checked as a whole,
+/// while [`Schema::normalized_form`] still writes them as names only.
+pub fn parse_with_references(
+    text: &str,
+    references: &[(&str, &str)],
+) -> Result<Schema, ParseError> {
+    let mut parser = Parser::default();
+    for (name, reference) in references {
+        let in_reference = |mut e: ParseError| {
+            e.location = format!("{} in reference `{name}`", e.location);
+            e
         };
-        let field = &fields[pending.field];
-        if let Some(default) = &field.default {
-            check_default(&schema, &field.schema, default).map_err(|problem| {
-                ParseError::at(
-                    &pending.path,
-                    format!("default of field `{}` {problem}", field.name),
-                )
-            })?;
-        }
+        let value: Value =
+            serde_json::from_str(reference).map_err(|e| in_reference(json_error(&e)))?;
+        parser.schema(&value, "$", None).map_err(in_reference)?;
     }
-    Ok(schema)
+    let imported = parser.named.len();
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let root = parser.schema(&value, "$", None)?;
+    parser.finish(root, imported)
 }
 
 fn json_error(e: &serde_json::Error) -> ParseError {
@@ -82,6 +84,32 @@ struct Parser {
 }
 
 impl Parser {
+    /// Checks the collected defaults, now that every type is complete (a recursive record's
+    /// default may refer to the record being defined), and builds the schema.
+    fn finish(self, root: Node, imported: usize) -> Result<Schema, ParseError> {
+        let schema = Schema {
+            root,
+            named: self.named,
+            by_full_name: self.by_full_name,
+            imported,
+        };
+        for pending in &self.defaults {
+            let NamedKind::Record { fields, .. } = &schema.named[pending.record].kind else {
+                unreachable!("defaults are only collected for record fields")
+            };
+            let field = &fields[pending.field];
+            if let Some(default) = &field.default {
+                check_default(&schema, &field.schema, default).map_err(|problem| {
+                    ParseError::at(
+                        &pending.path,
+                        format!("default of field `{}` {problem}", field.name),
+                    )
+                })?;
+            }
+        }
+        Ok(schema)
+    }
+
     fn schema(&mut self, value: &Value, path: &str, ns: Option<&str>) -> Result<Node, ParseError> {
         match value {
             Value::String(name) => self.reference(name, path, ns).map(Node::new),

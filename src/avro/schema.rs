@@ -18,6 +18,8 @@ pub struct Schema {
     pub(crate) root: Node,
     pub(crate) named: Vec<NamedType>,
     pub(crate) by_full_name: HashMap<String, NamedId>,
+    /// How many named types, from the start of `named`, were defined by referenced schemas.
+    pub(crate) imported: usize,
 }
 
 impl Schema {

@@ -40,16 +40,43 @@ pub struct Registry {
 pub struct SchemaEntry {
     pub id: SchemaId,
     pub stored: StoredSchema,
+    /// The schemas its references resolve to, theirs included, in dependency order.
+    imports: Vec<Arc<SchemaEntry>>,
     parsed: OnceLock<avro::Schema>,
 }
 
 impl SchemaEntry {
-    /// The parsed schema. Stored texts are our own normalized forms, so they always parse.
+    fn new(id: SchemaId, stored: StoredSchema, imports: Vec<Arc<SchemaEntry>>) -> Self {
+        SchemaEntry {
+            id,
+            stored,
+            imports,
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// The parsed schema, referenced types included. Stored texts are our own normalized forms
+    /// and their references cannot be deleted, so they always parse.
     pub fn parsed(&self) -> &avro::Schema {
         self.parsed.get_or_init(|| {
-            avro::parse(&self.stored.schema).expect("a stored normalized form parses")
+            parse_with_imports(&self.stored.schema, &self.imports)
+                .expect("a stored normalized form parses")
         })
     }
+}
+
+/// Parses a schema text with the types of the schemas its references resolve to.
+fn parse_with_imports(
+    text: &str,
+    imports: &[Arc<SchemaEntry>],
+) -> Result<avro::Schema, avro::ParseError> {
+    let labels: Vec<String> = imports.iter().map(|e| format!("schema {}", e.id)).collect();
+    let references: Vec<(&str, &str)> = labels
+        .iter()
+        .zip(imports)
+        .map(|(label, e)| (label.as_str(), e.stored.schema.as_str()))
+        .collect();
+    avro::parse_with_references(text, &references)
 }
 
 #[derive(Default)]
@@ -63,13 +90,65 @@ struct State {
 }
 
 impl State {
-    /// The id of a schema with exactly this normalized text, if one is stored.
-    fn id_of(&self, identity: u64, text: &str) -> Option<SchemaId> {
+    /// The id of a schema with the same content, if one is stored.
+    fn id_of(&self, identity: u64, content: &StoredSchema) -> Option<SchemaId> {
         self.identities
             .get(&identity)?
             .iter()
             .copied()
-            .find(|id| self.schemas[id].stored.schema == text)
+            .find(|id| self.schemas[id].stored.same_content(content))
+    }
+
+    /// The id a subject's version holds, soft-deleted or not.
+    fn id_at(&self, subject: &str, version: Version) -> Option<SchemaId> {
+        Some(self.subjects.get(subject)?.get(&version)?.id)
+    }
+
+    /// The schemas `references` resolve to, with their own imports first, each once.
+    fn resolve(&self, references: &[Reference]) -> Result<Vec<Arc<SchemaEntry>>, RegistryError> {
+        let mut imports: Vec<Arc<SchemaEntry>> = Vec::new();
+        for reference in references {
+            let entry = self
+                .id_at(&reference.subject, reference.version)
+                .and_then(|id| self.schemas.get(&id))
+                .ok_or_else(|| {
+                    RegistryError::InvalidSchema(format!(
+                        "reference `{}` points to subject `{}` version {}, which does not exist",
+                        reference.name, reference.subject, reference.version
+                    ))
+                })?;
+            for import in entry.imports.iter().chain([entry]) {
+                if !imports.iter().any(|known| known.id == import.id) {
+                    imports.push(import.clone());
+                }
+            }
+        }
+        Ok(imports)
+    }
+
+    /// Ids of schemas whose references name this subject version and that some version holds
+    /// (a live one, unless `include_deleted`), ascending.
+    fn referrers(&self, subject: &str, version: Version, include_deleted: bool) -> Vec<SchemaId> {
+        let mut ids: Vec<SchemaId> = self
+            .schemas
+            .values()
+            .filter(|e| {
+                e.stored
+                    .references
+                    .iter()
+                    .any(|r| r.subject == subject && r.version == version)
+            })
+            .map(|e| e.id)
+            .filter(|id| {
+                self.subjects.values().any(|versions| {
+                    versions
+                        .values()
+                        .any(|r| r.id == *id && (include_deleted || !r.deleted))
+                })
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     fn versions(&self, subject: &str) -> impl Iterator<Item = (Version, VersionRecord)> + '_ {
@@ -104,6 +183,8 @@ pub struct NewSchema {
     /// `None` means AVRO.
     pub schema_type: Option<String>,
     pub references: Vec<Reference>,
+    pub metadata: Option<serde_json::Value>,
+    pub rule_set: Option<serde_json::Value>,
 }
 
 /// Ids a client in IMPORT mode asks for.
@@ -182,6 +263,10 @@ pub enum RegistryError {
     InvalidMode(String),
     #[error("{0}")]
     OperationNotPermitted(String),
+    #[error(
+        "One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={0},version={1}}}."
+    )]
+    ReferenceExists(String, Version),
     #[error("Schema id {0} is already registered with different content")]
     IdConflict(SchemaId),
     #[error("The specified subject '{0}' is not a valid.")]
@@ -190,10 +275,11 @@ pub enum RegistryError {
     Store(#[from] StoreError),
 }
 
-/// A schema parsed and reduced to what identity is decided on.
+/// A submitted schema, parsed with its references and reduced to what identity is decided on.
 struct Prepared {
     parsed: avro::Schema,
-    text: String,
+    content: StoredSchema,
+    imports: Vec<Arc<SchemaEntry>>,
     identity: u64,
 }
 
@@ -232,22 +318,24 @@ impl Registry {
                 )));
             }
         }
-        if !new.references.is_empty() {
-            return Err(RegistryError::InvalidSchema(
-                "schema references are not supported yet; inline the referenced types".into(),
-            ));
-        }
         if new.schema.trim().is_empty() {
             return Err(RegistryError::InvalidSchema("empty schema".into()));
         }
-        let parsed =
-            avro::parse(&new.schema).map_err(|e| RegistryError::InvalidSchema(e.to_string()))?;
-        let text = parsed.normalized_form();
-        let identity = avro::rabin(text.as_bytes());
+        let imports = self.read().resolve(&new.references)?;
+        let parsed = parse_with_imports(&new.schema, &imports)
+            .map_err(|e| RegistryError::InvalidSchema(e.to_string()))?;
+        let content = StoredSchema {
+            schema: parsed.normalized_form(),
+            schema_type: "AVRO".into(),
+            references: new.references.clone(),
+            metadata: new.metadata.clone(),
+            rule_set: new.rule_set.clone(),
+        };
         Ok(Prepared {
+            identity: content.identity(),
             parsed,
-            text,
-            identity,
+            content,
+            imports,
         })
     }
 
@@ -266,7 +354,7 @@ impl Registry {
         // Content already registered under this subject: its id, no new version, no checks.
         let (mode, level, history) = {
             let state = self.read();
-            if let Some(id) = state.id_of(prepared.identity, &prepared.text)
+            if let Some(id) = state.id_of(prepared.identity, &prepared.content)
                 && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
             {
                 return Ok(Registered { id, version });
@@ -322,11 +410,11 @@ impl Registry {
         let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
         let (id, is_new_schema, version, last_id) = {
             let state = self.read();
-            let existing = state.id_of(prepared.identity, &prepared.text);
+            let existing = state.id_of(prepared.identity, &prepared.content);
             let id = match (import.id, existing) {
                 (Some(wanted), _) => {
                     if let Some(entry) = state.schemas.get(&wanted)
-                        && entry.stored.schema != prepared.text
+                        && !entry.stored.same_content(&prepared.content)
                     {
                         return Err(RegistryError::IdConflict(wanted));
                     }
@@ -350,11 +438,7 @@ impl Registry {
             deleted: false,
             ts: self.clock.now_millis(),
         };
-        let stored = StoredSchema {
-            schema: prepared.text,
-            schema_type: "AVRO".into(),
-            references: Vec::new(),
-        };
+        let stored = prepared.content;
         let mut batch = WriteBatch::new();
         if is_new_schema {
             batch.put(Keyspace::Schemas, keys::schema(id), json(&stored));
@@ -383,11 +467,9 @@ impl Registry {
                 .entry(prepared.identity)
                 .or_default()
                 .push(id);
-            let parsed = OnceLock::new();
-            let _ = parsed.set(prepared.parsed);
-            state
-                .schemas
-                .insert(id, Arc::new(SchemaEntry { id, stored, parsed }));
+            let entry = SchemaEntry::new(id, stored, prepared.imports);
+            let _ = entry.parsed.set(prepared.parsed);
+            state.schemas.insert(id, Arc::new(entry));
             state.last_id = last_id;
         }
         state
@@ -416,7 +498,7 @@ impl Registry {
             return Err(RegistryError::SubjectNotFound(subject.to_string()));
         }
         let id = state
-            .id_of(prepared.identity, &prepared.text)
+            .id_of(prepared.identity, &prepared.content)
             .ok_or(RegistryError::SchemaNotFoundUnderSubject)?;
         let (version, record) = visible
             .into_iter()
@@ -538,6 +620,19 @@ impl Registry {
             .cloned()
     }
 
+    /// Ids of the schemas that reference a subject version (`GET .../referencedby`).
+    pub fn referenced_by(
+        &self,
+        subject: &str,
+        spec: VersionSpec,
+        include_deleted: bool,
+    ) -> Result<Vec<SchemaId>, RegistryError> {
+        let found = self.version(subject, spec, true)?;
+        Ok(self
+            .read()
+            .referrers(subject, found.version, include_deleted))
+    }
+
     /// The largest schema id handed out so far.
     pub fn max_id(&self) -> SchemaId {
         self.read().last_id
@@ -573,6 +668,14 @@ impl Registry {
             };
             found.ok_or_else(|| RegistryError::VersionNotFound(spec.to_string()))?
         };
+        // A permanent delete would leave even soft-deleted referrers unreadable.
+        if !self
+            .read()
+            .referrers(subject, version, permanent)
+            .is_empty()
+        {
+            return Err(RegistryError::ReferenceExists(subject.into(), version));
+        }
         let key = keys::subject_version(subject, version);
         let mut batch = WriteBatch::new();
         let last = self.read().versions(subject).count() == 1;
@@ -631,6 +734,15 @@ impl Registry {
         let versions: Vec<(Version, VersionRecord)> = self.read().versions(subject).collect();
         if versions.is_empty() {
             return Err(RegistryError::SubjectNotFound(subject.to_string()));
+        }
+        {
+            let state = self.read();
+            if let Some((version, _)) = versions
+                .iter()
+                .find(|(v, _)| !state.referrers(subject, *v, permanent).is_empty())
+            {
+                return Err(RegistryError::ReferenceExists(subject.into(), *version));
+            }
         }
         let live: Vec<(Version, VersionRecord)> = versions
             .iter()
@@ -929,6 +1041,7 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
             SchemaId::from_be_bytes(id.try_into().map_err(|_| corrupt("identity", "bad key"))?);
         state.identities.entry(hash).or_default().push(id);
     }
+    let mut stored_schemas = HashMap::new();
     for (key, value) in store.scan_prefix(Keyspace::Schemas, b"")? {
         let id = SchemaId::from_be_bytes(
             key.as_slice()
@@ -937,14 +1050,7 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
         );
         let stored: StoredSchema =
             serde_json::from_slice(&value).map_err(|e| corrupt("schema", e))?;
-        state.schemas.insert(
-            id,
-            Arc::new(SchemaEntry {
-                id,
-                stored,
-                parsed: OnceLock::new(),
-            }),
-        );
+        stored_schemas.insert(id, stored);
     }
     for (key, value) in store.scan_prefix(Keyspace::SubjectVersions, b"")? {
         let (subject, version) = keys::parse_subject_version(&key)
@@ -957,6 +1063,13 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
             .or_default()
             .insert(version, record);
     }
+    // References name subject versions, so schemas are built once those are known; a referenced
+    // schema is built before the schemas that import it.
+    let mut ids: Vec<SchemaId> = stored_schemas.keys().copied().collect();
+    ids.sort_unstable();
+    for id in ids {
+        add_schema(&mut state, &mut stored_schemas, id, 0)?;
+    }
     for (key, value) in store.scan_prefix(Keyspace::Config, b"")? {
         let level: Level = String::from_utf8_lossy(&value)
             .parse()
@@ -968,6 +1081,42 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
         state.modes.insert(scope_of(&key), mode);
     }
     Ok(state)
+}
+
+/// Builds the entry of a stored schema after those it references.
+fn add_schema(
+    state: &mut State,
+    pending: &mut HashMap<SchemaId, StoredSchema>,
+    id: SchemaId,
+    depth: usize,
+) -> Result<(), RegistryError> {
+    let Some(stored) = pending.remove(&id) else {
+        return Ok(()); // already built
+    };
+    if depth > avro::MAX_DEPTH {
+        return Err(corrupt("schema references", "a cycle or a chain too deep"));
+    }
+    for reference in &stored.references {
+        let target = state
+            .id_at(&reference.subject, reference.version)
+            .ok_or_else(|| {
+                corrupt(
+                    "schema references",
+                    format!(
+                        "schema {id} references `{}` version {}, which is not stored",
+                        reference.subject, reference.version
+                    ),
+                )
+            })?;
+        add_schema(state, pending, target, depth + 1)?;
+    }
+    let imports = state
+        .resolve(&stored.references)
+        .map_err(|e| corrupt("schema references", format!("schema {id}: {e}")))?;
+    state
+        .schemas
+        .insert(id, Arc::new(SchemaEntry::new(id, stored, imports)));
+    Ok(())
 }
 
 fn scope_of(key: &[u8]) -> Option<String> {

@@ -122,6 +122,34 @@ pub struct StoredSchema {
     pub schema_type: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// Confluent's data-contract metadata (`properties`, `tags`, `sensitive`), kept verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// Confluent's data-contract rules, kept verbatim; accord does not execute them.
+    #[serde(default, rename = "ruleSet", skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<serde_json::Value>,
+}
+
+impl StoredSchema {
+    /// Confluent's "same content": the schema text, references, metadata and rule set
+    /// (`schemaType` is not part of it).
+    pub fn same_content(&self, other: &StoredSchema) -> bool {
+        self.schema == other.schema
+            && self.references == other.references
+            && self.metadata == other.metadata
+            && self.rule_set == other.rule_set
+    }
+
+    /// The hash the identity index is keyed by. A plain schema hashes its text alone, as data
+    /// written before references and metadata were kept did.
+    pub fn identity(&self) -> u64 {
+        if self.references.is_empty() && self.metadata.is_none() && self.rule_set.is_none() {
+            return crate::avro::rabin(self.schema.as_bytes());
+        }
+        // Maps serialize with sorted keys, so equal content gives equal bytes.
+        let extras = serde_json::json!([self.references, self.metadata, self.rule_set]);
+        crate::avro::rabin(format!("{}\0{extras}", self.schema).as_bytes())
+    }
 }
 
 /// One version of a subject as stored.

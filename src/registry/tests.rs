@@ -490,3 +490,246 @@ fn concurrent_registrations_keep_versions_gapless_and_ids_unique() {
         }
     }
 }
+
+fn referencing(schema: &str, references: &[(&str, &str, Version)]) -> NewSchema {
+    NewSchema {
+        schema: schema.into(),
+        references: references
+            .iter()
+            .map(|(name, subject, version)| Reference {
+                name: name.to_string(),
+                subject: subject.to_string(),
+                version: *version,
+            })
+            .collect(),
+        ..NewSchema::default()
+    }
+}
+
+const COUNTRY: &str = r#"{"type":"enum","name":"Country","namespace":"geo","symbols":["DE","FR"]}"#;
+const ADDRESS: &str = r#"{"type":"record","name":"Address","namespace":"geo","fields":[{"name":"city","type":"string"},{"name":"country","type":"geo.Country"}]}"#;
+const ADDRESS_WITH_ZIP: &str = r#"{"type":"record","name":"Address","namespace":"geo","fields":[{"name":"city","type":"string"},{"name":"country","type":"geo.Country"},{"name":"zip","type":"string"}]}"#;
+const CUSTOMER: &str =
+    r#"{"type":"record","name":"Customer","fields":[{"name":"home","type":"geo.Address"}]}"#;
+
+/// country <- address <- customer, each under its own subject.
+fn register_reference_chain(r: &Registry) -> Registered {
+    r.register(
+        &subject("country"),
+        &referencing(COUNTRY, &[]),
+        Import::default(),
+    )
+    .unwrap();
+    r.register(
+        &subject("address"),
+        &referencing(ADDRESS, &[("geo.Country", "country", 1)]),
+        Import::default(),
+    )
+    .unwrap();
+    r.register(
+        &subject("customer"),
+        &referencing(CUSTOMER, &[("geo.Address", "address", 1)]),
+        Import::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
+    on_each_backend(|r| {
+        let customer = register_reference_chain(r);
+        assert_eq!(customer, Registered { id: 3, version: 1 });
+        let entry = r.schema(3).unwrap();
+        assert_eq!(
+            entry.stored.schema,
+            r#"{"fields":[{"name":"home","type":"geo.Address"}],"name":"Customer","type":"record"}"#
+        );
+        assert_eq!(entry.stored.references[0].subject, "address");
+        // The parsed form holds the referenced types, so checks see through them.
+        assert!(entry.parsed().lookup("geo.Country").is_some());
+
+        // The same text with the same references is the same schema.
+        let again = referencing(CUSTOMER, &[("geo.Address", "address", 1)]);
+        assert_eq!(
+            r.register(&subject("customer"), &again, Import::default())
+                .unwrap(),
+            customer
+        );
+        assert_eq!(
+            r.lookup(&subject("customer"), &again, false)
+                .unwrap()
+                .version,
+            1
+        );
+        // Without its references the text does not parse.
+        let err = r
+            .register(
+                &subject("customer"),
+                &referencing(CUSTOMER, &[]),
+                Import::default(),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown type `geo.Address`"),
+            "{err}"
+        );
+        let err = r
+            .register(
+                &subject("customer"),
+                &referencing(CUSTOMER, &[("geo.Address", "address", 9)]),
+                Import::default(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Invalid schema: reference `geo.Address` points to subject `address` version 9, which does not exist"
+        );
+    });
+}
+
+#[test]
+fn a_change_inside_a_referenced_type_is_checked() {
+    on_each_backend(|r| {
+        register_reference_chain(r);
+        r.register(
+            &subject("address"),
+            &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", 1)]),
+            Import::default(),
+        )
+        .map(|_| ())
+        .unwrap_err();
+        r.set_config(Some("address"), Level::None).unwrap();
+        r.register(
+            &subject("address"),
+            &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", 1)]),
+            Import::default(),
+        )
+        .unwrap();
+        // Customer moving to the new Address breaks its own readers: `zip` has no default.
+        let err = r
+            .register(
+                &subject("customer"),
+                &referencing(CUSTOMER, &[("geo.Address", "address", 2)]),
+                Import::default(),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("AV102"), "{err}");
+        assert!(err.contains("against version 1"), "{err}");
+    });
+}
+
+#[test]
+fn referenced_versions_cannot_be_deleted_and_list_their_referrers() {
+    on_each_backend(|r| {
+        register_reference_chain(r);
+        assert_eq!(
+            r.referenced_by("address", VersionSpec::Latest, false)
+                .unwrap(),
+            [3]
+        );
+        assert_eq!(
+            r.referenced_by("country", VersionSpec::Number(1), false)
+                .unwrap(),
+            [2]
+        );
+        assert!(
+            r.referenced_by("customer", VersionSpec::Number(1), false)
+                .unwrap()
+                .is_empty()
+        );
+        let err = r
+            .delete_version("address", VersionSpec::Number(1), false)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=address,version=1}."
+        );
+        assert!(matches!(
+            r.delete_subject("country", false),
+            Err(RegistryError::ReferenceExists(..))
+        ));
+
+        // Once the referrer is soft-deleted, a soft delete is allowed but a permanent one is not:
+        // the soft-deleted referrer must stay readable by id.
+        r.delete_subject("customer", false).unwrap();
+        assert_eq!(
+            r.referenced_by("address", VersionSpec::Number(1), true)
+                .unwrap(),
+            [3]
+        );
+        r.delete_version("address", VersionSpec::Number(1), false)
+            .unwrap();
+        assert!(matches!(
+            r.delete_version("address", VersionSpec::Number(1), true),
+            Err(RegistryError::ReferenceExists(..))
+        ));
+        r.delete_subject("customer", true).unwrap();
+        r.delete_version("address", VersionSpec::Number(1), true)
+            .unwrap();
+    });
+}
+
+#[test]
+fn references_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
+        register_reference_chain(&r);
+    }
+    let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
+    assert!(
+        r.schema(3)
+            .unwrap()
+            .parsed()
+            .lookup("geo.Address")
+            .is_some()
+    );
+    let verdict = r
+        .check_compatibility(
+            "customer",
+            None,
+            &referencing(CUSTOMER, &[("geo.Address", "address", 1)]),
+        )
+        .unwrap();
+    assert!(verdict.compatible);
+}
+
+#[test]
+fn metadata_and_rule_sets_are_part_of_identity() {
+    on_each_backend(|r| {
+        let with = |metadata: serde_json::Value| NewSchema {
+            metadata: Some(metadata),
+            ..v1()
+        };
+        let owner_a = serde_json::json!({"properties": {"owner": "a", "tier": "1"}});
+        let owner_a_reordered = serde_json::json!({"properties": {"tier": "1", "owner": "a"}});
+        assert_eq!(
+            r.register(&subject("s"), &v1(), Import::default())
+                .unwrap()
+                .id,
+            1
+        );
+        assert_eq!(
+            r.register(&subject("s"), &with(owner_a.clone()), Import::default())
+                .unwrap(),
+            Registered { id: 2, version: 2 }
+        );
+        assert_eq!(
+            r.register(&subject("s"), &with(owner_a_reordered), Import::default())
+                .unwrap(),
+            Registered { id: 2, version: 2 }
+        );
+        assert_eq!(r.schema(2).unwrap().stored.metadata, Some(owner_a));
+        let ruled = NewSchema {
+            rule_set: Some(serde_json::json!({"domainRules": []})),
+            ..v1()
+        };
+        assert_eq!(
+            r.register(&subject("s"), &ruled, Import::default())
+                .unwrap()
+                .id,
+            3
+        );
+    });
+}

@@ -9,7 +9,7 @@ import struct
 import sys
 import traceback
 
-from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -21,6 +21,11 @@ V2 = """{"type": "record", "name": "Order", "namespace": "shop",
             {"name": "note", "type": ["null", "string"], "default": null}]}"""
 BREAKING = """{"type": "record", "name": "Order", "namespace": "shop",
  "fields": [{"name": "id", "type": "long"}, {"name": "coupon", "type": "string"}]}"""
+
+ADDRESS = """{"type": "record", "name": "Address", "namespace": "geo",
+ "fields": [{"name": "city", "type": "string"}]}"""
+CUSTOMER = """{"type": "record", "name": "Customer", "namespace": "crm",
+ "fields": [{"name": "name", "type": "string"}, {"name": "home", "type": "geo.Address"}]}"""
 
 TOPIC = "orders"
 SUBJECT = "orders-value"
@@ -100,6 +105,26 @@ def main(url):
         fresh = SchemaRegistryClient({"url": url})  # no cached answers
         assert fresh.register_schema(SUBJECT, Schema(V1, "AVRO")) == 1
         assert fresh.get_latest_version(SUBJECT).version == 3
+
+    @check("a schema with a reference to another subject serializes and deserializes")
+    def _():
+        address_id = client.register_schema("address", Schema(ADDRESS, "AVRO"))
+        customer = Schema(CUSTOMER, "AVRO", [SchemaReference("geo.Address", "address", 1)])
+        customer_id = client.register_schema("customers-value", customer)
+        assert customer_id != address_id
+        registered = client.get_latest_version("customers-value")
+        assert registered.schema.references[0].subject == "address", registered
+        assert client.get_referenced_by("address", 1) == [customer_id]
+        # A fresh client resolves the reference itself, from the writer schema's id.
+        fresh = SchemaRegistryClient({"url": url})
+        customers = SerializationContext("customers", MessageField.VALUE)
+        serializer = AvroSerializer(fresh, customer, conf={"auto.register.schemas": False,
+                                                            "use.latest.version": True})
+        record = {"name": "Ada", "home": {"city": "Berlin"}}
+        payload = serializer(record, customers)
+        assert struct.unpack(">I", payload[1:5])[0] == customer_id
+        decoded = AvroDeserializer(SchemaRegistryClient({"url": url}))(payload, customers)
+        assert decoded == record, decoded
 
     passed = sum(1 for _, e in results if e is None)
     failed = len(results) - passed
