@@ -1,14 +1,12 @@
 //! Prometheus metrics: requests and latencies per route, and registration outcomes, rendered in
 //! the text exposition format at `GET /metrics`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Mutex;
-use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -25,10 +23,19 @@ struct Histogram {
     sum: f64,
 }
 
+/// What one route and method saw.
+#[derive(Default)]
+struct RouteStats {
+    /// Requests by status, in the order first seen (a handful per route).
+    statuses: Vec<(u16, u64)>,
+    latency: Histogram,
+}
+
+/// Keyed so that recording a request looks up borrowed keys and allocates nothing once its
+/// route and method have been seen.
 #[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
-    latencies: BTreeMap<(String, String), Histogram>,
+    routes: HashMap<String, Vec<(Method, RouteStats)>>,
     registrations: BTreeMap<&'static str, u64>,
 }
 
@@ -43,16 +50,26 @@ impl Metrics {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    /// Records a request under its route pattern, not its path (subjects would explode the
+    /// label set).
+    pub(super) fn observe(&self, route: &str, method: &Method, status: u16, seconds: f64) {
         let mut inner = self.inner();
-        *inner
-            .requests
-            .entry((route.to_string(), method.to_string(), status))
-            .or_default() += 1;
-        let histogram = inner
-            .latencies
-            .entry((route.to_string(), method.to_string()))
-            .or_default();
+        if !inner.routes.contains_key(route) {
+            inner.routes.insert(route.to_string(), Vec::new());
+        }
+        let methods = inner.routes.get_mut(route).expect("inserted above");
+        let stats = match methods.iter().position(|(m, _)| m == method) {
+            Some(i) => &mut methods[i].1,
+            None => {
+                methods.push((method.clone(), RouteStats::default()));
+                &mut methods.last_mut().expect("pushed above").1
+            }
+        };
+        match stats.statuses.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, count)) => *count += 1,
+            None => stats.statuses.push((status, 1)),
+        }
+        let histogram = &mut stats.latency;
         histogram.count += 1;
         histogram.sum += seconds;
         for (count, bound) in histogram.counts.iter_mut().zip(BUCKETS) {
@@ -69,22 +86,38 @@ impl Metrics {
 
     fn render(&self) -> String {
         let inner = self.inner();
+        // Sorted, so the output is stable.
+        let mut routes: Vec<(&str, &str, &RouteStats)> = inner
+            .routes
+            .iter()
+            .flat_map(|(route, methods)| {
+                methods
+                    .iter()
+                    .map(move |(method, stats)| (route.as_str(), method.as_str(), stats))
+            })
+            .collect();
+        routes.sort_by_key(|(route, method, _)| (*route, *method));
         let mut out = String::new();
         out.push_str(
             "# HELP accord_http_requests_total HTTP requests by route, method and status.\n",
         );
         out.push_str("# TYPE accord_http_requests_total counter\n");
-        for ((route, method, status), count) in &inner.requests {
-            let _ = writeln!(
-                out,
-                "accord_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {count}"
-            );
+        for (route, method, stats) in &routes {
+            let mut statuses = stats.statuses.clone();
+            statuses.sort_unstable();
+            for (status, count) in statuses {
+                let _ = writeln!(
+                    out,
+                    "accord_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {count}"
+                );
+            }
         }
         out.push_str(
             "# HELP accord_http_request_duration_seconds Time to answer, by route and method.\n",
         );
         out.push_str("# TYPE accord_http_request_duration_seconds histogram\n");
-        for ((route, method), h) in &inner.latencies {
+        for (route, method, stats) in &routes {
+            let h = &stats.latency;
             let labels = format!("route=\"{route}\",method=\"{method}\"");
             for (count, bound) in h.counts.iter().zip(BUCKETS) {
                 let _ = writeln!(
@@ -118,25 +151,6 @@ impl Metrics {
         }
         out
     }
-}
-
-/// Records every routed request under its route pattern, not its path (subjects would explode
-/// the label set). Requests that match no route are not recorded.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(String::new, |p| p.as_str().to_string());
-    let method = request.method().to_string();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    state.metrics.observe(
-        &route,
-        &method,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
 }
 
 pub async fn render(State(state): State<AppState>) -> Response {

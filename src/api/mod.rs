@@ -8,9 +8,10 @@ mod metrics;
 mod resources;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -116,11 +117,9 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .fallback(|| async { ApiError::http(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn(negotiate))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
+        // One middleware, not two: each `from_fn` layer costs about a sixth of the throughput
+        // of `GET /schemas/ids/{id}`.
+        .layer(middleware::from_fn_with_state(state.clone(), every_request))
         .with_state(state)
 }
 
@@ -131,35 +130,48 @@ const JSON_TYPES: [&str; 3] = [
     "application/json",
 ];
 
-/// Picks the response content type from `Accept` (Java sends `text/html, image/gif, image/jpeg,
-/// *; q=.2, */*; q=.2`, which must mean the registry's own type) and refuses what none satisfies.
-async fn negotiate(request: Request, next: Next) -> Response {
+/// The response content type `Accept` asks for, or `None` when we serve none of them. Java
+/// sends `text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2`, which must mean the registry's
+/// own type.
+fn negotiate(accept: &str) -> Option<&'static str> {
+    if accept.trim().is_empty() {
+        return Some(JSON_TYPES[0]);
+    }
+    let offered = || {
+        accept
+            .split(',')
+            .map(|part| part.split(';').next().unwrap_or("").trim())
+    };
+    let wildcard = offered().any(|t| ["*", "*/*", "application/*"].contains(&t));
+    if wildcard {
+        return Some(JSON_TYPES[0]);
+    }
+    JSON_TYPES
+        .into_iter()
+        .find(|t| offered().any(|o| o.eq_ignore_ascii_case(t)))
+}
+
+/// Content negotiation, then metrics for requests that matched a route.
+async fn every_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let accept = request
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let chosen = if accept.trim().is_empty() {
-        Some(JSON_TYPES[0])
-    } else {
-        let offered: Vec<&str> = accept
-            .split(',')
-            .map(|part| part.split(';').next().unwrap_or("").trim())
-            .collect();
-        if offered
-            .iter()
-            .any(|t| matches!(*t, "*" | "*/*" | "application/*"))
-        {
-            Some(JSON_TYPES[0])
-        } else {
-            JSON_TYPES.into_iter().find(|t| offered.contains(t))
-        }
-    };
-    let Some(content_type) = chosen else {
+        .unwrap_or("");
+    let Some(content_type) = negotiate(accept) else {
         return ApiError::http(StatusCode::NOT_ACCEPTABLE).into_response();
     };
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let method = request.method().clone();
+    let started = Instant::now();
     let mut response = next.run(request).await;
+    if let Some(route) = route {
+        let seconds = started.elapsed().as_secs_f64();
+        let status = response.status().as_u16();
+        state
+            .metrics
+            .observe(route.as_str(), &method, status, seconds);
+    }
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)

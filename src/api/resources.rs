@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -16,7 +16,7 @@ use super::input::{JsonBody, flag};
 use crate::compat::Level;
 use crate::registry::{
     Import, Mode, NewSchema, Reference, Registry, RegistryError, SCHEMA_TYPES, SchemaId,
-    StoredSchema, SubjectName, SubjectVersion, VersionSpec,
+    StoredSchema, SubjectName, SubjectVersion, Version, VersionSpec,
 };
 
 type ApiResult = Result<Response, ApiError>;
@@ -273,28 +273,51 @@ fn schema_id(text: &str) -> Result<SchemaId, ApiError> {
         .map_err(|_| ApiError::http(StatusCode::NOT_FOUND))
 }
 
+/// `GET /schemas/ids/{id}`, what every deserializer asks: serialized from borrowed fields,
+/// without building a JSON tree.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SchemaById<'a> {
+    schema: &'a str,
+    schema_type: &'a str,
+    #[serde(skip_serializing_if = "<[Reference]>::is_empty")]
+    references: &'a [Reference],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_set: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<Version>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_id: Option<SchemaId>,
+}
+
 pub async fn get_schema_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(p): Query<Params>,
 ) -> ApiResult {
     let entry = state.registry.schema(schema_id(&id)?)?;
-    let mut value = json!({
-        "schema": entry.stored.schema,
-        "schemaType": entry.stored.schema_type,
-    });
-    add_content_extras(&entry.stored, &mut value);
+    let stored = &entry.stored;
     // `subject` is a hint, never a filter: deserializers always send one.
-    if let Some(subject) = &p.subject
-        && let Some((s, v)) = state.registry.preferred_use(entry.id, Some(subject))
-    {
-        value["subject"] = json!(s);
-        value["version"] = json!(v);
-    }
-    if flag(&p.fetch_max_id) {
-        value["maxId"] = json!(state.registry.max_id());
-    }
-    ok(value)
+    let (subject, version) = p
+        .subject
+        .as_deref()
+        .and_then(|hint| state.registry.preferred_use(entry.id, Some(hint)))
+        .unzip();
+    Ok(Json(SchemaById {
+        schema: &stored.schema,
+        schema_type: &stored.schema_type,
+        references: &stored.references,
+        metadata: stored.metadata.as_ref(),
+        rule_set: stored.rule_set.as_ref(),
+        subject,
+        version,
+        max_id: flag(&p.fetch_max_id).then(|| state.registry.max_id()),
+    })
+    .into_response())
 }
 
 pub async fn get_schema_text_by_id(

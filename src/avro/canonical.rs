@@ -102,8 +102,22 @@ impl Schema {
     /// Parsing this form and normalizing again yields the same text.
     /// Types defined by referenced schemas are written as names, as the submitted text had them.
     pub fn normalized_form(&self) -> String {
+        self.form(Form::Normalized)
+    }
+
+    /// The normalized form without docs and extra attributes: everything schema resolution
+    /// reads (names, aliases, defaults, order, logical types) and nothing else. Two schemas with
+    /// the same resolution form break any third schema in exactly the same ways. Computed once
+    /// per schema.
+    pub fn resolution_form(&self) -> &str {
+        self.resolution_form
+            .0
+            .get_or_init(|| self.form(Form::Resolution))
+    }
+
+    fn form(&self, form: Form) -> String {
         let mut defined: Vec<bool> = (0..self.named.len()).map(|id| id < self.imported).collect();
-        self.normalized_value(&self.root, None, &mut defined)
+        self.normalized_value(&self.root, None, &mut defined, form)
             .to_string()
     }
 
@@ -112,8 +126,9 @@ impl Schema {
         node: &Node,
         enclosing_ns: Option<&str>,
         defined: &mut [bool],
+        form: Form,
     ) -> Value {
-        let mut map = node.props.clone();
+        let mut map = form.props(&node.props);
         if let Some(logical) = node.logical {
             logical_attributes(logical, &mut map);
         }
@@ -122,14 +137,14 @@ impl Schema {
             Kind::Array(items) => {
                 map.insert(
                     "items".into(),
-                    self.normalized_value(items, enclosing_ns, defined),
+                    self.normalized_value(items, enclosing_ns, defined, form),
                 );
                 Value::String("array".into())
             }
             Kind::Map(values) => {
                 map.insert(
                     "values".into(),
-                    self.normalized_value(values, enclosing_ns, defined),
+                    self.normalized_value(values, enclosing_ns, defined, form),
                 );
                 Value::String("map".into())
             }
@@ -137,11 +152,11 @@ impl Schema {
                 return Value::Array(
                     branches
                         .iter()
-                        .map(|b| self.normalized_value(b, enclosing_ns, defined))
+                        .map(|b| self.normalized_value(b, enclosing_ns, defined, form))
                         .collect(),
                 );
             }
-            Kind::Named(id) => return self.normalized_named(*id, enclosing_ns, defined),
+            Kind::Named(id) => return self.normalized_named(*id, enclosing_ns, defined, form),
         };
         if map.is_empty() {
             kind
@@ -156,12 +171,13 @@ impl Schema {
         id: usize,
         enclosing_ns: Option<&str>,
         defined: &mut [bool],
+        form: Form,
     ) -> Value {
         let named = &self.named[id];
         if std::mem::replace(&mut defined[id], true) {
             return Value::String(named.name.full.clone());
         }
-        let mut map = named.props.clone();
+        let mut map = form.props(&named.props);
         if let Some(logical) = named.logical {
             logical_attributes(logical, &mut map);
         }
@@ -179,7 +195,7 @@ impl Schema {
             aliases.dedup();
             map.insert("aliases".into(), aliases.into());
         }
-        if let Some(doc) = &named.doc {
+        if let Some(doc) = named.doc.as_ref().filter(|_| form == Form::Normalized) {
             map.insert("doc".into(), doc.clone().into());
         }
         match &named.kind {
@@ -187,16 +203,16 @@ impl Schema {
                 let fields: Vec<Value> = fields
                     .iter()
                     .map(|field| {
-                        let mut f = field.props.clone();
+                        let mut f = form.props(&field.props);
                         f.insert("name".into(), field.name.clone().into());
                         f.insert(
                             "type".into(),
-                            self.normalized_value(&field.schema, own_ns, defined),
+                            self.normalized_value(&field.schema, own_ns, defined, form),
                         );
                         if let Some(default) = &field.default {
                             f.insert("default".into(), default.clone());
                         }
-                        if let Some(doc) = &field.doc {
+                        if let Some(doc) = field.doc.as_ref().filter(|_| form == Form::Normalized) {
                             f.insert("doc".into(), doc.clone().into());
                         }
                         if !field.aliases.is_empty() {
@@ -224,6 +240,24 @@ impl Schema {
             }
         }
         Value::Object(map)
+    }
+}
+
+/// Which of the two JSON forms to write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Everything the schema says.
+    Normalized,
+    /// Without docs and extra attributes.
+    Resolution,
+}
+
+impl Form {
+    fn props(self, props: &Map<String, Value>) -> Map<String, Value> {
+        match self {
+            Form::Normalized => props.clone(),
+            Form::Resolution => Map::new(),
+        }
     }
 }
 

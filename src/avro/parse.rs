@@ -92,6 +92,7 @@ impl Parser {
             named: self.named,
             by_full_name: self.by_full_name,
             imported,
+            resolution_form: Default::default(),
         };
         for pending in &self.defaults {
             let NamedKind::Record { fields, .. } = &schema.named[pending.record].kind else {

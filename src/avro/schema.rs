@@ -20,6 +20,17 @@ pub struct Schema {
     pub(crate) by_full_name: HashMap<String, NamedId>,
     /// How many named types, from the start of `named`, were defined by referenced schemas.
     pub(crate) imported: usize,
+    pub(crate) resolution_form: Memo<String>,
+}
+
+/// A value derived from a schema and computed on first use; it takes no part in equality.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Memo<T>(pub(crate) std::sync::OnceLock<T>);
+
+impl<T> PartialEq for Memo<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Schema {

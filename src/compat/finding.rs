@@ -2,7 +2,6 @@
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
 
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
@@ -69,11 +68,10 @@ pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> 
         (n, level) if level.is_transitive() => 0..n,
         (n, _) => n - 1..n,
     };
-    // Identical versions (common in long histories) are compared once: bucketed by a hash of
-    // the canonical form, confirmed by structural equality (the canonical form ignores docs and
-    // defaults). FxHash, not the Rabin fingerprint: this is only a bucket key, and much cheaper.
-    let mut computed: Vec<(usize, Diff)> = Vec::new();
-    let mut by_canonical: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+    // Versions that differ only in what resolution ignores (docs, extra attributes) break in
+    // the same ways, so each resolution form is walked once; its findings name every version.
+    let mut computed: Vec<Diff> = Vec::new();
+    let mut by_form: FxHashMap<&str, usize> = FxHashMap::default();
     let mut findings: Vec<Finding> = Vec::new();
     let mut index: FxHashMap<(&'static str, Direction, String, String, String), usize> =
         FxHashMap::default();
@@ -82,26 +80,13 @@ pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> 
         let diff = if v + 1 == history.len() {
             &latest
         } else {
-            let key = {
-                let mut hasher = rustc_hash::FxHasher::default();
-                old.canonical_form().hash(&mut hasher);
-                hasher.finish()
-            };
-            let bucket = by_canonical.entry(key).or_default();
-            let slot = match bucket
-                .iter()
-                .find(|&&slot| *history[computed[slot].0] == *old)
-            {
-                Some(&slot) => slot,
-                None => {
-                    // Older versions only contribute findings: skip their safe changes.
-                    let changes = super::walk::walk_breaking(old, new, level.directions());
-                    computed.push((v, Diff { changes }));
-                    bucket.push(computed.len() - 1);
-                    computed.len() - 1
-                }
-            };
-            &computed[slot].1
+            let slot = *by_form.entry(old.resolution_form()).or_insert_with(|| {
+                // Older versions only contribute findings: skip their safe changes.
+                let changes = super::walk::walk_breaking(old, new, level.directions());
+                computed.push(Diff { changes });
+                computed.len() - 1
+            });
+            &computed[slot]
         };
         for change in &diff.changes {
             for direction in [Direction::Backward, Direction::Forward] {

@@ -15,6 +15,7 @@ const FORMAT_KEY: &[u8] = b"format_version";
 /// A RocksDB database in a data dir.
 pub struct RocksStore {
     db: DB,
+    sync: bool,
 }
 
 impl std::fmt::Debug for RocksStore {
@@ -33,6 +34,17 @@ impl RocksStore {
     /// Opens the data dir, creating it when it does not exist. A data dir written in another
     /// storage format is refused with [`StoreError::FormatVersion`], never read silently.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, true)
+    }
+
+    /// Opens the data dir for a bulk load: writes are not synced, so a power loss may lose
+    /// writes that were acknowledged. Only for filling a data dir that can be rebuilt, such as a
+    /// benchmark's; a clean close still persists everything.
+    pub fn open_for_bulk_load(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, sync: bool) -> Result<Self, StoreError> {
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
@@ -48,7 +60,7 @@ impl RocksStore {
             .iter()
             .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
         let db = DB::open_cf_descriptors(&options, path, descriptors).map_err(backend)?;
-        let store = RocksStore { db };
+        let store = RocksStore { db, sync };
         store.check_format(path)?;
         Ok(store)
     }
@@ -109,7 +121,7 @@ impl Store for RocksStore {
         }
         // Synced: an acknowledged write survives a power loss, not only a process crash.
         let mut options = WriteOptions::default();
-        options.set_sync(true);
+        options.set_sync(self.sync);
         self.db.write_opt(rocks_batch, &options).map_err(backend)
     }
 }

@@ -101,6 +101,21 @@ fn name_types(value: &mut Value, counter: &mut usize) {
     }
 }
 
+/// Adds a doc and an extra attribute to every named type and field.
+fn decorate(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("name") {
+                map.insert("doc".into(), json!("documented"));
+                map.insert("x-owner".into(), json!({"team": "payments"}));
+            }
+            map.values_mut().for_each(decorate);
+        }
+        Value::Array(items) => items.iter_mut().for_each(decorate),
+        _ => {}
+    }
+}
+
 fn parse(value: &Value) -> Option<avro::Schema> {
     // Generated unions may still be invalid (e.g. two enums); those are simply skipped.
     avro::parse_value(value).ok()
@@ -141,6 +156,23 @@ proptest! {
         if let (Some(a), Some(b)) = (parse(&a), parse(&b)) {
             let changed = a.normalized_form() != b.normalized_form();
             prop_assert_eq!(changed, !compat::diff(&a, &b).changes.is_empty());
+        }
+    }
+
+    #[test]
+    fn docs_and_attributes_change_nothing_resolution_reads(a in schema_json(), b in schema_json()) {
+        let mut decorated = a.clone();
+        decorate(&mut decorated);
+        if let (Some(a), Some(decorated), Some(b)) = (parse(&a), parse(&decorated), parse(&b)) {
+            prop_assert_eq!(a.resolution_form(), decorated.resolution_form());
+            let breaks = |old: &avro::Schema| {
+                compat::check_history(&b, &[old, &b], Level::FullTransitive)
+                    .findings
+                    .into_iter()
+                    .map(|f| (f.rule.code, f.path, f.message, f.against))
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(breaks(&a), breaks(&decorated));
         }
     }
 
