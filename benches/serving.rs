@@ -72,10 +72,12 @@ fn main() {
         body.len()
     );
     let mut ratios = Vec::new();
+    let mut p99s = Vec::new();
     for round in 1..=rounds {
         let ours = load(&url, &script, seconds);
         let top = load(&ceiling_url, &script, seconds);
         ratios.push(ours.requests_per_second / top.requests_per_second);
+        p99s.push((ours.p99_ms, top.p99_ms));
         println!(
             "  round {round}: accord {:.0} req/s, p99 {:.2} ms | ceiling {:.0} req/s, p99 {:.2} ms | ratio {:.0}%",
             ours.requests_per_second,
@@ -85,10 +87,15 @@ fn main() {
             100.0 * ours.requests_per_second / top.requests_per_second
         );
     }
-    ratios.sort_by(f64::total_cmp);
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
     println!(
-        "  median ratio: {:.0}% of the ceiling",
-        100.0 * ratios[ratios.len() / 2]
+        "  median: {:.0}% of the ceiling; p99 {:.2} ms (ceiling {:.2} ms)",
+        100.0 * median(ratios),
+        median(p99s.iter().map(|p| p.0).collect()),
+        median(p99s.iter().map(|p| p.1).collect()),
     );
     stop(&mut ceiling);
     stop(&mut accord);
