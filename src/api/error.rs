@@ -5,14 +5,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::registry::RegistryError;
+use crate::registry::{ProductError, RegistryError};
 
-/// An error answered as `{"error_code": .., "message": ..}`.
+/// An error answered as `{"error_code": .., "message": ..}`: a Confluent number on Confluent
+/// paths, a stable snake_case name on the native `/v1/` API.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: u32,
     pub message: String,
+    /// Set on the native API: the code is this name instead of the number.
+    pub name: Option<&'static str>,
 }
 
 impl ApiError {
@@ -21,6 +24,36 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            name: None,
+        }
+    }
+
+    /// The native API's form of a registry error.
+    pub fn native(error: RegistryError) -> Self {
+        let name = match &error {
+            RegistryError::Product(p) => p.code(),
+            RegistryError::SubjectNotFound(_) => "subject_not_found",
+            RegistryError::VersionNotFound(_) => "version_not_found",
+            RegistryError::SchemaNotFound(_) | RegistryError::SchemaNotFoundUnderSubject => {
+                "schema_not_found"
+            }
+            RegistryError::InvalidSchema(_) => "invalid_schema",
+            RegistryError::InvalidCompatibilityLevel(_) => "invalid_compatibility_level",
+            RegistryError::InvalidSubject(_) => "invalid_subject",
+            RegistryError::OperationNotPermitted(_) => "operation_not_permitted",
+            RegistryError::Store(_) => "store_error",
+            _ => "invalid_request",
+        };
+        let mut api = ApiError::from(error);
+        api.name = Some(name);
+        api
+    }
+
+    /// A native API error for a request the registry never saw.
+    pub fn invalid(name: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            name: Some(name),
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, 42200, message)
         }
     }
 
@@ -59,6 +92,18 @@ impl From<RegistryError> for ApiError {
             IdConflict(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42207),
             ReferenceExists(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42206),
             InvalidSubject(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42208),
+            // A data product's refusal is an incompatible registration to a Confluent client.
+            Product(p) => match p.as_ref() {
+                ProductError::ProductNotFound(_) => (StatusCode::NOT_FOUND, 40401),
+                ProductError::NoticeNotFound { .. } => (StatusCode::NOT_FOUND, 40403),
+                ProductError::InvalidProduct(_)
+                | ProductError::InvalidVersion { .. }
+                | ProductError::InvalidNotice(_)
+                | ProductError::SubjectNotInProduct { .. }
+                | ProductError::MissingSchemas(_)
+                | ProductError::SubjectTaken { .. } => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
+                _ => (StatusCode::CONFLICT, 409),
+            },
             Store(e) => {
                 // Details go to the log, not to the client.
                 tracing::error!(error = %e, "store failure");
@@ -75,7 +120,10 @@ impl From<RegistryError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error_code": self.code, "message": self.message });
+        let body = match self.name {
+            Some(name) => json!({ "error_code": name, "message": self.message }),
+            None => json!({ "error_code": self.code, "message": self.message }),
+        };
         (self.status, axum::Json(body)).into_response()
     }
 }

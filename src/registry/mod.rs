@@ -9,6 +9,8 @@
 
 mod clock;
 mod model;
+mod product;
+mod products;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -17,6 +19,13 @@ pub use clock::{Clock, FixedClock, SystemClock};
 use model::keys;
 pub use model::{
     Mode, Reference, SchemaId, StoredSchema, SubjectName, Version, VersionRecord, VersionSpec,
+};
+pub use product::{
+    AuditEntry, DAY_MILLIS, DataProduct, Line, LineState, Notice, ProductError, ProductState,
+    Publication, PublishedSchema, Step, date,
+};
+pub use products::{
+    Evaluation, LineStatus, MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, SubjectCheck,
 };
 
 use crate::avro;
@@ -33,6 +42,8 @@ pub struct Registry {
     state: RwLock<State>,
     subject_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     commit: Mutex<()>,
+    /// Serializes changes to data products (definitions, publications, notices).
+    products_lock: Mutex<()>,
 }
 
 /// A stored schema, with its parsed form built on first use (a restart reads texts only).
@@ -87,6 +98,9 @@ struct State {
     config: HashMap<Option<String>, Level>,
     modes: HashMap<Option<String>, Mode>,
     last_id: SchemaId,
+    products: BTreeMap<String, ProductState>,
+    /// Subject -> the data product it belongs to.
+    bound: HashMap<String, String>,
 }
 
 impl State {
@@ -124,6 +138,25 @@ impl State {
             }
         }
         Ok(imports)
+    }
+
+    /// Refuses to delete a subject version a data product published: product versions stay
+    /// readable for good.
+    fn ensure_unpublished(&self, subject: &str, version: Version) -> Result<(), RegistryError> {
+        let Some(ps) = self.bound.get(subject).and_then(|p| self.products.get(p)) else {
+            return Ok(());
+        };
+        match ps
+            .publications
+            .iter()
+            .find(|p| p.schemas.get(subject).is_some_and(|s| s.version == version))
+        {
+            Some(publication) => Err(RegistryError::OperationNotPermitted(format!(
+                "Subject {subject} version {version} is part of data product {} version {}; published versions are never deleted",
+                ps.product.name, publication.version
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Ids of schemas whose references name this subject version and that some version holds
@@ -271,8 +304,17 @@ pub enum RegistryError {
     IdConflict(SchemaId),
     #[error("The specified subject '{0}' is not a valid.")]
     InvalidSubject(String),
+    /// Boxed: product refusals carry findings and dates, and every `Result` would pay for them.
+    #[error(transparent)]
+    Product(Box<ProductError>),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<ProductError> for RegistryError {
+    fn from(error: ProductError) -> Self {
+        RegistryError::Product(Box::new(error))
+    }
 }
 
 /// A submitted schema, parsed with its references and reduced to what identity is decided on.
@@ -293,6 +335,7 @@ impl Registry {
             state: RwLock::new(state),
             subject_locks: Mutex::new(HashMap::new()),
             commit: Mutex::new(()),
+            products_lock: Mutex::new(()),
         })
     }
 
@@ -348,6 +391,26 @@ impl Registry {
     ) -> Result<Registered, RegistryError> {
         let prepared = self.prepare(new)?;
         let subject = subject.as_str();
+        // A subject of a data product takes new versions as product versions, under the
+        // product's rules; IMPORT mode still copies versions as they are.
+        if let Some(product) = self.product_of(subject) {
+            let state = self.read();
+            if let Some(id) = state.id_of(prepared.identity, &prepared.content)
+                && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
+            {
+                return Ok(Registered { id, version });
+            }
+            let mode = state.effective::<Mode>(subject);
+            drop(state);
+            if mode != Mode::Import {
+                if mode.is_read_only() {
+                    return Err(RegistryError::OperationNotPermitted(format!(
+                        "Subject {subject} is in read-only mode"
+                    )));
+                }
+                return self.register_in_product(&product, subject, new);
+            }
+        }
         let lock = self.subject_lock(subject);
         let _subject_guard = lock.lock().unwrap_or_else(|e| e.into_inner());
 
@@ -397,87 +460,119 @@ impl Registry {
                 });
             }
         }
-        self.commit_version(subject, prepared, import)
+        let registered = self.commit(vec![(subject, prepared, import)], |_, _| {}, |_, _| {})?;
+        Ok(registered[0])
     }
 
-    /// Allocates the id and version, writes them durably, then shows them to readers.
-    fn commit_version(
+    /// Allocates ids and versions for new subject versions, writes them durably in one batch
+    /// with whatever `extra` adds, then shows them to readers (`apply` updates the rest of the
+    /// state under the same write lock). Each item's subject lock must be held.
+    fn commit(
         &self,
-        subject: &str,
-        prepared: Prepared,
-        import: Import,
-    ) -> Result<Registered, RegistryError> {
+        items: Vec<(&str, Prepared, Import)>,
+        extra: impl FnOnce(&[Registered], &mut WriteBatch),
+        apply: impl FnOnce(&mut State, &[Registered]),
+    ) -> Result<Vec<Registered>, RegistryError> {
         let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
-        let (id, is_new_schema, version, last_id) = {
+        let mut planned: Vec<(&str, Prepared, Registered, bool)> = Vec::new();
+        let last_id = {
             let state = self.read();
-            let existing = state.id_of(prepared.identity, &prepared.content);
-            let id = match (import.id, existing) {
-                (Some(wanted), _) => {
-                    if let Some(entry) = state.schemas.get(&wanted)
-                        && !entry.stored.same_content(&prepared.content)
-                    {
-                        return Err(RegistryError::IdConflict(wanted));
+            let mut last_id = state.last_id;
+            for (subject, prepared, import) in items {
+                // Content new to the store but repeated within this batch gets one id.
+                let fresh = planned
+                    .iter()
+                    .find(|(_, p, _, is_new)| *is_new && p.content.same_content(&prepared.content))
+                    .map(|(_, _, r, _)| r.id);
+                let existing = state.id_of(prepared.identity, &prepared.content).or(fresh);
+                let id = match (import.id, existing) {
+                    (Some(wanted), _) => {
+                        if let Some(entry) = state.schemas.get(&wanted)
+                            && !entry.stored.same_content(&prepared.content)
+                        {
+                            return Err(RegistryError::IdConflict(wanted));
+                        }
+                        wanted
                     }
-                    wanted
+                    (None, Some(id)) => id,
+                    (None, None) => last_id + 1,
+                };
+                let next_version = state.versions(subject).map(|(v, _)| v).max().unwrap_or(0) + 1;
+                let version = import.version.unwrap_or(next_version);
+                if state.versions(subject).any(|(v, _)| v == version) {
+                    return Err(RegistryError::OperationNotPermitted(format!(
+                        "Subject {subject} already has a version {version}"
+                    )));
                 }
-                (None, Some(id)) => id,
-                (None, None) => state.last_id + 1,
-            };
-            let next_version = state.versions(subject).map(|(v, _)| v).max().unwrap_or(0) + 1;
-            let version = import.version.unwrap_or(next_version);
-            if state.versions(subject).any(|(v, _)| v == version) {
-                return Err(RegistryError::OperationNotPermitted(format!(
-                    "Subject {subject} already has a version {version}"
-                )));
+                let is_new = !state.schemas.contains_key(&id) && fresh != Some(id);
+                last_id = last_id.max(id);
+                planned.push((subject, prepared, Registered { id, version }, is_new));
             }
-            let is_new = !state.schemas.contains_key(&id);
-            (id, is_new, version, state.last_id.max(id))
+            last_id
         };
-        let record = VersionRecord {
-            id,
-            deleted: false,
-            ts: self.clock.now_millis(),
-        };
-        let stored = prepared.content;
+        let registered: Vec<Registered> = planned.iter().map(|(_, _, r, _)| *r).collect();
+        let ts = self.clock.now_millis();
         let mut batch = WriteBatch::new();
-        if is_new_schema {
-            batch.put(Keyspace::Schemas, keys::schema(id), json(&stored));
+        for (subject, prepared, r, is_new) in &planned {
+            if *is_new {
+                batch.put(
+                    Keyspace::Schemas,
+                    keys::schema(r.id),
+                    json(&prepared.content),
+                );
+                batch.put(
+                    Keyspace::SchemaIdentity,
+                    keys::identity(prepared.identity, r.id),
+                    Vec::new(),
+                );
+            }
+            let record = VersionRecord {
+                id: r.id,
+                deleted: false,
+                ts,
+            };
             batch.put(
-                Keyspace::SchemaIdentity,
-                keys::identity(prepared.identity, id),
-                Vec::new(),
+                Keyspace::SubjectVersions,
+                keys::subject_version(subject, r.version),
+                json(&record),
             );
+        }
+        if planned.iter().any(|(_, _, _, is_new)| *is_new) {
             batch.put(
                 Keyspace::Counters,
                 keys::LAST_SCHEMA_ID,
                 last_id.to_be_bytes(),
             );
         }
-        batch.put(
-            Keyspace::SubjectVersions,
-            keys::subject_version(subject, version),
-            json(&record),
-        );
+        extra(&registered, &mut batch);
         self.store.write(batch)?;
 
         let mut state = self.write_state();
-        if is_new_schema {
+        for (subject, prepared, r, is_new) in planned {
+            if is_new {
+                state
+                    .identities
+                    .entry(prepared.identity)
+                    .or_default()
+                    .push(r.id);
+                let entry = SchemaEntry::new(r.id, prepared.content, prepared.imports);
+                let _ = entry.parsed.set(prepared.parsed);
+                state.schemas.insert(r.id, Arc::new(entry));
+            }
+            let record = VersionRecord {
+                id: r.id,
+                deleted: false,
+                ts,
+            };
             state
-                .identities
-                .entry(prepared.identity)
+                .subjects
+                .entry(subject.to_string())
                 .or_default()
-                .push(id);
-            let entry = SchemaEntry::new(id, stored, prepared.imports);
-            let _ = entry.parsed.set(prepared.parsed);
-            state.schemas.insert(id, Arc::new(entry));
-            state.last_id = last_id;
+                .insert(r.version, record);
         }
-        state
-            .subjects
-            .entry(subject.to_string())
-            .or_default()
-            .insert(version, record);
-        Ok(Registered { id, version })
+        state.last_id = state.last_id.max(last_id);
+        apply(&mut state, &registered);
+        Ok(registered)
     }
 
     /// The version of a subject holding this schema (`POST /subjects/{s}`).
@@ -668,6 +763,7 @@ impl Registry {
             };
             found.ok_or_else(|| RegistryError::VersionNotFound(spec.to_string()))?
         };
+        self.read().ensure_unpublished(subject, version)?;
         // A permanent delete would leave even soft-deleted referrers unreadable.
         if !self
             .read()
@@ -737,6 +833,9 @@ impl Registry {
         }
         {
             let state = self.read();
+            for (version, _) in &versions {
+                state.ensure_unpublished(subject, *version)?;
+            }
             if let Some((version, _)) = versions
                 .iter()
                 .find(|(v, _)| !state.referrers(subject, *v, permanent).is_empty())
@@ -983,30 +1082,33 @@ impl Setting for Mode {
 fn judge(new: &avro::Schema, history: &[(Version, Arc<SchemaEntry>)], level: Level) -> Verdict {
     let schemas: Vec<&avro::Schema> = history.iter().map(|(_, entry)| entry.parsed()).collect();
     let report = compat::check_history(new, &schemas, level);
-    let messages = report
+    let labels: Vec<String> = history.iter().map(|(v, _)| v.to_string()).collect();
+    Verdict {
+        compatible: report.compatible,
+        messages: finding_lines(&report, &labels),
+    }
+}
+
+/// One line per finding, naming the versions (by `labels`, one per history entry) it breaks
+/// against.
+fn finding_lines(report: &compat::Report, labels: &[String]) -> Vec<String> {
+    report
         .findings
         .iter()
         .map(|f| {
-            let versions: Vec<String> = f
-                .against
-                .iter()
-                .map(|&i| history[i - 1].0.to_string())
-                .collect();
+            let versions: Vec<&str> = f.against.iter().map(|&i| labels[i - 1].as_str()).collect();
             format!(
-                "{} {} at {}: {}; breaks {} against version {}",
+                "{} {} at {} ({}): {}; breaks {} against version {}",
                 f.rule.code,
                 f.rule.name,
+                f.location,
                 f.path,
                 f.message,
                 f.direction.name(),
                 versions.join(", ")
             )
         })
-        .collect();
-    Verdict {
-        compatible: report.compatible,
-        messages,
-    }
+        .collect()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
@@ -1080,6 +1182,7 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
         let mode = Mode::parse(&String::from_utf8_lossy(&value)).map_err(|e| corrupt("mode", e))?;
         state.modes.insert(scope_of(&key), mode);
     }
+    products::load_products(store, &mut state)?;
     Ok(state)
 }
 
@@ -1123,5 +1226,7 @@ fn scope_of(key: &[u8]) -> Option<String> {
     (key != keys::GLOBAL).then(|| String::from_utf8_lossy(key).into_owned())
 }
 
+#[cfg(test)]
+mod product_tests;
 #[cfg(test)]
 mod tests;

@@ -203,6 +203,24 @@ pub(crate) mod keys {
         Some((subject, version))
     }
 
+    /// A data product's record number `seq` (publications, audit entries, notices by major).
+    pub fn product_seq(product: &str, seq: u64) -> Vec<u8> {
+        let mut key = subject_prefix(product);
+        key.extend_from_slice(&seq.to_be_bytes());
+        key
+    }
+
+    /// Splits a product record key back into its parts.
+    pub fn parse_product_seq(key: &[u8]) -> Option<(String, u64)> {
+        let split = key.len().checked_sub(9)?;
+        if key[split] != 0 {
+            return None;
+        }
+        let product = String::from_utf8(key[..split].to_vec()).ok()?;
+        let seq = u64::from_be_bytes(key[split + 1..].try_into().ok()?);
+        Some((product, seq))
+    }
+
     /// The config or mode key of a subject, or of the global scope.
     pub fn scope(subject: Option<&str>) -> Vec<u8> {
         subject.map_or_else(|| GLOBAL.to_vec(), |s| s.as_bytes().to_vec())

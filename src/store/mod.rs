@@ -30,11 +30,19 @@ pub enum Keyspace {
     Counters,
     /// Facts about the data dir itself, such as its format version.
     Meta,
+    /// Data product name -> its definition.
+    Products,
+    /// Data product name and sequence -> a published product version.
+    ProductVersions,
+    /// Data product name and major -> a breaking-change notice.
+    Notices,
+    /// Data product name and sequence -> one decision of its audit history.
+    Audit,
 }
 
 impl Keyspace {
     /// Every keyspace, each one column family.
-    pub const ALL: [Keyspace; 7] = [
+    pub const ALL: [Keyspace; 11] = [
         Keyspace::Schemas,
         Keyspace::SchemaIdentity,
         Keyspace::SubjectVersions,
@@ -42,6 +50,10 @@ impl Keyspace {
         Keyspace::Mode,
         Keyspace::Counters,
         Keyspace::Meta,
+        Keyspace::Products,
+        Keyspace::ProductVersions,
+        Keyspace::Notices,
+        Keyspace::Audit,
     ];
 
     /// The column family name.
@@ -54,6 +66,10 @@ impl Keyspace {
             Keyspace::Mode => "mode",
             Keyspace::Counters => "counters",
             Keyspace::Meta => "meta",
+            Keyspace::Products => "products",
+            Keyspace::ProductVersions => "product_versions",
+            Keyspace::Notices => "notices",
+            Keyspace::Audit => "audit",
         }
     }
 }

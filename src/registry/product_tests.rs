@@ -1,0 +1,445 @@
+//! A data product's life on a fake clock, through the registry: publications, notices, lines
+//! and the audit history.
+
+use std::sync::Arc;
+
+use semver::Version as Semver;
+
+use super::*;
+use crate::store::RocksStore;
+
+const DAY: i64 = DAY_MILLIS;
+/// 2026-11-02T00:00:00Z
+const START: i64 = 1_793_577_600_000;
+
+fn transaction(fields: &str) -> NewSchema {
+    NewSchema {
+        schema: format!(
+            r#"{{"type":"record","name":"Transaction","namespace":"payments","fields":[{{"name":"id","type":"string"}},{{"name":"amount","type":"long"}}{fields}]}}"#
+        ),
+        ..NewSchema::default()
+    }
+}
+
+fn product(name: &str, subjects: &[&str]) -> DataProduct {
+    DataProduct {
+        name: name.into(),
+        domain: "payments".into(),
+        owner: "payments-engineering".into(),
+        notice_days: 14,
+        overlap_days: 30,
+        compatibility: Level::Backward,
+        subjects: subjects.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn v(text: &str) -> Semver {
+    Semver::parse(text).unwrap()
+}
+
+struct World {
+    registry: Registry,
+    clock: Arc<FixedClock>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::new(START));
+        let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+        let registry = Registry::open(store, clock.clone()).unwrap();
+        World {
+            registry,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    fn day(&self, day: i64) {
+        self.clock.set(START + day * DAY);
+    }
+
+    fn publish(
+        &self,
+        name: &str,
+        version: &str,
+        schema: NewSchema,
+    ) -> Result<Publication, RegistryError> {
+        self.registry
+            .publish(
+                name,
+                &v(version),
+                &[("transactions-value".into(), schema)],
+                "ci",
+            )
+            .map(|(_, publication)| publication)
+    }
+
+    fn refusal(&self, name: &str, version: &str, schema: NewSchema) -> (&'static str, String) {
+        match self.publish(name, version, schema) {
+            Err(RegistryError::Product(p)) => (p.code(), p.to_string()),
+            other => panic!("{version} was not refused by the product rules: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_product_lives_through_a_major_change() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(
+        product("payments.transactions", &["transactions-value"]),
+        "alice",
+    )
+    .unwrap();
+
+    // 1.0.0, then 1.1.0 with an additive change.
+    let v1 = w
+        .publish("payments.transactions", "1.0.0", transaction(""))
+        .unwrap();
+    assert_eq!(
+        v1.schemas["transactions-value"],
+        PublishedSchema { version: 1, id: 1 }
+    );
+    let currency = r#",{"name":"currency","type":"string","default":"EUR"}"#;
+    w.publish("payments.transactions", "1.1.0", transaction(currency))
+        .unwrap();
+
+    // Adding a field needs a minor bump.
+    let with_note =
+        format!(r#"{currency},{{"name":"note","type":["null","string"],"default":null}}"#);
+    let (code, message) = w.refusal("payments.transactions", "1.1.1", transaction(&with_note));
+    assert_eq!(code, "version_under_bumped");
+    assert!(
+        message.starts_with("version 1.1.1 is under-bumped: field `note` added with default null in `transactions-value` (AV101 at Transaction.note, $.fields[3]) needs at least a minor bump; publish 1.2.0 or later"),
+        "{message}"
+    );
+
+    // Removing `amount` without a default breaks consumers: a new major, after a notice.
+    let breaking = NewSchema {
+        schema: r#"{"type":"record","name":"Transaction","namespace":"payments","fields":[{"name":"id","type":"string"},{"name":"currency","type":"string","default":"EUR"},{"name":"amount_cents","type":"long"}]}"#.into(),
+        ..NewSchema::default()
+    };
+    let (code, message) = w.refusal("payments.transactions", "1.2.0", breaking.clone());
+    assert_eq!(code, "breaking_change_requires_major");
+    assert!(
+        message.contains(
+            "AV102 field-added-without-default at Transaction.amount_cents ($.fields[2])"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("against version 1.1.0"), "{message}");
+    assert!(
+        message.ends_with("publish 2.0.0 after a notice: announce one (`accord notice announce payments.transactions --major 2`), then wait 14 days"),
+        "{message}"
+    );
+    let (code, _) = w.refusal("payments.transactions", "2.0.0", breaking.clone());
+    assert_eq!(code, "notice_required");
+
+    // The notice, on day 1; 2.0.0 on day 14 is one day early, on day 15 it is accepted.
+    w.day(1);
+    let notice = r
+        .announce_notice(
+            "payments.transactions",
+            2,
+            "amount becomes amount_cents",
+            "alice",
+        )
+        .unwrap();
+    assert_eq!(date(notice.effective_ts), "2026-11-17");
+    w.day(14);
+    let (code, message) = w.refusal("payments.transactions", "2.0.0", breaking.clone());
+    assert_eq!(code, "notice_window_open");
+    assert_eq!(
+        message,
+        "notice for 2.0.0 announced 2026-11-03; allowed from 2026-11-17, 1 days from now"
+    );
+    w.day(15);
+    let v2 = w
+        .publish("payments.transactions", "2.0.0", breaking.clone())
+        .unwrap();
+    assert_eq!(v2.schemas["transactions-value"].version, 3);
+
+    // The 1.x line is deprecated: it takes a doc-only fix as a patch, checked against 1.x.
+    let documented = NewSchema {
+        schema: transaction(currency).schema.replace(
+            r#""name":"Transaction","#,
+            r#""name":"Transaction","doc":"One payment attempt.","#,
+        ),
+        ..NewSchema::default()
+    };
+    w.day(40);
+    let fix = w
+        .publish("payments.transactions", "1.1.1", documented.clone())
+        .unwrap();
+    assert_eq!(fix.schemas["transactions-value"].version, 4);
+    let lines = r.product_lines("payments.transactions").unwrap();
+    assert_eq!(lines[0].state.name(), "deprecated");
+    assert_eq!(date(lines[0].state.sunset_ts().unwrap()), "2026-12-17");
+    assert_eq!(lines[1].state, LineState::Active);
+
+    // After the sunset (day 15 + 30), the 1.x line is retired but still readable.
+    w.day(45);
+    let (code, message) = w.refusal("payments.transactions", "1.1.2", documented);
+    assert_eq!(code, "line_retired");
+    assert_eq!(
+        message,
+        "line 1 was retired on 2026-12-17: it stays readable but takes no new versions"
+    );
+    let (published, entry) = r
+        .published_schema("payments.transactions", &v("1.1.1"), "transactions-value")
+        .unwrap();
+    assert_eq!(published.version, 4);
+    assert!(entry.stored.schema.contains("One payment attempt."));
+
+    // A skipped major is refused.
+    let (code, message) = w.refusal("payments.transactions", "4.0.0", breaking);
+    assert_eq!(code, "major_skipped");
+    assert_eq!(
+        message,
+        "version 4.0.0 skips a major: the latest version is 2.0.0, so the next major is 3.0.0"
+    );
+
+    // Published versions are never deleted.
+    assert!(matches!(
+        r.delete_version("transactions-value", VersionSpec::Number(1), false),
+        Err(RegistryError::OperationNotPermitted(_))
+    ));
+
+    // Every decision is in the audit history, in order.
+    let audit = r.audit("payments.transactions").unwrap();
+    let decisions: Vec<(&str, Option<&str>, &str)> = audit
+        .iter()
+        .map(|e| {
+            (
+                e.action.as_str(),
+                e.version.as_deref(),
+                e.decided_by.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("define", None, "accepted"),
+            ("publish", Some("1.0.0"), "accepted"),
+            ("publish", Some("1.1.0"), "accepted"),
+            ("publish", Some("1.1.1"), "version_under_bumped"),
+            ("publish", Some("1.2.0"), "breaking_change_requires_major"),
+            ("publish", Some("2.0.0"), "notice_required"),
+            ("announce", None, "accepted"),
+            ("publish", Some("2.0.0"), "notice_window_open"),
+            ("publish", Some("2.0.0"), "accepted"),
+            ("publish", Some("1.1.1"), "accepted"),
+            ("publish", Some("1.1.2"), "line_retired"),
+            ("publish", Some("4.0.0"), "major_skipped"),
+        ]
+    );
+    assert_eq!(audit[4].actor, "ci");
+    assert!(
+        audit[4].findings[0].starts_with("AV102"),
+        "{:?}",
+        audit[4].findings
+    );
+    assert_eq!(audit[8].ts, START + 15 * DAY);
+}
+
+#[test]
+fn before_1_0_0_breaking_changes_need_only_a_minor_bump() {
+    let w = World::new();
+    w.registry
+        .define_product(product("payments.drafts", &["transactions-value"]), "bob")
+        .unwrap();
+    w.publish("payments.drafts", "0.1.0", transaction(""))
+        .unwrap();
+    let breaking = transaction(r#",{"name":"coupon","type":"string"}"#);
+    let (code, message) = w.refusal("payments.drafts", "0.1.1", breaking.clone());
+    assert_eq!(code, "breaking_change_requires_major");
+    assert!(message.ends_with("publish 0.2.0"), "{message}");
+    w.publish("payments.drafts", "0.2.0", breaking).unwrap();
+    // Additive changes take a patch bump before 1.0.0.
+    let additive =
+        transaction(r#",{"name":"coupon","type":"string"},{"name":"x","type":"int","default":0}"#);
+    w.publish("payments.drafts", "0.2.1", additive).unwrap();
+    // 1.0.0 needs no notice.
+    w.publish("payments.drafts", "1.0.0", transaction(""))
+        .unwrap();
+}
+
+#[test]
+fn a_publication_is_atomic_across_subjects() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(
+        product("payments.ledger", &["transactions-value", "refunds-value"]),
+        "alice",
+    )
+    .unwrap();
+    let refund = |fields: &str| NewSchema {
+        schema: format!(
+            r#"{{"type":"record","name":"Refund","fields":[{{"name":"id","type":"string"}}{fields}]}}"#
+        ),
+        ..NewSchema::default()
+    };
+    let first = [
+        ("transactions-value".to_string(), transaction("")),
+        ("refunds-value".to_string(), refund("")),
+    ];
+    r.publish("payments.ledger", &v("1.0.0"), &first, "ci")
+        .unwrap();
+    // The transaction change is fine, the refund change breaks: nothing is published.
+    let second = [
+        (
+            "transactions-value".to_string(),
+            transaction(r#",{"name":"note","type":"string","default":""}"#),
+        ),
+        (
+            "refunds-value".to_string(),
+            refund(r#",{"name":"reason","type":"string"}"#),
+        ),
+    ];
+    let err = r
+        .publish("payments.ledger", &v("1.1.0"), &second, "ci")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("breaking change in refunds-value:"),
+        "{err}"
+    );
+    assert_eq!(r.versions("transactions-value", true).unwrap(), [1]);
+    assert_eq!(r.versions("refunds-value", true).unwrap(), [1]);
+    assert_eq!(r.product("payments.ledger").unwrap().publications.len(), 1);
+    // One subject alone: the other keeps its version.
+    let (_, publication) = r
+        .publish("payments.ledger", &v("1.1.0"), &second[..1], "ci")
+        .unwrap();
+    assert_eq!(publication.schemas["refunds-value"].version, 1);
+    assert_eq!(publication.schemas["transactions-value"].version, 2);
+    // A subject belongs to one product only.
+    let err = r
+        .define_product(product("other", &["refunds-value"]), "eve")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "subject `refunds-value` already belongs to data product `payments.ledger`"
+    );
+}
+
+#[test]
+fn confluent_registrations_follow_the_product_rules() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(
+        product("payments.transactions", &["transactions-value"]),
+        "alice",
+    )
+    .unwrap();
+    let subject = SubjectName::new("transactions-value").unwrap();
+    // Without a version: the first is 1.0.0, a compatible change the next minor, docs a patch.
+    assert_eq!(
+        r.register(&subject, &transaction(""), Import::default())
+            .unwrap(),
+        Registered { id: 1, version: 1 }
+    );
+    let currency = r#",{"name":"currency","type":"string","default":"EUR"}"#;
+    r.register(&subject, &transaction(currency), Import::default())
+        .unwrap();
+    let latest = |r: &Registry| {
+        r.product("payments.transactions")
+            .unwrap()
+            .latest()
+            .unwrap()
+            .version
+            .to_string()
+    };
+    assert_eq!(latest(r), "1.1.0");
+    // Re-registering is idempotent: no new product version.
+    r.register(&subject, &transaction(currency), Import::default())
+        .unwrap();
+    assert_eq!(latest(r), "1.1.0");
+    let breaking = transaction(r#",{"name":"coupon","type":"string"}"#);
+    let err = r
+        .register(&subject, &breaking, Import::default())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("announce one (`accord notice announce payments.transactions --major 2`)"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("set metadata property `accord.product.version`"),
+        "{err}"
+    );
+
+    // With the full version in the metadata, after a notice, the break is published as 2.0.0.
+    r.announce_notice(
+        "payments.transactions",
+        2,
+        "coupon becomes required",
+        "alice",
+    )
+    .unwrap();
+    w.day(14);
+    let versioned = NewSchema {
+        metadata: Some(serde_json::json!({"properties": {"accord.product.version": "2.0.0"}})),
+        ..breaking
+    };
+    r.register(&subject, &versioned, Import::default()).unwrap();
+    assert_eq!(latest(r), "2.0.0");
+    // `application.major.version` picks the line: a fix to 1.x.
+    let fix = NewSchema {
+        metadata: Some(serde_json::json!({"properties": {"application.major.version": "1"}})),
+        ..transaction(&format!(
+            r#"{currency},{{"name":"memo","type":"string","default":""}}"#
+        ))
+    };
+    r.register(&subject, &fix, Import::default()).unwrap();
+    let versions: Vec<String> = r
+        .product("payments.transactions")
+        .unwrap()
+        .publications
+        .iter()
+        .map(|p| p.version.to_string())
+        .collect();
+    assert_eq!(versions, ["1.0.0", "1.1.0", "2.0.0", "1.2.0"]);
+}
+
+#[test]
+fn products_and_notices_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(START));
+    {
+        let r = Registry::open(
+            Arc::new(RocksStore::open(dir.path()).unwrap()),
+            clock.clone(),
+        )
+        .unwrap();
+        r.define_product(
+            product("payments.transactions", &["transactions-value"]),
+            "alice",
+        )
+        .unwrap();
+        r.publish(
+            "payments.transactions",
+            &v("1.0.0"),
+            &[("transactions-value".into(), transaction(""))],
+            "ci",
+        )
+        .unwrap();
+        r.announce_notice("payments.transactions", 2, "breaking", "alice")
+            .unwrap();
+    }
+    let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock).unwrap();
+    let ps = r.product("payments.transactions").unwrap();
+    assert_eq!(ps.publications.len(), 1);
+    assert!(ps.open_notice(2).is_some());
+    assert_eq!(r.audit("payments.transactions").unwrap().len(), 3);
+    assert_eq!(
+        r.product_of("transactions-value").as_deref(),
+        Some("payments.transactions")
+    );
+    assert_eq!(r.notices(None, Some(START), false).unwrap().len(), 1);
+    assert!(r.notices(None, Some(START + 1), false).unwrap().is_empty());
+}
