@@ -5,6 +5,7 @@
 mod error;
 mod input;
 mod metrics;
+mod products;
 mod resources;
 
 use std::convert::Infallible;
@@ -116,6 +117,31 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
                 .delete(delete_subject_mode),
         )
         .route("/contexts", get(contexts))
+        .route("/subjects/{subject}/metadata", get(latest_with_metadata))
+        .route("/v1/products", get(products::list_products))
+        .route(
+            "/v1/products/{name}",
+            get(products::get_product).put(products::define_product),
+        )
+        .route(
+            "/v1/products/{name}/versions",
+            get(products::list_versions).post(products::publish),
+        )
+        .route(
+            "/v1/products/{name}/versions/{version}",
+            get(products::get_version),
+        )
+        .route("/v1/products/{name}/check", post(products::check))
+        .route(
+            "/v1/products/{name}/notices",
+            get(products::product_notices).post(products::announce),
+        )
+        .route(
+            "/v1/products/{name}/notices/{major}",
+            axum::routing::delete(products::withdraw),
+        )
+        .route("/v1/products/{name}/audit", get(products::audit))
+        .route("/v1/notices", get(products::all_notices))
         .fallback(|| async { ApiError::http(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(DefaultBodyLimit::max(body_limit))

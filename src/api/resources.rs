@@ -40,7 +40,7 @@ pub struct Params {
 /// A schema in a request body (register, lookup, compatibility); unknown fields are ignored.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SchemaRequest {
+pub(super) struct SchemaRequest {
     schema: Option<String>,
     schema_type: Option<String>,
     #[serde(default)]
@@ -52,7 +52,7 @@ pub struct SchemaRequest {
 }
 
 impl SchemaRequest {
-    fn new_schema(self) -> NewSchema {
+    pub(super) fn new_schema(self) -> NewSchema {
         NewSchema {
             schema: self.schema.unwrap_or_default(),
             schema_type: self.schema_type,
@@ -65,7 +65,7 @@ impl SchemaRequest {
 }
 
 /// Runs a registry call that may write (and so wait for a synced write) off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -549,6 +549,33 @@ pub async fn delete_subject_mode(
 ) -> ApiResult {
     let previous = blocking(&state, move |r| r.delete_mode(Some(&subject))).await?;
     ok(json!({"mode": previous.name()}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MetadataParams {
+    key: Option<String>,
+    value: Option<String>,
+    deleted: Option<String>,
+}
+
+/// The latest version whose metadata has a property (Confluent 7.4+); for a data product's
+/// subject, `key=application.major.version&value=N` is the latest schema of major N.
+pub async fn latest_with_metadata(
+    State(state): State<AppState>,
+    Path(subject): Path<String>,
+    Query(p): Query<MetadataParams>,
+) -> ApiResult {
+    let (Some(key), Some(value)) = (&p.key, &p.value) else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42201,
+            "`key` and `value` query parameters are required",
+        ));
+    };
+    let found = state
+        .registry
+        .latest_with_metadata(&subject, key, value, flag(&p.deleted))?;
+    ok(version_json(&found))
 }
 
 pub async fn contexts() -> ApiResult {

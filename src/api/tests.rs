@@ -728,3 +728,170 @@ async fn references_metadata_and_referencedby_round_trip() {
             .contains("`nowhere`")
     );
 }
+
+/// The API over a registry whose clock the test moves.
+fn api_with_clock(start: i64) -> (Api, Arc<FixedClock>) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(start));
+    let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+    let registry = Registry::open(store, clock.clone()).unwrap();
+    let api = Api {
+        router: router(AppState::new(Arc::new(registry)), DEFAULT_BODY_LIMIT),
+        _dir: dir,
+    };
+    (api, clock)
+}
+
+#[tokio::test]
+async fn a_data_product_through_the_native_and_the_confluent_api() {
+    const DAY: i64 = 86_400_000;
+    const START: i64 = 1_793_577_600_000; // 2026-11-02
+    let (api, clock) = api_with_clock(START);
+    let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});
+    let reply = api
+        .call("PUT", "/v1/products/payments.transactions", Some(product))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["notice_days"], 14);
+    assert_eq!(reply.body["compatibility"], "BACKWARD");
+
+    let publish = |version: &str, schema: &str| json!({"version": version, "schemas": [{"subject": "transactions-value", "schema": schema}]});
+    let url = "/v1/products/payments.transactions/versions";
+    let reply = api.call("POST", url, Some(publish("1.0.0", V1))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(
+        reply.body["schemas"][0],
+        json!({"subject": "transactions-value", "version": 1, "id": 1})
+    );
+    let reply = api.call("POST", url, Some(publish("1.0.1", V2))).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
+    assert_eq!(reply.body["error_code"], "version_under_bumped");
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("publish 1.1.0 or later")
+    );
+    assert_eq!(
+        api.call("POST", url, Some(publish("1.1.0", V2)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // A dry run says what is wrong without writing anything.
+    let reply = api
+        .call(
+            "POST",
+            "/v1/products/payments.transactions/check",
+            Some(publish("2.0.0", BREAKING)),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["accepted"], false);
+    assert_eq!(reply.body["refusal"]["code"], "notice_required");
+    assert_eq!(reply.body["required_bump"], "major");
+
+    // Through the Confluent API, the same break is a 409 naming the way out.
+    let reply = api.register("transactions-value", BREAKING).await;
+    assert_eq!(error_of(&reply), (StatusCode::CONFLICT, 409));
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("accord notice announce payments.transactions --major 2")
+    );
+
+    let reply = api
+        .call(
+            "POST",
+            "/v1/products/payments.transactions/notices",
+            Some(json!({"major": 2, "summary": "coupon becomes required"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["effective"], "2026-11-16T00:00:00Z");
+    clock.set(START + 13 * DAY);
+    let reply = api
+        .call("POST", url, Some(publish("2.0.0", BREAKING)))
+        .await;
+    assert_eq!(reply.body["error_code"], "notice_window_open");
+    assert_eq!(
+        reply.body["message"],
+        "notice for 2.0.0 announced 2026-11-02; allowed from 2026-11-16, 1 days from now"
+    );
+    clock.set(START + 14 * DAY);
+    let reply = api
+        .call("POST", url, Some(publish("2.0.0", BREAKING)))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+
+    // Consumers find upcoming and past notices, and the latest schema of each major.
+    let reply = api.call("GET", "/v1/notices?since=2026-11-01", None).await;
+    assert_eq!(reply.body.as_array().unwrap().len(), 1);
+    assert_eq!(reply.body[0]["product"], "payments.transactions");
+    let reply = api
+        .call(
+            "GET",
+            "/subjects/transactions-value/metadata?key=application.major.version&value=1",
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["version"], 2, "{}", reply.text);
+    let reply = api
+        .call(
+            "GET",
+            "/v1/products/payments.transactions/versions/latest?major=1",
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["version"], "1.1.0");
+    assert!(
+        reply.body["schemas"][0]["schema"]
+            .as_str()
+            .unwrap()
+            .contains("note")
+    );
+
+    let reply = api
+        .call("GET", "/v1/products/payments.transactions", None)
+        .await;
+    assert_eq!(reply.body["latest"], "2.0.0");
+    assert_eq!(reply.body["majors"][0]["state"], "deprecated");
+    assert_eq!(reply.body["majors"][0]["sunset"], "2026-12-16T00:00:00Z");
+    assert_eq!(reply.body["majors"][1]["state"], "active");
+
+    let reply = api
+        .call("GET", "/v1/products/payments.transactions/audit", None)
+        .await;
+    let decided: Vec<&str> = reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["decided_by"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        decided,
+        [
+            "accepted",
+            "accepted",
+            "version_under_bumped",
+            "accepted",
+            "breaking_change_requires_major",
+            "accepted",
+            "notice_window_open",
+            "accepted"
+        ]
+    );
+
+    // Errors keep the envelope, with snake_case codes.
+    let reply = api.call("GET", "/v1/products/nope", None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.body["error_code"], "product_not_found");
+    let reply = api.call("POST", url, Some(json!({"version": "two"}))).await;
+    assert_eq!(reply.body["error_code"], "invalid_version");
+    let reply = api.call("POST", url, Some(json!({"schemas": 3}))).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.body["error_code"], "invalid_request");
+}

@@ -294,13 +294,19 @@ impl Registry {
                         let checks = self.subject_checks(&ps, line, &prepared)?;
                         let required = required_bump(&checks);
                         if required == Bump::Major {
-                            return Err(implicit_breaking_change(
+                            let refusal = implicit_breaking_change(
                                 &ps,
                                 line,
                                 &checks,
                                 self.clock.now_millis(),
-                            )
-                            .into());
+                            );
+                            let error = RegistryError::from(refusal);
+                            let findings = checks.iter().flat_map(|c| c.findings.clone()).collect();
+                            let _products = self.product_guard();
+                            let ps = self.product_state(product)?;
+                            let next = line.next_start();
+                            self.audit_refusal(&ps, "confluent-api", &next, &error, findings)?;
+                            return Err(error);
                         }
                         minimum_version(&base.version, required.max(Bump::Patch))
                     }
@@ -431,6 +437,63 @@ impl Registry {
                     product: name.to_string(),
                 })?;
         Ok((published, self.schema(published.id)?))
+    }
+
+    /// The latest version of a subject whose metadata property `key` is `value` (Confluent's
+    /// `GET /subjects/{s}/metadata`). For a product's subject, `application.major.version` and
+    /// `accord.product.version` are answered from its publications: the latest schema of a major.
+    pub fn latest_with_metadata(
+        &self,
+        subject: &str,
+        key: &str,
+        value: &str,
+        include_deleted: bool,
+    ) -> Result<super::SubjectVersion, RegistryError> {
+        let state = self.read();
+        let published = state
+            .bound
+            .get(subject)
+            .and_then(|name| state.products.get(name))
+            .and_then(|ps| {
+                let matches = |p: &&Publication| match key {
+                    MAJOR_VERSION_PROPERTY => p.version.major.to_string() == value.trim(),
+                    PRODUCT_VERSION_PROPERTY => p.version.to_string() == value.trim(),
+                    _ => false,
+                };
+                ps.publications
+                    .iter()
+                    .filter(matches)
+                    .max_by(|a, b| a.version.cmp(&b.version))
+                    .and_then(|p| p.schemas.get(subject))
+                    .map(|s| s.version)
+            });
+        let property = |record: &super::VersionRecord| {
+            state.schemas[&record.id]
+                .stored
+                .metadata
+                .as_ref()
+                .and_then(|m| m.get("properties"))
+                .and_then(|p| p.get(key))
+                .and_then(|v| v.as_str())
+                == Some(value)
+        };
+        let found = state
+            .versions(subject)
+            .filter(|(_, r)| include_deleted || !r.deleted)
+            .filter(|(v, r)| published == Some(*v) || property(r))
+            .last();
+        match found {
+            Some((version, record)) => Ok(super::SubjectVersion {
+                subject: subject.to_string(),
+                version,
+                schema: state.schemas[&record.id].clone(),
+                deleted: record.deleted,
+            }),
+            None if state.versions(subject).next().is_none() => {
+                Err(RegistryError::SubjectNotFound(subject.to_string()))
+            }
+            None => Err(RegistryError::SchemaNotFoundUnderSubject),
+        }
     }
 
     fn prepare_all(

@@ -1,0 +1,458 @@
+//! The native API under `/v1/`: data products, their publications, notices and audit history.
+//! Errors use the Confluent envelope with stable snake_case codes:
+//! `{"error_code": "notice_window_open", "message": ".."}`.
+
+use axum::Json;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use semver::Version as Semver;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use super::input::{JsonBody, flag};
+use super::resources::{SchemaRequest, blocking};
+use crate::compat::Level;
+use crate::registry::{
+    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication, Registry,
+    RegistryError, Step, date,
+};
+
+type NativeResult = Result<Response, ApiError>;
+
+/// The header naming who acts, recorded in the audit history.
+pub const ACTOR_HEADER: &str = "x-accord-actor";
+
+/// A JSON body whose rejection speaks the native envelope.
+pub struct NativeJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for NativeJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        JsonBody::from_request(request, state)
+            .await
+            .map(|JsonBody(body)| NativeJson(body))
+            .map_err(|e| ApiError {
+                name: Some("invalid_request"),
+                ..e
+            })
+    }
+}
+
+fn native<T>(result: Result<T, RegistryError>) -> Result<T, ApiError> {
+    result.map_err(ApiError::native)
+}
+
+/// Runs a registry call that may write off the async workers; errors in the native envelope.
+async fn run<T: Send + 'static>(
+    state: &AppState,
+    call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    native(blocking(state, move |r| Ok(call(r))).await?)
+}
+
+fn actor(headers: &HeaderMap) -> String {
+    headers
+        .get(ACTOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or("anonymous")
+        .to_string()
+}
+
+fn semver(text: &str) -> Result<Semver, ApiError> {
+    Semver::parse(text.trim()).map_err(|e| {
+        ApiError::invalid(
+            "invalid_version",
+            format!("invalid version `{text}`: {e} (expected MAJOR.MINOR.PATCH, e.g. 1.2.0)"),
+        )
+    })
+}
+
+/// A time as `2026-12-04T00:00:00Z`, or a date, to milliseconds since the epoch.
+pub fn parse_time(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t.as_millisecond());
+    }
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp().as_millisecond())
+        .ok_or_else(|| {
+            format!("invalid time `{text}`: expected e.g. 2026-12-04 or 2026-12-04T00:00:00Z")
+        })
+}
+
+fn time(millis: i64) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// A product definition as the API takes it: the manifest's fields, defaults applied.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductRequest {
+    name: Option<String>,
+    domain: String,
+    owner: String,
+    notice_days: Option<u32>,
+    overlap_days: Option<u32>,
+    compatibility: Option<String>,
+    subjects: Vec<String>,
+}
+
+pub async fn list_products(State(state): State<AppState>) -> NativeResult {
+    let registry = &state.registry;
+    let products: Vec<Value> = registry
+        .products()
+        .iter()
+        .filter_map(|name| registry.product(name).ok())
+        .map(|ps| {
+            json!({
+                "name": ps.product.name,
+                "domain": ps.product.domain,
+                "owner": ps.product.owner,
+                "latest": ps.latest().map(|p| p.version.to_string()),
+            })
+        })
+        .collect();
+    Ok(Json(products).into_response())
+}
+
+pub async fn define_product(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    NativeJson(body): NativeJson<ProductRequest>,
+) -> NativeResult {
+    if let Some(given) = &body.name
+        && *given != name
+    {
+        return Err(ApiError::invalid(
+            "invalid_product",
+            format!("the body names product `{given}` but the path `{name}`"),
+        ));
+    }
+    let compatibility = match &body.compatibility {
+        None => Level::Backward,
+        Some(text) => text
+            .parse()
+            .map_err(|e| ApiError::invalid("invalid_product", format!("{e}")))?,
+    };
+    let product = DataProduct {
+        name,
+        domain: body.domain,
+        owner: body.owner,
+        notice_days: body.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
+        overlap_days: body
+            .overlap_days
+            .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
+        compatibility,
+        subjects: body.subjects,
+    };
+    let actor = actor(&headers);
+    let ps = run(&state, move |r| r.define_product(product, &actor)).await?;
+    Ok(Json(status_json(&state, &ps)?).into_response())
+}
+
+pub async fn get_product(State(state): State<AppState>, Path(name): Path<String>) -> NativeResult {
+    let ps = native(state.registry.product(&name))?;
+    Ok(Json(status_json(&state, &ps)?).into_response())
+}
+
+/// A product's definition and status: its lines with their states, the latest version of each,
+/// and the open notices with their effective dates.
+fn status_json(state: &AppState, ps: &ProductState) -> Result<Value, ApiError> {
+    let lines = native(state.registry.product_lines(&ps.product.name))?;
+    let majors: Vec<Value> = lines
+        .iter()
+        .map(|l| {
+            json!({
+                "line": l.line.to_string(),
+                "state": l.state.name(),
+                "latest": l.latest.to_string(),
+                "sunset": l.state.sunset_ts().map(time),
+            })
+        })
+        .collect();
+    let notices: Vec<Value> = ps
+        .notices
+        .values()
+        .filter(|n| n.is_open())
+        .map(notice_json)
+        .collect();
+    Ok(json!({
+        "name": ps.product.name,
+        "domain": ps.product.domain,
+        "owner": ps.product.owner,
+        "notice_days": ps.product.notice_days,
+        "overlap_days": ps.product.overlap_days,
+        "compatibility": ps.product.compatibility.name(),
+        "subjects": ps.product.subjects,
+        "latest": ps.latest().map(|p| p.version.to_string()),
+        "majors": majors,
+        "notices": notices,
+    }))
+}
+
+fn notice_json(notice: &Notice) -> Value {
+    json!({
+        "product": notice.product,
+        "major": notice.major,
+        "summary": notice.summary,
+        "actor": notice.actor,
+        "announced": time(notice.announced_ts),
+        "effective": time(notice.effective_ts),
+        "withdrawn": notice.withdrawn_ts.map(time),
+    })
+}
+
+fn publication_json(publication: &Publication) -> Value {
+    let schemas: Vec<Value> = publication
+        .schemas
+        .iter()
+        .map(|(subject, s)| json!({"subject": subject, "version": s.version, "id": s.id}))
+        .collect();
+    json!({
+        "version": publication.version.to_string(),
+        "published": time(publication.ts),
+        "actor": publication.actor,
+        "schemas": schemas,
+    })
+}
+
+/// A publication request: the product version and each subject's schema.
+#[derive(Debug, Deserialize)]
+pub struct PublishRequest {
+    version: String,
+    #[serde(default)]
+    schemas: Vec<SubjectSchema>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubjectSchema {
+    subject: String,
+    #[serde(flatten)]
+    schema: SchemaRequest,
+}
+
+impl PublishRequest {
+    fn parts(self) -> Result<(Semver, Vec<(String, NewSchema)>), ApiError> {
+        let version = semver(&self.version)?;
+        let schemas = self
+            .schemas
+            .into_iter()
+            .map(|s| (s.subject, s.schema.new_schema()))
+            .collect();
+        Ok((version, schemas))
+    }
+}
+
+/// What a publication did or would do, for people and for CI.
+pub fn evaluation_json(evaluation: &Evaluation) -> Value {
+    let subjects: Vec<Value> = evaluation
+        .subjects
+        .iter()
+        .map(|s| {
+            let mut report = s.report.to_json();
+            report["subject"] = json!(s.subject);
+            report["unchanged"] = json!(s.unchanged);
+            report["against"] = json!(s.against);
+            report["findings_text"] = json!(s.findings);
+            report
+        })
+        .collect();
+    json!({
+        "product": evaluation.product,
+        "version": evaluation.version.to_string(),
+        "accepted": evaluation.refusal.is_none(),
+        "refusal": evaluation.refusal.as_ref().map(|r| json!({"code": r.code(), "message": r.to_string()})),
+        "step": evaluation.step.as_ref().map(|s| match s {
+            Step::First => "first",
+            Step::InLine { .. } => "in_line",
+            Step::NewLine => "new_line",
+        }),
+        "required_bump": evaluation.required.name(),
+        "subjects": subjects,
+        "next_notice": evaluation.next_notice.as_ref().map(notice_json),
+    })
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    NativeJson(body): NativeJson<PublishRequest>,
+) -> NativeResult {
+    let (version, schemas) = body.parts()?;
+    let actor = actor(&headers);
+    let (evaluation, publication) = run(&state, move |r| {
+        r.publish(&name, &version, &schemas, &actor)
+    })
+    .await?;
+    let mut body = publication_json(&publication);
+    body["evaluation"] = evaluation_json(&evaluation);
+    Ok(Json(body).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CheckParams {
+    now: Option<String>,
+}
+
+/// A dry run of a publication: the verdict is in the body, with status 200 either way.
+pub async fn check(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Query<CheckParams>,
+    NativeJson(body): NativeJson<PublishRequest>,
+) -> NativeResult {
+    let (version, schemas) = body.parts()?;
+    let now = params
+        .now
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| ApiError::invalid("invalid_time", e))?;
+    let evaluation = native(
+        state
+            .registry
+            .check_publication(&name, &version, &schemas, now),
+    )?;
+    Ok(Json(evaluation_json(&evaluation)).into_response())
+}
+
+pub async fn list_versions(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> NativeResult {
+    let ps = native(state.registry.product(&name))?;
+    let versions: Vec<Value> = ps.publications.iter().map(publication_json).collect();
+    Ok(Json(versions).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionParams {
+    major: Option<u64>,
+}
+
+/// One product version with each subject's schema; `latest`, optionally of a `?major=N`.
+pub async fn get_version(
+    State(state): State<AppState>,
+    Path((name, version)): Path<(String, String)>,
+    Query(params): Query<VersionParams>,
+) -> NativeResult {
+    let ps = native(state.registry.product(&name))?;
+    let found = if version == "latest" {
+        ps.publications
+            .iter()
+            .filter(|p| params.major.is_none_or(|m| p.version.major == m))
+            .max_by(|a, b| a.version.cmp(&b.version))
+    } else {
+        let wanted = semver(&version)?;
+        ps.publications.iter().find(|p| p.version == wanted)
+    };
+    let publication = found.ok_or_else(|| {
+        ApiError::native(RegistryError::VersionNotFound(match params.major {
+            Some(m) if version == "latest" => format!("latest of major {m}"),
+            _ => version.clone(),
+        }))
+    })?;
+    let mut body = publication_json(publication);
+    for schema in body["schemas"].as_array_mut().into_iter().flatten() {
+        let id = schema["id"].as_u64().unwrap_or(0) as u32;
+        if let Ok(entry) = state.registry.schema(id) {
+            schema["schemaType"] = json!(entry.stored.schema_type);
+            schema["schema"] = json!(entry.stored.schema);
+        }
+    }
+    Ok(Json(body).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeRequest {
+    major: u64,
+    summary: String,
+}
+
+pub async fn announce(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    NativeJson(body): NativeJson<NoticeRequest>,
+) -> NativeResult {
+    let actor = actor(&headers);
+    let notice = run(&state, move |r| {
+        r.announce_notice(&name, body.major, &body.summary, &actor)
+    })
+    .await?;
+    Ok(Json(notice_json(&notice)).into_response())
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path((name, major)): Path<(String, u64)>,
+    headers: HeaderMap,
+) -> NativeResult {
+    let actor = actor(&headers);
+    let notice = run(&state, move |r| r.withdraw_notice(&name, major, &actor)).await?;
+    Ok(Json(notice_json(&notice)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeParams {
+    since: Option<String>,
+    withdrawn: Option<String>,
+}
+
+fn notices(state: &AppState, product: Option<&str>, params: &NoticeParams) -> NativeResult {
+    let since = params
+        .since
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| ApiError::invalid("invalid_time", e))?;
+    let notices = native(
+        state
+            .registry
+            .notices(product, since, flag(&params.withdrawn)),
+    )?;
+    let body: Vec<Value> = notices.iter().map(notice_json).collect();
+    Ok(Json(body).into_response())
+}
+
+pub async fn product_notices(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Query<NoticeParams>,
+) -> NativeResult {
+    notices(&state, Some(&name), &params)
+}
+
+/// Notices across every product, so consumers can follow upcoming breaks (`?since=`).
+pub async fn all_notices(
+    State(state): State<AppState>,
+    Query(params): Query<NoticeParams>,
+) -> NativeResult {
+    notices(&state, None, &params)
+}
+
+pub async fn audit(State(state): State<AppState>, Path(name): Path<String>) -> NativeResult {
+    let entries = native(state.registry.audit(&name))?;
+    let body: Vec<Value> = entries.iter().map(audit_json).collect();
+    Ok(Json(body).into_response())
+}
+
+fn audit_json(entry: &AuditEntry) -> Value {
+    let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
+    value["time"] = json!(time(entry.ts));
+    value["date"] = json!(date(entry.ts));
+    value
+}
