@@ -22,6 +22,7 @@ use axum::routing::{get, post};
 
 pub use error::ApiError;
 pub use metrics::Metrics;
+pub use products::parse_time;
 
 use crate::registry::Registry;
 

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 use super::{Outcome, OutputFormat, input};
 
+const ACTOR: &str = "X-Accord-Actor";
+
 /// Where the registry is; shared by every client command.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RegistryArgs {
@@ -19,23 +21,31 @@ pub(crate) struct RegistryArgs {
 pub(crate) struct RegistryClient {
     agent: ureq::Agent,
     base: String,
+    /// Sent as `X-Accord-Actor`, recorded in data products' audit histories.
+    actor: Option<String>,
 }
 
 /// A non-2xx answer, with the registry's `error_code` and `message`.
 #[derive(Debug)]
 pub(crate) struct Refusal {
     pub status: u16,
+    /// Confluent's numeric `error_code` (-1 for the native API's named codes).
     pub code: i64,
+    /// The native API's `error_code`, e.g. `notice_window_open`.
+    pub name: Option<String>,
     pub message: String,
 }
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the registry answered {} (error {}): {}",
-            self.status, self.code, self.message
-        )
+        match &self.name {
+            Some(name) => write!(f, "{} ({name})", self.message),
+            None => write!(
+                f,
+                "the registry answered {} (error {}): {}",
+                self.status, self.code, self.message
+            ),
+        }
     }
 }
 
@@ -48,7 +58,14 @@ impl RegistryClient {
         RegistryClient {
             agent: config.into(),
             base: args.registry.trim_end_matches('/').to_string(),
+            actor: None,
         }
+    }
+
+    /// Names who acts, for the audit history.
+    pub fn with_actor(mut self, actor: Option<String>) -> Self {
+        self.actor = actor;
+        self
     }
 
     /// One request; `Ok(Err(refusal))` when the registry answered with an error.
@@ -60,17 +77,21 @@ impl RegistryClient {
     ) -> anyhow::Result<Result<Value, Refusal>> {
         let url = format!("{}{path}", self.base);
         let content_type = "application/vnd.schemaregistry.v1+json";
+        let actor = self.actor.as_deref().unwrap_or("");
         let response = match (method, body) {
-            ("GET", _) => self.agent.get(&url).call(),
+            ("GET", _) => self.agent.get(&url).header(ACTOR, actor).call(),
+            ("DELETE", _) => self.agent.delete(&url).header(ACTOR, actor).call(),
             ("PUT", Some(body)) => self
                 .agent
                 .put(&url)
                 .header("Content-Type", content_type)
+                .header(ACTOR, actor)
                 .send_json(body),
             ("POST", Some(body)) => self
                 .agent
                 .post(&url)
                 .header("Content-Type", content_type)
+                .header(ACTOR, actor)
                 .send_json(body),
             _ => bail!("unsupported request {method} {path}"),
         };
@@ -90,6 +111,7 @@ impl RegistryClient {
             Ok(Err(Refusal {
                 status,
                 code: value["error_code"].as_i64().unwrap_or(-1),
+                name: value["error_code"].as_str().map(str::to_string),
                 message: value["message"].as_str().unwrap_or(&text).to_string(),
             }))
         }
@@ -114,7 +136,7 @@ pub(crate) fn segment(subject: &str) -> String {
     out
 }
 
-fn print_json(value: &Value) -> anyhow::Result<()> {
+pub(crate) fn print_json(value: &Value) -> anyhow::Result<()> {
     super::print(&format!("{value:#}\n"))
 }
 

@@ -1,5 +1,7 @@
-//! The command line: offline `diff | check | validate | rules`, the server `serve`, and the
-//! registry clients `register | subjects | versions | get | config` (and `check --subject`).
+//! The command line: offline `diff | check | validate | rules`, the server `serve`, the
+//! registry clients `register | subjects | versions | get | config` (and `check --subject`),
+//! and data products: `product lint | check | publish | status`, `notice announce | withdraw |
+//! list`.
 //!
 //! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
 //! invalid schema), 2 usage or input error.
@@ -8,6 +10,8 @@ mod check;
 mod client;
 mod diff;
 mod input;
+mod manifest;
+mod product;
 mod rules;
 mod serve;
 mod validate;
@@ -41,6 +45,8 @@ enum Command {
     Versions(client::VersionsArgs),
     Get(client::GetArgs),
     Config(client::ConfigArgs),
+    Product(product::ProductArgs),
+    Notice(product::NoticeArgs),
 }
 
 /// When to colour output.
@@ -87,6 +93,8 @@ pub fn run() -> ExitCode {
         Command::Versions(args) => client::versions(args),
         Command::Get(args) => client::get(args),
         Command::Config(args) => client::config(args),
+        Command::Product(args) => product::run(args),
+        Command::Notice(args) => product::notice(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

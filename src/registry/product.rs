@@ -343,6 +343,7 @@ impl ProductState {
     fn check_notice(&self, major: u64, now: i64) -> Result<(), ProductError> {
         match self.open_notice(major) {
             None => Err(ProductError::NoticeRequired {
+                product: self.product.name.clone(),
                 major,
                 notice_days: self.product.notice_days,
             }),
@@ -501,9 +502,13 @@ pub enum ProductError {
         reason: String,
     },
     #[error(
-        "major {major} needs a breaking-change notice announced {notice_days} days ahead; announce one (`accord notice announce --major {major}`), then publish from {notice_days} days later"
+        "major {major} needs a breaking-change notice announced {notice_days} days ahead; announce one (`accord notice announce {product} --major {major}`), then publish from {notice_days} days later"
     )]
-    NoticeRequired { major: u64, notice_days: u32 },
+    NoticeRequired {
+        product: String,
+        major: u64,
+        notice_days: u32,
+    },
     #[error(
         "notice for {major}.0.0 announced {}; allowed from {}, {} days from now",
         date(*announced_ts),

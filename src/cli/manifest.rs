@@ -1,0 +1,171 @@
+//! Data product manifests: one YAML file per product, versioned with the pipeline's code.
+//!
+//! ```yaml
+//! name: payments.transactions
+//! domain: payments
+//! owner: payments-engineering
+//! version: 1.1.0
+//! notice_days: 14          # optional, 14 by default
+//! overlap_days: 30         # optional, 30 by default
+//! compatibility: BACKWARD  # optional, BACKWARD by default
+//! schemas:
+//!   - subject: payments.transactions-value
+//!     format: avro         # optional, avro by default
+//!     file: schemas/transaction.avsc   # relative to the manifest
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use semver::Version as Semver;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::avro;
+use crate::compat::Level;
+use crate::registry::DataProduct;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    name: String,
+    domain: String,
+    owner: String,
+    version: String,
+    notice_days: Option<u32>,
+    overlap_days: Option<u32>,
+    compatibility: Option<String>,
+    schemas: Vec<RawSchema>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    subject: String,
+    format: Option<String>,
+    file: PathBuf,
+}
+
+/// A manifest read and checked: its definition, version, and each subject's schema text.
+#[derive(Debug)]
+pub(crate) struct Manifest {
+    pub product: DataProduct,
+    pub version: Semver,
+    pub schemas: Vec<ManifestSchema>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ManifestSchema {
+    pub subject: String,
+    pub text: String,
+}
+
+impl Manifest {
+    /// Reads a manifest and everything it names. Every problem is collected, each naming the
+    /// field or file it is about; the error lists them all.
+    pub fn load(path: &Path) -> anyhow::Result<Manifest> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let raw: Raw = yaml_serde::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+        let mut problems = Vec::new();
+        let version = Semver::parse(raw.version.trim())
+            .map_err(|e| {
+                problems.push(format!(
+                    "`version`: `{}` is not a semantic version ({e}); expected e.g. 1.2.0",
+                    raw.version
+                ))
+            })
+            .unwrap_or_else(|()| Semver::new(0, 0, 0));
+        let compatibility = match raw.compatibility.as_deref() {
+            None => Level::Backward,
+            Some(text) => text.parse().unwrap_or_else(|e| {
+                problems.push(format!("`compatibility`: {e}"));
+                Level::Backward
+            }),
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut schemas = Vec::new();
+        for (i, schema) in raw.schemas.iter().enumerate() {
+            let at = format!("`schemas[{i}]` ({})", schema.subject);
+            match schema
+                .format
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                None | Some("avro") => {}
+                Some(other) => {
+                    problems.push(format!(
+                        "{at}: format `{other}` is not supported; use `avro`"
+                    ));
+                    continue;
+                }
+            }
+            let file = base.join(&schema.file);
+            match std::fs::read_to_string(&file) {
+                Err(e) => problems.push(format!("{at}: cannot read `{}`: {e}", file.display())),
+                Ok(text) => {
+                    if let Err(e) = avro::parse(&text) {
+                        problems.push(format!("{at}: `{}`: {e}", file.display()));
+                    }
+                    schemas.push(ManifestSchema {
+                        subject: schema.subject.clone(),
+                        text,
+                    });
+                }
+            }
+        }
+        let product = DataProduct {
+            name: raw.name,
+            domain: raw.domain,
+            owner: raw.owner,
+            notice_days: raw.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
+            overlap_days: raw
+                .overlap_days
+                .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
+            compatibility,
+            subjects: raw.schemas.iter().map(|s| s.subject.clone()).collect(),
+        };
+        if let Err(e) = product.validate() {
+            problems.push(e.to_string());
+        }
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "`{}` has {} problem{}:\n  {}",
+                path.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                problems.join("\n  ")
+            );
+        }
+        Ok(Manifest {
+            product,
+            version,
+            schemas,
+        })
+    }
+
+    /// The definition as the native API takes it.
+    pub fn definition_json(&self) -> Value {
+        json!({
+            "name": self.product.name,
+            "domain": self.product.domain,
+            "owner": self.product.owner,
+            "notice_days": self.product.notice_days,
+            "overlap_days": self.product.overlap_days,
+            "compatibility": self.product.compatibility.name(),
+            "subjects": self.product.subjects,
+        })
+    }
+
+    /// The publication request for the native API.
+    pub fn publication_json(&self) -> Value {
+        let schemas: Vec<Value> = self
+            .schemas
+            .iter()
+            .map(|s| json!({"subject": s.subject, "schema": s.text, "schemaType": "AVRO"}))
+            .collect();
+        json!({"version": self.version.to_string(), "schemas": schemas})
+    }
+}
