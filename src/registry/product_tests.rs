@@ -443,3 +443,61 @@ fn products_and_notices_survive_a_restart() {
     assert_eq!(r.notices(None, Some(START), false).unwrap().len(), 1);
     assert!(r.notices(None, Some(START + 1), false).unwrap().is_empty());
 }
+
+#[test]
+fn a_notice_can_be_withdrawn_until_its_major_is_published() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(
+        product("payments.transactions", &["transactions-value"]),
+        "alice",
+    )
+    .unwrap();
+    w.publish("payments.transactions", "1.0.0", transaction(""))
+        .unwrap();
+    let err = r
+        .announce_notice("payments.transactions", 3, "too far", "alice")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid notice: a notice announces the next major, 2, not 3 (latest published: 1.0.0)"
+    );
+    r.announce_notice("payments.transactions", 2, "first plan", "alice")
+        .unwrap();
+    assert!(matches!(
+        r.announce_notice("payments.transactions", 2, "again", "alice"),
+        Err(RegistryError::Product(p)) if p.code() == "notice_exists"
+    ));
+    let withdrawn = r
+        .withdraw_notice("payments.transactions", 2, "bob")
+        .unwrap();
+    assert!(withdrawn.withdrawn_ts.is_some());
+    assert!(
+        r.notices(Some("payments.transactions"), None, false)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(r.notices(None, None, true).unwrap().len(), 1);
+    // Withdrawn, it no longer opens the major, even after the window.
+    w.day(20);
+    let breaking = transaction(r#",{"name":"coupon","type":"string"}"#);
+    assert_eq!(
+        w.refusal("payments.transactions", "2.0.0", breaking.clone())
+            .0,
+        "notice_required"
+    );
+    // A new notice starts a new window; once the major is out, it cannot be withdrawn.
+    r.announce_notice("payments.transactions", 2, "second plan", "alice")
+        .unwrap();
+    w.day(34);
+    w.publish("payments.transactions", "2.0.0", breaking)
+        .unwrap();
+    assert!(matches!(
+        r.withdraw_notice("payments.transactions", 2, "bob"),
+        Err(RegistryError::Product(p)) if p.code() == "invalid_notice"
+    ));
+    assert!(matches!(
+        r.withdraw_notice("payments.transactions", 3, "bob"),
+        Err(RegistryError::Product(p)) if p.code() == "notice_not_found"
+    ));
+}

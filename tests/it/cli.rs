@@ -333,3 +333,41 @@ fn help_is_complete_for_every_command() {
         }
     }
 }
+
+#[test]
+fn product_lint_lists_every_problem_of_a_manifest() {
+    let manifest = "name: payments transactions\ndomain: payments\nowner: ''\nversion: 1.2\ncompatibility: sideways\nschemas:\n  - subject: a\n    file: missing.avsc\n  - subject: b\n    file: bad.avsc\n  - subject: c\n    format: protobuf\n    file: x.proto\n";
+    let dir = files(&[
+        ("product.yaml", manifest),
+        ("bad.avsc", r#"{"type":"record","name":"R"}"#),
+    ]);
+    let output = accord(&["product", "lint", &path(&dir, "product.yaml")], None);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    for problem in [
+        "has 6 problems",
+        "product name `payments transactions` must be",
+        "`version`: `1.2` is not a semantic version",
+        "`compatibility`: ",
+        "`schemas[0]` (a): cannot read",
+        "`schemas[1]` (b): ",
+        "a record needs `fields`",
+        "`schemas[2]` (c): format `protobuf` is not supported",
+    ] {
+        assert!(err.contains(problem), "no `{problem}` in:\n{err}");
+    }
+    let ok = "name: payments.transactions\ndomain: payments\nowner: team\nversion: 1.0.0\nschemas:\n  - subject: a\n    file: good.avsc\n";
+    let dir = files(&[("product.yaml", ok), ("good.avsc", OLD)]);
+    let output = accord(&["product", "lint", &path(&dir, "product.yaml")], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Unknown keys and YAML errors name where they are.
+    let dir = files(&[("product.yaml", "name: x\nversoin: 1.0.0\n")]);
+    let output = accord(&["product", "lint", &path(&dir, "product.yaml")], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown field `versoin`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
+}
