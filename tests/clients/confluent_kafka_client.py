@@ -5,9 +5,11 @@ Run by scripts/client-test (and so by .ci/run); prints one line per check and a 
 "N passed, N failed" line, and exits non-zero when a check fails.
 """
 
+import json
 import struct
 import sys
 import traceback
+import urllib.request
 
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
@@ -125,6 +127,25 @@ def main(url):
         assert struct.unpack(">I", payload[1:5])[0] == customer_id
         decoded = AvroDeserializer(SchemaRegistryClient({"url": url}))(payload, customers)
         assert decoded == record, decoded
+
+    @check("a subject of a data product takes compatible versions as minors and refuses breaks")
+    def _():
+        body = json.dumps({"domain": "shop", "owner": "shop-team", "subjects": ["products-value"]})
+        request = urllib.request.Request(f"{url}/v1/products/shop.orders", data=body.encode(),
+                                         method="PUT", headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request).read()
+        products = SerializationContext("products", MessageField.VALUE)
+        AvroSerializer(client, V1)({"id": 1, "amount": 5}, products)
+        AvroSerializer(client, V2)({"id": 2, "amount": 6, "note": None}, products)
+        status = json.load(urllib.request.urlopen(f"{url}/v1/products/shop.orders"))
+        assert status["latest"] == "1.1.0", status
+        try:
+            client.register_schema("products-value", Schema(BREAKING, "AVRO"))
+        except SchemaRegistryError as e:
+            assert e.http_status_code == 409, e
+            assert "accord notice announce shop.orders --major 2" in e.error_message, e
+        else:
+            raise AssertionError("the breaking schema was registered")
 
     passed = sum(1 for _, e in results if e is None)
     failed = len(results) - passed
