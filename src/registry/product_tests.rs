@@ -501,3 +501,40 @@ fn a_notice_can_be_withdrawn_until_its_major_is_published() {
         Err(RegistryError::Product(p)) if p.code() == "notice_not_found"
     ));
 }
+
+#[test]
+fn concurrent_confluent_registrations_each_get_the_next_version() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(
+        product("payments.transactions", &["transactions-value"]),
+        "alice",
+    )
+    .unwrap();
+    let subject = SubjectName::new("transactions-value").unwrap();
+    r.register(&subject, &transaction(""), Import::default())
+        .unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let subject = &subject;
+            scope.spawn(move || {
+                for n in 0..3 {
+                    let field = format!(r#",{{"name":"f{t}_{n}","type":"long","default":0}}"#);
+                    r.register(subject, &transaction(&field), Import::default())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let mut versions: Vec<Semver> = r
+        .product("payments.transactions")
+        .unwrap()
+        .publications
+        .iter()
+        .map(|p| p.version.clone())
+        .collect();
+    versions.sort();
+    let expected: Vec<Semver> = (0..=24).map(|minor| Semver::new(1, minor, 0)).collect();
+    assert_eq!(versions, expected);
+    assert_eq!(r.versions("transactions-value", false).unwrap().len(), 25);
+}

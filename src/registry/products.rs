@@ -201,6 +201,17 @@ impl Registry {
         actor: &str,
     ) -> Result<(Evaluation, Publication), RegistryError> {
         let _products = self.product_guard();
+        self.publish_locked(name, version, schemas, actor)
+    }
+
+    /// `publish`, with the products lock already held.
+    fn publish_locked(
+        &self,
+        name: &str,
+        version: &Semver,
+        schemas: &[(String, NewSchema)],
+        actor: &str,
+    ) -> Result<(Evaluation, Publication), RegistryError> {
         let ps = self.product_state(name)?;
         let locks: Vec<_> = ps
             .product
@@ -251,6 +262,19 @@ impl Registry {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
+        // The version is derived from the product's state: hold the products lock from here to
+        // the publication, so concurrent registrations each get the next version.
+        let _products = self.product_guard();
+        let prepared = self.prepare(new)?;
+        {
+            // Registered meanwhile (the same schema from another producer): nothing to publish.
+            let state = self.read();
+            if let Some(id) = state.id_of(prepared.identity, &prepared.content)
+                && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
+            {
+                return Ok(Registered { id, version });
+            }
+        }
         let ps = self.product_state(product)?;
         let version = match (
             property(PRODUCT_VERSION_PROPERTY),
@@ -289,9 +313,11 @@ impl Registry {
                     }
                     .next_start(),
                     Some(base) => {
-                        let schemas = [(subject.to_string(), new.clone())];
-                        let prepared = self.prepare_all(&schemas)?;
-                        let checks = self.subject_checks(&ps, line, &prepared)?;
+                        let checks = self.subject_checks(
+                            &ps,
+                            line,
+                            std::slice::from_ref(&(subject.to_string(), prepared)),
+                        )?;
                         let required = required_bump(&checks);
                         if required == Bump::Major {
                             let refusal = implicit_breaking_change(
@@ -302,8 +328,6 @@ impl Registry {
                             );
                             let error = RegistryError::from(refusal);
                             let findings = checks.iter().flat_map(|c| c.findings.clone()).collect();
-                            let _products = self.product_guard();
-                            let ps = self.product_state(product)?;
                             let next = line.next_start();
                             self.audit_refusal(&ps, "confluent-api", &next, &error, findings)?;
                             return Err(error);
@@ -313,7 +337,7 @@ impl Registry {
                 }
             }
         };
-        let (_, publication) = self.publish(
+        let (_, publication) = self.publish_locked(
             product,
             &version,
             &[(subject.to_string(), new.clone())],
