@@ -5,11 +5,13 @@
 //! Modules depend one way only:
 //!
 //! ```text
-//! cli -> api -> registry -> {compat, store}      compat -> avro
+//! cli -> api -> registry -> {compat, store}      compat -> {avro, arrow}
 //! ```
 //!
 //! - [`avro`] parses and validates `.avsc` text into a [`avro::Schema`], with the JSON path of
 //!   every problem, and computes canonical forms and fingerprints.
+//! - [`arrow`] parses Arrow's JSON schema form into an [`arrow_schema::Schema`], with the JSON
+//!   path of every problem, and writes the normalized form identity is decided on.
 //! - [`compat`] is the compatibility engine: pure functions over two parsed schemas that return
 //!   a [`compat::Diff`] of classified changes; incompatibility is data, never an error. Every rule
 //!   it can report is declared once in [`compat::catalog`].
@@ -24,6 +26,7 @@
 //!   `cli -> api -> registry`.
 
 pub mod api;
+pub mod arrow;
 pub mod avro;
 pub mod cli;
 pub mod compat;

@@ -1,0 +1,112 @@
+//! Arrow's JSON schema form: every type read, problems located, the normalized form stable.
+
+use accord::arrow;
+use arrow_schema::DataType;
+
+use crate::root;
+
+fn all_types() -> String {
+    std::fs::read_to_string(root().join("testdata/arrow/all-types.arrow.json")).unwrap()
+}
+
+#[test]
+fn every_type_of_the_example_is_read() {
+    let schema = arrow::parse(&all_types()).unwrap();
+    assert_eq!(schema.fields().len(), 36);
+    assert_eq!(schema.metadata()["owner"], "payments-engineering");
+    let ty = |name: &str| schema.field_with_name(name).unwrap().data_type().clone();
+    assert_eq!(ty("u64"), DataType::UInt64);
+    assert_eq!(ty("amount"), DataType::Decimal128(18, 4));
+    assert_eq!(ty("big_amount"), DataType::Decimal256(60, 10));
+    assert_eq!(
+        ty("created_at"),
+        DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into()))
+    );
+    assert!(
+        matches!(ty("country"), DataType::Dictionary(index, values) if *index == DataType::Int16 && *values == DataType::Utf8)
+    );
+    assert!(matches!(ty("attributes"), DataType::Map(_, false)));
+    assert!(matches!(ty("status"), DataType::RunEndEncoded(_, _)));
+}
+
+#[test]
+fn the_normalized_form_reads_back_to_the_same_schema() {
+    let schema = arrow::parse(&all_types()).unwrap();
+    let once = arrow::normalized_form(&schema);
+    let again = arrow::parse(&once).unwrap();
+    assert_eq!(again, schema);
+    assert_eq!(arrow::normalized_form(&again), once);
+    // A whole integration file is read through its `schema` key.
+    let file = format!(r#"{{"schema": {once}, "batches": []}}"#);
+    assert_eq!(arrow::parse(&file).unwrap(), schema);
+}
+
+#[test]
+fn problems_name_what_and_where() {
+    let cases = [
+        (
+            r#"{"fields": 3}"#,
+            "`fields` must be an array, found a number at $.fields",
+        ),
+        (
+            r#"{"fields": [{"name": "a", "nullable": true, "type": {"name": "int", "bitWidth": 12, "isSigned": true}}]}"#,
+            "`bitWidth` must be 8, 16, 32 or 64, found 12 at $.fields[0].type.bitWidth",
+        ),
+        (
+            r#"{"fields": [{"name": "a", "nullable": true, "type": {"name": "text"}}]}"#,
+            "unknown Arrow type `text` at $.fields[0].type.name",
+        ),
+        (
+            r#"{"fields": [{"name": "a", "type": {"name": "utf8"}}]}"#,
+            "field `a` needs `nullable` at $.fields[0]",
+        ),
+        (
+            r#"{"fields": [{"name": "a", "nullable": true, "type": {"name": "utf8"}}, {"name": "a", "nullable": true, "type": {"name": "bool"}}]}"#,
+            "duplicate field name `a` (also at $.fields[0]); fields are matched by name at $.fields[1].name",
+        ),
+        (
+            r#"{"fields": [{"name": "l", "nullable": true, "type": {"name": "list"}, "children": []}]}"#,
+            "type `list` needs exactly one child, found 0 at $.fields[0].children",
+        ),
+        (
+            r#"{"fields": [{"name": "d", "nullable": true, "type": {"name": "decimal", "precision": 40, "scale": 2}}]}"#,
+            "a 128-bit decimal's precision must be 1 to 38, found 40 at $.fields[0].type.precision",
+        ),
+        (
+            r#"{"fields": [{"name": "t", "nullable": true, "type": {"name": "time", "unit": "SECOND", "bitWidth": 64}}]}"#,
+            "a time in Second units has bitWidth 32, found 64 at $.fields[0].type.bitWidth",
+        ),
+        (
+            r#"{"fields": [{"name": "c", "nullable": true, "type": {"name": "utf8"}, "dictionary": {"id": 0, "indexType": {"name": "utf8"}}}]}"#,
+            "a dictionary index must be an integer type, found Utf8 at $.fields[0].dictionary.indexType",
+        ),
+        (
+            "{\"fields\": [\n  {\"name\": }]}",
+            "invalid JSON: expected value at line 2, column 12",
+        ),
+    ];
+    for (text, expected) in cases {
+        let err = arrow::parse(text).unwrap_err();
+        assert_eq!(err.to_string(), expected, "{text}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_cleanly() {
+    let nest = |levels: usize| {
+        let mut field =
+            r#"{"name": "leaf", "nullable": true, "type": {"name": "utf8"}}"#.to_string();
+        for _ in 0..levels {
+            field = format!(
+                r#"{{"name": "s", "nullable": true, "type": {{"name": "struct"}}, "children": [{field}]}}"#
+            );
+        }
+        format!(r#"{{"fields": [{field}]}}"#)
+    };
+    arrow::parse(&nest(30)).unwrap();
+    let err = arrow::parse(&nest(100)).unwrap_err();
+    assert_eq!(
+        err.message,
+        "invalid JSON: nested more than 128 levels deep"
+    );
+}
