@@ -48,8 +48,8 @@ fn snapshot(dir: &Path, text: &str) {
     });
 }
 
-fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
-    let dir = before_path.parent().expect("a case folder");
+/// The rule a case folder names, and whether the case must report it (`flags-`) or not.
+fn case_rule(dir: &Path) -> datatest_stable::Result<(&'static catalog::Rule, bool)> {
     let case_name = dir.file_name().unwrap().to_string_lossy().to_string();
     let rule_dir = dir
         .parent()
@@ -77,16 +77,21 @@ fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
     } else {
         return Err(format!("case `{case_name}` must start with flags- or passes-").into());
     };
+    Ok((rule, flags))
+}
 
-    let case = read_case_toml(dir)?;
-    let level: Level = case.level.as_deref().unwrap_or("BACKWARD").parse()?;
-    let old = parse_file(before_path)?;
-    let new = parse_file(&dir.join("after.avsc"))?;
-    let report = compat::check_history(&new, &[&old], level);
-    let reported = report.changes.iter().any(|c| c.rule.code == code);
-    if reported != flags {
+/// Fails unless the report shows the rule exactly when the case says it must.
+fn expect_rule(
+    dir: &Path,
+    rule: &catalog::Rule,
+    flags: bool,
+    report: &compat::Report,
+) -> datatest_stable::Result<()> {
+    if report.changes.iter().any(|c| c.rule.code == rule.code) != flags {
         return Err(format!(
-            "{rule_dir}/{case_name}: expected {code} {}, got:\n{}",
+            "{}: expected {} {}, got:\n{}",
+            dir.display(),
+            rule.code,
             if flags {
                 "to be reported"
             } else {
@@ -96,6 +101,38 @@ fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
         )
         .into());
     }
+    Ok(())
+}
+
+fn arrow_case(before_path: &Path) -> datatest_stable::Result<()> {
+    let dir = before_path.parent().expect("a case folder");
+    let (rule, flags) = case_rule(dir)?;
+    let case = read_case_toml(dir)?;
+    let level: Level = case.level.as_deref().unwrap_or("BACKWARD").parse()?;
+    let parse = |path: &Path| -> datatest_stable::Result<arrow_schema::Schema> {
+        accord::arrow::parse(&std::fs::read_to_string(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()).into())
+    };
+    let old = parse(before_path)?;
+    let new = parse(&dir.join("after.arrow.json"))?;
+    let report = compat::check_history(&new, &[&old], level);
+    expect_rule(dir, rule, flags, &report)?;
+    snapshot(dir, &report.to_text());
+    Ok(())
+}
+
+fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
+    let dir = before_path.parent().expect("a case folder");
+    let (rule, flags) = case_rule(dir)?;
+    let code = rule.code;
+    let case_name = dir.file_name().unwrap().to_string_lossy().to_string();
+    let rule_dir = format!("{code}-{}", rule.name);
+    let case = read_case_toml(dir)?;
+    let level: Level = case.level.as_deref().unwrap_or("BACKWARD").parse()?;
+    let old = parse_file(before_path)?;
+    let new = parse_file(&dir.join("after.avsc"))?;
+    let report = compat::check_history(&new, &[&old], level);
+    expect_rule(dir, rule, flags, &report)?;
     snapshot(dir, &report.to_text());
     compare_with_oracle(
         &format!("{rule_dir}/{case_name}"),
@@ -184,5 +221,6 @@ fn level_case(case_toml: &Path) -> datatest_stable::Result<()> {
 
 datatest_stable::harness! {
     { test = avro_case, root = "testdata/compat/avro", pattern = r"before\.avsc$" },
+    { test = arrow_case, root = "testdata/compat/arrow", pattern = r"before\.arrow\.json$" },
     { test = level_case, root = "testdata/compat/levels", pattern = r"case\.toml$" },
 }

@@ -605,16 +605,44 @@ fn data_type(
 /// The normalized form: Arrow's JSON schema form, compact, with metadata as sorted key/value
 /// pairs and empty lists omitted. Parsing it again gives the same schema.
 pub fn normalized_form(schema: &Schema) -> String {
-    let fields: Vec<Value> = schema.fields().iter().map(|f| field_json(f)).collect();
+    form(schema, Form::Normalized)
+}
+
+/// The normalized form without metadata, except the keys readers resolve by (field ids,
+/// extension types): two schemas with the same resolution form break any third the same way.
+pub fn resolution_form(schema: &Schema) -> String {
+    form(schema, Form::Resolution)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Normalized,
+    Resolution,
+}
+
+/// Metadata keys that change how a field is read.
+fn semantic_key(key: &str) -> bool {
+    key == "PARQUET:field_id" || key.starts_with("ARROW:extension:")
+}
+
+fn form(schema: &Schema, form: Form) -> String {
+    let fields: Vec<Value> = schema
+        .fields()
+        .iter()
+        .map(|f| field_json(f, form))
+        .collect();
     let mut out = json!({ "fields": fields });
-    if !schema.metadata().is_empty() {
-        out["metadata"] = metadata_json(schema.metadata());
+    if !schema.metadata().is_empty() && form == Form::Normalized {
+        out["metadata"] = metadata_json(schema.metadata(), form);
     }
     out.to_string()
 }
 
-fn metadata_json(metadata: &HashMap<String, String>) -> Value {
-    let sorted: BTreeMap<&String, &String> = metadata.iter().collect();
+fn metadata_json(metadata: &HashMap<String, String>, form: Form) -> Value {
+    let sorted: BTreeMap<&String, &String> = metadata
+        .iter()
+        .filter(|(k, _)| form == Form::Normalized || semantic_key(k))
+        .collect();
     Value::Array(
         sorted
             .into_iter()
@@ -623,12 +651,12 @@ fn metadata_json(metadata: &HashMap<String, String>) -> Value {
     )
 }
 
-fn field_json(field: &Field) -> Value {
+fn field_json(field: &Field, form: Form) -> Value {
     let (data_type, dictionary) = match field.data_type() {
         DataType::Dictionary(index, values) => (values.as_ref(), Some(index.as_ref())),
         other => (other, None),
     };
-    let (ty, children) = type_json(data_type);
+    let (ty, children) = type_json(data_type, form);
     let mut out = json!({
         "name": field.name(),
         "nullable": field.is_nullable(),
@@ -638,10 +666,11 @@ fn field_json(field: &Field) -> Value {
         out["children"] = Value::Array(children);
     }
     if let Some(index) = dictionary {
-        out["dictionary"] = json!({"indexType": type_json(index).0});
+        out["dictionary"] = json!({"indexType": type_json(index, form).0});
     }
-    if !field.metadata().is_empty() {
-        out["metadata"] = metadata_json(field.metadata());
+    let metadata = metadata_json(field.metadata(), form);
+    if metadata.as_array().is_some_and(|m| !m.is_empty()) {
+        out["metadata"] = metadata;
     }
     out
 }
@@ -655,10 +684,15 @@ fn unit_name(unit: TimeUnit) -> &'static str {
     }
 }
 
-fn type_json(data_type: &DataType) -> (Value, Vec<Value>) {
+fn type_json(data_type: &DataType, form: Form) -> (Value, Vec<Value>) {
     let int = |bits: u8, signed: bool| json!({"name": "int", "bitWidth": bits, "isSigned": signed});
     let simple = |name: &str| json!({ "name": name });
-    let children = |fields: &[&Field]| fields.iter().map(|f| field_json(f)).collect::<Vec<_>>();
+    let children = |fields: &[&Field]| {
+        fields
+            .iter()
+            .map(|f| field_json(f, form))
+            .collect::<Vec<_>>()
+    };
     match data_type {
         DataType::Null => (simple("null"), vec![]),
         DataType::Boolean => (simple("bool"), vec![]),
@@ -743,7 +777,7 @@ fn type_json(data_type: &DataType) -> (Value, Vec<Value>) {
         ),
         DataType::Struct(fields) => (
             simple("struct"),
-            fields.iter().map(|f| field_json(f)).collect(),
+            fields.iter().map(|f| field_json(f, form)).collect(),
         ),
         DataType::Map(entries, sorted) => (
             json!({"name": "map", "keysSorted": sorted}),
@@ -757,10 +791,10 @@ fn type_json(data_type: &DataType) -> (Value, Vec<Value>) {
             };
             (
                 json!({"name": "union", "mode": mode, "typeIds": ids}),
-                fields.iter().map(|(_, f)| field_json(f)).collect(),
+                fields.iter().map(|(_, f)| field_json(f, form)).collect(),
             )
         }
-        DataType::Dictionary(_, values) => type_json(values),
+        DataType::Dictionary(_, values) => type_json(values, form),
         DataType::RunEndEncoded(run_ends, values) => {
             (simple("runendencoded"), children(&[run_ends, values]))
         }

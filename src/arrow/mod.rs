@@ -4,7 +4,7 @@
 
 mod json;
 
-pub use json::{normalized_form, parse, parse_value};
+pub use json::{normalized_form, parse, parse_value, resolution_form};
 
 /// Why a text is not a valid Arrow schema, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,8 +3,7 @@
 use clap::Args;
 
 use super::{Outcome, OutputFormat, input};
-use crate::avro::Schema;
-use crate::compat::{self, Level, Report};
+use crate::compat::{Level, Report};
 
 /// Check NEW against a history of earlier versions, oldest first: files, or with `--subject`
 /// the live versions of a subject in a running registry (the CI gate).
@@ -35,6 +34,10 @@ pub(crate) struct CheckArgs {
     /// subject's level in the registry
     #[arg(long)]
     level: Option<Level>,
+    /// The files' format, instead of deciding by extension (`.arrow.json` is Arrow, anything
+    /// else Avro)
+    #[arg(long, value_enum)]
+    schema_type: Option<input::SchemaType>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -42,23 +45,23 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once(std::iter::once(&args.new).chain(&args.history))?;
-    let new = input::schema(&args.new)?;
+    let new = input::any_schema(&args.new, args.schema_type)?;
     let (history, level) = match &args.subject {
         Some(subject) => {
             let (history, level) = super::client::history(&args.registry, subject)?;
+            let history = history.into_iter().map(input::AnySchema::Avro).collect();
             (history, args.level.unwrap_or(level))
         }
         None => {
             let history = args
                 .history
                 .iter()
-                .map(|path| input::schema(path))
+                .map(|path| input::any_schema(path, args.schema_type))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             (history, args.level.unwrap_or_default())
         }
     };
-    let history: Vec<&Schema> = history.iter().collect();
-    let report = compat::check_history(&new, &history, level);
+    let report = input::check_any(&new, &history, level)?;
     emit(&report, args.format)
 }
 

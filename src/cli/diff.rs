@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{Outcome, OutputFormat, input};
-use crate::compat::{self, Level};
+use crate::compat::Level;
 
 /// Classify every change from OLD to NEW and check NEW against OLD at a compatibility level.
 ///
@@ -11,10 +11,15 @@ use crate::compat::{self, Level};
 /// input is unreadable or not a valid schema, or the command line is wrong.
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {
-    /// The previous schema (`.avsc`), or `-` for standard input
+    /// The previous schema (`.avsc`, or Arrow's JSON form in `.arrow.json`), or `-` for
+    /// standard input
     old: String,
-    /// The new schema (`.avsc`), or `-` for standard input
+    /// The new schema, in the same format, or `-` for standard input
     new: String,
+    /// The files' format, instead of deciding by extension (`.arrow.json` is Arrow, anything
+    /// else Avro)
+    #[arg(long, value_enum)]
+    schema_type: Option<input::SchemaType>,
     /// Compatibility level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
     /// FULL, FULL_TRANSITIVE (case-insensitive)
     #[arg(long, default_value = "BACKWARD")]
@@ -26,8 +31,8 @@ pub(crate) struct DiffArgs {
 
 pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once([&args.old, &args.new])?;
-    let old = input::schema(&args.old)?;
-    let new = input::schema(&args.new)?;
-    let report = compat::check_history(&new, &[&old], args.level);
+    let old = input::any_schema(&args.old, args.schema_type)?;
+    let new = input::any_schema(&args.new, args.schema_type)?;
+    let report = input::check_any(&new, &[old], args.level)?;
     super::check::emit(&report, args.format)
 }

@@ -3,8 +3,11 @@
 use std::io::Read;
 
 use anyhow::{Context, bail};
+use clap::ValueEnum;
 
+use crate::arrow;
 use crate::avro::{self, Schema};
+use crate::compat::{self, Level, Report};
 
 /// Reads a file, or standard input for `-`.
 pub(crate) fn read(path: &str) -> anyhow::Result<String> {
@@ -37,4 +40,77 @@ pub(crate) fn check_stdin_once<'a>(
 
 pub(crate) fn display_name(path: &str) -> &str {
     if path == "-" { "<stdin>" } else { path }
+}
+
+/// The schema formats files may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaType {
+    /// An Avro schema (`.avsc`)
+    Avro,
+    /// Arrow's JSON schema form (`.arrow.json`)
+    Arrow,
+}
+
+/// The format of a file: the one given, else Arrow for `.arrow.json`, else Avro.
+pub(crate) fn schema_type(path: &str, given: Option<SchemaType>) -> SchemaType {
+    given.unwrap_or(if path.ends_with(".arrow.json") {
+        SchemaType::Arrow
+    } else {
+        SchemaType::Avro
+    })
+}
+
+/// A schema of either format.
+pub(crate) enum AnySchema {
+    Avro(Schema),
+    Arrow(arrow_schema::Schema),
+}
+
+/// Reads and parses a schema in its format; the error names the file, the problem and its path.
+pub(crate) fn any_schema(path: &str, given: Option<SchemaType>) -> anyhow::Result<AnySchema> {
+    match schema_type(path, given) {
+        SchemaType::Avro => schema(path).map(AnySchema::Avro),
+        SchemaType::Arrow => {
+            let text = read(path)?;
+            arrow::parse(&text)
+                .map(AnySchema::Arrow)
+                .map_err(|e| anyhow::anyhow!("`{}`: {e}", display_name(path)))
+        }
+    }
+}
+
+/// Checks `new` against `history` at `level`; every schema must be of one format.
+pub(crate) fn check_any(
+    new: &AnySchema,
+    history: &[AnySchema],
+    level: Level,
+) -> anyhow::Result<Report> {
+    match new {
+        AnySchema::Avro(new) => {
+            let history: Vec<&Schema> = history
+                .iter()
+                .map(|s| match s {
+                    AnySchema::Avro(s) => Ok(s),
+                    AnySchema::Arrow(_) => Err(mixed()),
+                })
+                .collect::<anyhow::Result<_>>()?;
+            Ok(compat::check_history(new, &history, level))
+        }
+        AnySchema::Arrow(new) => {
+            let history: Vec<&arrow_schema::Schema> = history
+                .iter()
+                .map(|s| match s {
+                    AnySchema::Arrow(s) => Ok(s),
+                    AnySchema::Avro(_) => Err(mixed()),
+                })
+                .collect::<anyhow::Result<_>>()?;
+            Ok(compat::check_history(new, &history, level))
+        }
+    }
+}
+
+fn mixed() -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot compare an Avro schema with an Arrow schema; give files of one format (`--schema-type` overrides the `.arrow.json` / `.avsc` rule)"
+    )
 }

@@ -5,7 +5,8 @@
 //! `compat-rules/README.md` all come from here.
 
 use super::Directions;
-use super::rules::avro;
+use super::arrow_walk::ArrowCheck;
+use super::rules::{arrow, avro};
 use super::walk::Check;
 
 /// A compatibility rule: its identity and documentation, and the check that reports it.
@@ -25,7 +26,14 @@ pub struct Rule {
     pub status: Status,
     /// The prose from `compat-rules/<format>/<CODE>-<name>.md`.
     pub doc: &'static str,
-    pub(crate) checks: &'static [Check],
+    pub(crate) checks: Checks,
+}
+
+/// A rule's checks, on the hooks of its format's walker.
+#[derive(Debug)]
+pub(crate) enum Checks {
+    Avro(&'static [Check]),
+    Arrow(&'static [ArrowCheck]),
 }
 
 impl PartialEq for Rule {
@@ -45,6 +53,17 @@ impl Rule {
         }
     }
 
+    /// Debug builds check that a check reports no direction its rule does not declare.
+    pub(crate) fn debug_check_breaks(&self, breaks: Directions) {
+        debug_assert!(
+            self.may_break.or(breaks) == self.may_break,
+            "{} reported breaking {:?} beyond its declared {:?}",
+            self.code,
+            breaks,
+            self.may_break
+        );
+    }
+
     /// Where the prose lives, relative to the repository root.
     pub fn doc_path(&self) -> String {
         format!(
@@ -60,12 +79,14 @@ impl Rule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Avro,
+    Arrow,
 }
 
 impl Format {
     pub fn dir(self) -> &'static str {
         match self {
             Format::Avro => "avro",
+            Format::Arrow => "arrow",
         }
     }
 }
@@ -97,9 +118,17 @@ impl Bump {
 }
 
 /// Declares a rule in its own module as `pub static RULE`, with its prose pulled in from
-/// `compat-rules/avro/<CODE>-<name>.md` (a missing file fails the build).
+/// `compat-rules/<format>/<CODE>-<name>.md` (a missing file fails the build). Without a
+/// `format:`, the rule is an Avro rule.
 macro_rules! declare_rule {
+    (format: arrow, $($rest:tt)*) => {
+        $crate::compat::catalog::declare_rule!(@rule Arrow, "arrow", $($rest)*);
+    };
+    (code: $($rest:tt)*) => {
+        $crate::compat::catalog::declare_rule!(@rule Avro, "avro", code: $($rest)*);
+    };
     (
+        @rule $format:ident, $dir:literal,
         code: $code:literal,
         name: $name:literal,
         summary: $summary:literal,
@@ -111,19 +140,21 @@ macro_rules! declare_rule {
             code: $code,
             name: $name,
             summary: $summary,
-            format: $crate::compat::Format::Avro,
+            format: $crate::compat::Format::$format,
             may_break: $may_break,
             bump: $bump,
             status: $crate::compat::Status::Stable,
             doc: include_str!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/compat-rules/avro/",
+                "/compat-rules/",
+                $dir,
+                "/",
                 $code,
                 "-",
                 $name,
                 ".md"
             )),
-            checks: &[$($check),+],
+            checks: $crate::compat::catalog::Checks::$format(&[$($check),+]),
         };
     };
 }
@@ -160,6 +191,31 @@ pub static RULES: &[&Rule] = &[
     &avro::type_aliases_changed::RULE,
     &avro::doc_changed::RULE,
     &avro::property_changed::RULE,
+    &arrow::field_added::RULE,
+    &arrow::required_field_added::RULE,
+    &arrow::field_removed::RULE,
+    &arrow::required_field_removed::RULE,
+    &arrow::field_renamed::RULE,
+    &arrow::fields_reordered::RULE,
+    &arrow::nullability_tightened::RULE,
+    &arrow::nullability_relaxed::RULE,
+    &arrow::type_changed::RULE,
+    &arrow::type_widened::RULE,
+    &arrow::type_narrowed::RULE,
+    &arrow::type_widened_lossy::RULE,
+    &arrow::decimal_changed::RULE,
+    &arrow::temporal_unit_changed::RULE,
+    &arrow::timezone_changed::RULE,
+    &arrow::fixed_size_changed::RULE,
+    &arrow::map_key_changed::RULE,
+    &arrow::physical_type_changed::RULE,
+    &arrow::dictionary_encoding_changed::RULE,
+    &arrow::union_member_added::RULE,
+    &arrow::union_member_removed::RULE,
+    &arrow::union_mode_changed::RULE,
+    &arrow::field_metadata_changed::RULE,
+    &arrow::extension_type_changed::RULE,
+    &arrow::schema_metadata_changed::RULE,
 ];
 
 /// The rule with this code (`AV102`, any case) or name (`field-added-without-default`).

@@ -1,14 +1,15 @@
 //! Findings, reports and their renderings (text for people, JSON for machines).
 
-use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
 
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
 use super::level::Direction;
-use super::{Bump, Change, Diff, Level, Rule, diff};
-use crate::avro::Schema;
+use super::{Bump, Change, Comparable, Diff, Level, Rule, diff};
 
 /// A change that breaks a direction the level requires, with the versions it breaks against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +62,11 @@ pub struct Report {
     pub history_len: usize,
 }
 
-pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> Report {
-    let latest = history.last().map(|old| diff(old, new)).unwrap_or_default();
+pub(crate) fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level) -> Report {
+    let latest = history
+        .last()
+        .map(|old| diff(*old, new))
+        .unwrap_or_default();
     let checked = match (history.len(), level) {
         (_, Level::None) | (0, _) => 0..0,
         (n, level) if level.is_transitive() => 0..n,
@@ -71,7 +75,7 @@ pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> 
     // Versions that differ only in what resolution ignores (docs, extra attributes) break in
     // the same ways, so each resolution form is walked once; its findings name every version.
     let mut computed: Vec<Diff> = Vec::new();
-    let mut by_form: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut by_form: FxHashMap<Cow<'_, str>, usize> = FxHashMap::default();
     let mut findings: Vec<Finding> = Vec::new();
     let mut index: FxHashMap<(&'static str, Direction, String, String, String), usize> =
         FxHashMap::default();
@@ -80,9 +84,9 @@ pub(crate) fn check_history(new: &Schema, history: &[&Schema], level: Level) -> 
         let diff = if v + 1 == history.len() {
             &latest
         } else {
-            let slot = *by_form.entry(old.resolution_form()).or_insert_with(|| {
+            let slot = *by_form.entry(old.resolution_key()).or_insert_with(|| {
                 // Older versions only contribute findings: skip their safe changes.
-                let changes = super::walk::walk_breaking(old, new, level.directions());
+                let changes = S::breaking_changes(old, new, level.directions());
                 computed.push(Diff { changes });
                 computed.len() - 1
             });

@@ -10,6 +10,7 @@
 //! pairs up what corresponds (fields by name and alias, union branches by type, named types by
 //! name and alias) and asks every rule about each pair.
 
+mod arrow_walk;
 pub mod catalog;
 mod finding;
 mod level;
@@ -20,7 +21,49 @@ pub use catalog::{Bump, Format, Rule, Status};
 pub use finding::{Finding, Report};
 pub use level::{Direction, Level, ParseLevelError};
 
+use std::borrow::Cow;
+
 use crate::avro::Schema;
+
+pub use arrow_walk::FIELD_ID_KEY;
+
+/// A schema the engine compares: Avro or Arrow.
+pub trait Comparable {
+    /// Every change from `old` to `new`.
+    fn changes(old: &Self, new: &Self) -> Vec<Change>;
+    /// Only the changes breaking one of `wanted`: what a check against an older version needs.
+    fn breaking_changes(old: &Self, new: &Self, wanted: Directions) -> Vec<Change>;
+    /// Everything resolution reads: two schemas with equal keys break a third the same way.
+    fn resolution_key(&self) -> Cow<'_, str>;
+}
+
+impl Comparable for Schema {
+    fn changes(old: &Self, new: &Self) -> Vec<Change> {
+        walk::walk(old, new)
+    }
+
+    fn breaking_changes(old: &Self, new: &Self, wanted: Directions) -> Vec<Change> {
+        walk::walk_breaking(old, new, wanted)
+    }
+
+    fn resolution_key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.resolution_form())
+    }
+}
+
+impl Comparable for arrow_schema::Schema {
+    fn changes(old: &Self, new: &Self) -> Vec<Change> {
+        arrow_walk::walk(old, new, None)
+    }
+
+    fn breaking_changes(old: &Self, new: &Self, wanted: Directions) -> Vec<Change> {
+        arrow_walk::walk(old, new, Some(wanted))
+    }
+
+    fn resolution_key(&self) -> Cow<'_, str> {
+        Cow::Owned(crate::arrow::resolution_form(self))
+    }
+}
 
 /// Which reading directions a change breaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -107,6 +150,33 @@ pub struct Change {
     pub breaks: Directions,
 }
 
+impl Change {
+    /// A change about the element at `old_path` (a removal, `focus_old`) or `new_path`.
+    pub(crate) fn at(
+        rule: &'static Rule,
+        focus_old: bool,
+        old_path: String,
+        new_path: String,
+        location: String,
+        message: String,
+        breaks: Directions,
+    ) -> Change {
+        Change {
+            rule,
+            path: if focus_old {
+                old_path.clone()
+            } else {
+                new_path.clone()
+            },
+            old_path,
+            new_path,
+            location,
+            message,
+            breaks,
+        }
+    }
+}
+
 /// Every change between two schemas.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diff {
@@ -139,15 +209,15 @@ impl Diff {
 }
 
 /// Classifies every change from `old` to `new`.
-pub fn diff(old: &Schema, new: &Schema) -> Diff {
+pub fn diff<S: Comparable>(old: &S, new: &S) -> Diff {
     Diff {
-        changes: walk::walk(old, new),
+        changes: S::changes(old, new),
     }
 }
 
 /// Whether data written with `writer` can be read with `reader`: every finding that stands in
 /// the way, empty when it can.
-pub fn check(reader: &Schema, writer: &Schema) -> Vec<Finding> {
+pub fn check<S: Comparable>(reader: &S, writer: &S) -> Vec<Finding> {
     // Reading old data with a new schema is the backward direction of old -> new.
     diff(writer, reader)
         .changes
@@ -159,6 +229,6 @@ pub fn check(reader: &Schema, writer: &Schema) -> Vec<Finding> {
 
 /// Checks `new` against a history (oldest first) at `level`: the last version for the plain
 /// levels, every version for the transitive ones.
-pub fn check_history(new: &Schema, history: &[&Schema], level: Level) -> Report {
+pub fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level) -> Report {
     finding::check_history(new, history, level)
 }

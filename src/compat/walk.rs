@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::avro::{Field, Kind, NamedId, NamedKind, NamedType, Node, Schema};
 
-use super::catalog::RULES;
+use super::catalog::{Checks, RULES};
 use super::{Change, Directions, Rule};
 
 /// Matched positions `(old index, new index)`, in new order.
@@ -69,13 +69,7 @@ impl Cx<'_> {
     /// Reports a change at the current position; `breaks` is limited to the directions in which
     /// this position is reached.
     pub fn emit(&mut self, rule: &'static Rule, message: String, breaks: Directions) {
-        debug_assert!(
-            rule.may_break.or(breaks) == rule.may_break,
-            "{} reported breaking {:?} beyond its declared {:?}",
-            rule.code,
-            breaks,
-            rule.may_break
-        );
+        rule.debug_check_breaks(breaks);
         let breaks = breaks.and(self.mask);
         if self.wanted.is_some_and(|wanted| !breaks.intersects(wanted)) {
             return;
@@ -89,19 +83,15 @@ impl Cx<'_> {
         let (_, old_path, new_path, message) = key.clone();
         let location = render(&self.location);
         self.reported.insert(key, self.changes.len());
-        self.changes.push(Change {
+        self.changes.push(Change::at(
             rule,
-            path: if self.focus_old {
-                old_path.clone()
-            } else {
-                new_path.clone()
-            },
+            self.focus_old,
             old_path,
             new_path,
-            location: location.strip_prefix('.').unwrap_or(&location).to_string(),
+            location.strip_prefix('.').unwrap_or(&location).to_string(),
             message,
             breaks,
-        });
+        ));
     }
 }
 
@@ -109,7 +99,15 @@ impl Cx<'_> {
 fn all_checks() -> impl Iterator<Item = &'static Check> {
     static CHECKS: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
     CHECKS
-        .get_or_init(|| RULES.iter().flat_map(|rule| rule.checks.iter()).collect())
+        .get_or_init(|| {
+            RULES
+                .iter()
+                .flat_map(|rule| match &rule.checks {
+                    Checks::Avro(checks) => checks.iter(),
+                    Checks::Arrow(_) => [].iter(),
+                })
+                .collect()
+        })
         .iter()
         .copied()
 }

@@ -14,11 +14,15 @@ fn codes_and_names_are_unique_and_well_formed() {
     for rule in RULES {
         assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
         assert!(names.insert(rule.name), "duplicate name {}", rule.name);
+        let prefix = match rule.format {
+            accord::compat::Format::Avro => "AV",
+            accord::compat::Format::Arrow => "AR",
+        };
         assert!(
             rule.code.len() == 5
-                && rule.code.starts_with("AV")
+                && rule.code.starts_with(prefix)
                 && rule.code[2..].bytes().all(|b| b.is_ascii_digit()),
-            "code {} is not AV + three digits",
+            "code {} is not {prefix} + three digits",
             rule.code
         );
         assert!(
@@ -70,22 +74,29 @@ fn every_rule_has_complete_prose() {
 
 #[test]
 fn no_prose_without_a_rule() {
-    for entry in std::fs::read_dir(root().join("compat-rules/avro")).unwrap() {
-        let file = entry.unwrap().file_name().to_string_lossy().to_string();
-        let stem = file.strip_suffix(".md").unwrap_or(&file);
-        assert!(
-            RULES
-                .iter()
-                .any(|r| format!("{}-{}", r.code, r.name) == stem),
-            "compat-rules/avro/{file} belongs to no rule"
-        );
+    for format in ["avro", "arrow"] {
+        for entry in std::fs::read_dir(root().join("compat-rules").join(format)).unwrap() {
+            let file = entry.unwrap().file_name().to_string_lossy().to_string();
+            let stem = file.strip_suffix(".md").unwrap_or(&file);
+            assert!(
+                RULES
+                    .iter()
+                    .any(|r| r.format.dir() == format && format!("{}-{}", r.code, r.name) == stem),
+                "compat-rules/{format}/{file} belongs to no rule"
+            );
+        }
     }
 }
 
 #[test]
 fn every_rule_has_flags_and_passes_fixtures() {
     for rule in RULES {
-        let dir = root().join(format!("testdata/compat/avro/{}-{}", rule.code, rule.name));
+        let dir = root().join(format!(
+            "testdata/compat/{}/{}-{}",
+            rule.format.dir(),
+            rule.code,
+            rule.name
+        ));
         let cases: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|_| panic!("{} has no fixture folder {}", rule.code, dir.display()))
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -105,14 +116,15 @@ fn every_rule_has_flags_and_passes_fixtures() {
 
 #[test]
 fn no_fixture_folder_without_a_rule() {
-    for entry in std::fs::read_dir(root().join("testdata/compat/avro")).unwrap() {
-        let folder = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(
-            RULES
-                .iter()
-                .any(|r| format!("{}-{}", r.code, r.name) == folder),
-            "testdata/compat/avro/{folder} belongs to no rule"
-        );
+    for format in ["avro", "arrow"] {
+        for entry in std::fs::read_dir(root().join("testdata/compat").join(format)).unwrap() {
+            let folder = entry.unwrap().file_name().to_string_lossy().to_string();
+            assert!(
+                RULES.iter().any(|r| r.format.dir() == format
+                    && format!("{}-{}", r.code, r.name) == folder),
+                "testdata/compat/{format}/{folder} belongs to no rule"
+            );
+        }
     }
 }
 
@@ -155,7 +167,7 @@ fn doc_example(doc: &str) -> Option<(String, String, String)> {
 
 #[test]
 fn every_rule_example_shows_what_accord_reports() {
-    use accord::{avro, compat};
+    use accord::{arrow, avro, compat};
     for rule in RULES {
         let (before, after, shown) = doc_example(rule.doc).unwrap_or_else(|| {
             panic!(
@@ -163,10 +175,21 @@ fn every_rule_example_shows_what_accord_reports() {
                 rule.doc_path()
             )
         });
-        let old =
-            avro::parse(&before).unwrap_or_else(|e| panic!("{}: Before: {e}", rule.doc_path()));
-        let new = avro::parse(&after).unwrap_or_else(|e| panic!("{}: After: {e}", rule.doc_path()));
-        let report = compat::check_history(&new, &[&old], compat::Level::Backward);
+        let fail = |which: &str, e: &dyn std::fmt::Display| -> ! {
+            panic!("{}: {which}: {e}", rule.doc_path())
+        };
+        let report = match rule.format {
+            compat::Format::Avro => {
+                let old = avro::parse(&before).unwrap_or_else(|e| fail("Before", &e));
+                let new = avro::parse(&after).unwrap_or_else(|e| fail("After", &e));
+                compat::check_history(&new, &[&old], compat::Level::Backward)
+            }
+            compat::Format::Arrow => {
+                let old = arrow::parse(&before).unwrap_or_else(|e| fail("Before", &e));
+                let new = arrow::parse(&after).unwrap_or_else(|e| fail("After", &e));
+                compat::check_history(&new, &[&old], compat::Level::Backward)
+            }
+        };
         let actual = anstream::adapter::strip_str(&report.to_text()).to_string();
         assert_eq!(
             shown.trim_end(),

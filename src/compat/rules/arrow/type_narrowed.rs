@@ -1,0 +1,28 @@
+//! AR202 `range-narrowed`: a field's type was narrowed; some old values do not fit.
+
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::catalog::declare_rule;
+use crate::compat::{Bump, Directions};
+use arrow_schema::DataType;
+
+declare_rule! {
+    format: arrow,
+    code: "AR202",
+    name: "range-narrowed",
+    summary: "A field's type was narrowed; some old values do not fit.",
+    may_break: Directions::BACKWARD,
+    bump: Bump::Major,
+    checks: [
+        ArrowCheck::TypePair(check),
+    ],
+}
+
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
+    if classify(old, new) == TypeChange::Narrowed {
+        cx.emit(
+            &RULE,
+            format!("type narrowed from {} to {}", decoded(old), decoded(new)),
+            Directions::BACKWARD,
+        );
+    }
+}
