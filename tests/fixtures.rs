@@ -118,6 +118,61 @@ fn arrow_case(before_path: &Path) -> datatest_stable::Result<()> {
     let report = compat::check_history(&new, &[&old], level);
     expect_rule(dir, rule, flags, &report)?;
     snapshot(dir, &report.to_text());
+    compare_with_contains(dir, &old, &new)
+}
+
+#[derive(Debug, Deserialize)]
+struct ArrowOracleDifferences {
+    /// Rules through which accord accepts what `contains` refuses.
+    rules: std::collections::BTreeMap<String, String>,
+    /// Rules through which accord refuses what `contains` accepts.
+    stricter: std::collections::BTreeMap<String, String>,
+}
+
+fn arrow_oracle_differences() -> datatest_stable::Result<ArrowOracleDifferences> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/compat/arrow-oracle-differences.toml");
+    Ok(toml::from_str(&std::fs::read_to_string(path)?)?)
+}
+
+/// `arrow-schema`'s `Schema::contains` as an oracle for "nothing breaks backward".
+fn compare_with_contains(
+    dir: &Path,
+    old: &arrow_schema::Schema,
+    new: &arrow_schema::Schema,
+) -> datatest_stable::Result<()> {
+    let diff = compat::diff(old, new);
+    let backward_ok = !diff.breaks().backward;
+    let listed = arrow_oracle_differences()?;
+    if new.contains(old) {
+        let unlisted = diff
+            .changes
+            .iter()
+            .find(|c| c.breaks.backward && !listed.stricter.contains_key(c.rule.code));
+        if let Some(change) = unlisted {
+            return Err(format!(
+                "{}: Schema::contains says old data reads as new, accord says {} breaks backward, \
+                 and the [stricter] list does not have it",
+                dir.display(),
+                change.rule.code
+            )
+            .into());
+        }
+        return Ok(());
+    }
+    if backward_ok {
+        for change in &diff.changes {
+            if !listed.rules.contains_key(change.rule.code) {
+                return Err(format!(
+                    "{}: accord accepts what Schema::contains refuses, through {}, which \
+                     testdata/compat/arrow-oracle-differences.toml does not list",
+                    dir.display(),
+                    change.rule.code
+                )
+                .into());
+            }
+        }
+    }
     Ok(())
 }
 
