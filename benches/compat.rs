@@ -3,11 +3,14 @@
 //! - a 10,000-field record (nested records, unions, enums, arrays, maps) diffed against a copy
 //!   with 1% of its fields edited, next to `apache-avro`'s `SchemaCompatibility` on the same pair;
 //! - one schema checked at `FULL_TRANSITIVE` against a history of 1,000 versions, once with 100
-//!   distinct versions each registered ten times and once with 1,000 distinct versions.
+//!   distinct versions each registered ten times and once with 1,000 distinct versions;
+//! - a 10,000-column Arrow schema (nested structs, lists of structs, maps, dictionaries)
+//!   diffed against a copy with 1% of its columns edited.
 
 use accord::avro;
 use accord::compat::{self, Level};
 use apache_avro::schema_compatibility::SchemaCompatibility;
+use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 use std::hint::black_box;
@@ -178,9 +181,95 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// Column `i` of the wide Arrow schema: eight shapes, three of them nested.
+fn arrow_column(i: usize) -> Field {
+    let name = format!("c{i}");
+    match i % 8 {
+        0 => Field::new(name, DataType::Int64, false),
+        1 => Field::new(name, DataType::Utf8, true),
+        2 => Field::new(
+            name,
+            DataType::Struct(Fields::from(vec![
+                Field::new("a", DataType::Int32, false),
+                Field::new("b", DataType::Float64, true),
+                Field::new(
+                    "c",
+                    DataType::Struct(Fields::from(vec![Field::new("d", DataType::Utf8, true)])),
+                    true,
+                ),
+            ])),
+            true,
+        ),
+        3 => Field::new_list(
+            name,
+            Field::new_struct(
+                "item",
+                vec![
+                    Field::new("sku", DataType::Utf8, false),
+                    Field::new("qty", DataType::Int32, false),
+                ],
+                true,
+            ),
+            true,
+        ),
+        4 => Field::new_map(
+            name,
+            "entries",
+            Field::new("key", DataType::Utf8, false),
+            Field::new("value", DataType::Int64, true),
+            false,
+            true,
+        ),
+        5 => Field::new(name, DataType::Decimal128(18, 4), false),
+        6 => Field::new(
+            name,
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
+        _ => Field::new_dictionary(name, DataType::Int16, DataType::Utf8, true),
+    }
+}
+
+/// The wide Arrow schema, and a copy with every hundredth column edited in one of five ways.
+fn wide_arrow_pair(n: usize) -> (Schema, Schema) {
+    let old: Vec<Field> = (0..n).map(arrow_column).collect();
+    let mut new = Vec::with_capacity(n + n / 100);
+    for (i, field) in old.iter().enumerate() {
+        if i % 100 != 0 {
+            new.push(field.clone());
+            continue;
+        }
+        match (i / 100) % 5 {
+            0 => new.push(field.clone().with_nullable(!field.is_nullable())),
+            1 => {} // removed
+            2 => {
+                new.push(field.clone());
+                new.push(Field::new(format!("added{i}"), DataType::Utf8, true));
+            }
+            3 => new.push(field.clone().with_name(format!("renamed{i}"))),
+            _ => new.push(field.clone().with_data_type(DataType::LargeUtf8)),
+        }
+    }
+    (Schema::new(old), Schema::new(new))
+}
+
+fn arrow_benches(c: &mut Criterion) {
+    let (old, new) = wide_arrow_pair(10_000);
+    let changes = compat::diff(&old, &new).changes.len();
+    println!("10,000-column Arrow diff: {changes} changes");
+    let mut group = c.benchmark_group("arrow-wide-10k");
+    group.bench_function("accord diff (both directions, every change)", |b| {
+        b.iter(|| compat::diff(black_box(&old), black_box(&new)))
+    });
+    group.bench_function("accord check at BACKWARD", |b| {
+        b.iter(|| compat::check_history(black_box(&new), &[black_box(&old)], Level::Backward))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = compat_benches;
     config = Criterion::default().sample_size(30);
-    targets = benches
+    targets = benches, arrow_benches
 }
 criterion_main!(compat_benches);

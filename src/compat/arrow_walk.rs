@@ -23,8 +23,8 @@ pub(crate) enum ArrowCheck {
     FieldPair(fn(&mut ArrowCx, &Field, &Field)),
     /// Two sibling lists of fields, with the pairs `(old index, new index)` in new order.
     FieldsPair(fn(&mut ArrowCx, &Fields, &Fields, &[(usize, usize)])),
-    /// The types at two corresponding positions.
-    TypePair(fn(&mut ArrowCx, &DataType, &DataType)),
+    /// The types at two corresponding positions, and how they differ (computed once).
+    TypePair(fn(&mut ArrowCx, &DataType, &DataType, TypeChange)),
     /// A member of the new union with no counterpart (by name) in the old.
     MemberAdded(fn(&mut ArrowCx, &Field)),
     /// A member of the old union with no counterpart in the new.
@@ -101,18 +101,42 @@ impl ArrowCx<'_> {
     }
 }
 
-/// Every Arrow rule's checks, in catalog order, collected once.
-fn all_checks() -> &'static [ArrowCheck] {
-    static CHECKS: std::sync::OnceLock<Vec<ArrowCheck>> = std::sync::OnceLock::new();
-    CHECKS.get_or_init(|| {
-        RULES
-            .iter()
-            .flat_map(|rule| match rule.checks {
-                Checks::Arrow(checks) => checks,
-                Checks::Avro(_) => &[],
-            })
-            .copied()
-            .collect()
+/// Every Arrow rule's checks, in catalog order, sorted by hook once so a visit calls only the
+/// checks that attach to it.
+#[derive(Default)]
+struct Hooks {
+    field_added: Vec<fn(&mut ArrowCx, &Field)>,
+    field_removed: Vec<fn(&mut ArrowCx, &Field)>,
+    field_pair: Vec<fn(&mut ArrowCx, &Field, &Field)>,
+    fields_pair: Vec<fn(&mut ArrowCx, &Fields, &Fields, &[(usize, usize)])>,
+    type_pair: Vec<fn(&mut ArrowCx, &DataType, &DataType, TypeChange)>,
+    member_added: Vec<fn(&mut ArrowCx, &Field)>,
+    member_removed: Vec<fn(&mut ArrowCx, &Field)>,
+    schema_pair: Vec<fn(&mut ArrowCx, &Schema, &Schema)>,
+}
+
+fn hooks() -> &'static Hooks {
+    static HOOKS: std::sync::OnceLock<Hooks> = std::sync::OnceLock::new();
+    HOOKS.get_or_init(|| {
+        let mut hooks = Hooks::default();
+        for rule in RULES {
+            let Checks::Arrow(checks) = rule.checks else {
+                continue;
+            };
+            for check in checks {
+                match *check {
+                    ArrowCheck::FieldAdded(f) => hooks.field_added.push(f),
+                    ArrowCheck::FieldRemoved(f) => hooks.field_removed.push(f),
+                    ArrowCheck::FieldPair(f) => hooks.field_pair.push(f),
+                    ArrowCheck::FieldsPair(f) => hooks.fields_pair.push(f),
+                    ArrowCheck::TypePair(f) => hooks.type_pair.push(f),
+                    ArrowCheck::MemberAdded(f) => hooks.member_added.push(f),
+                    ArrowCheck::MemberRemoved(f) => hooks.member_removed.push(f),
+                    ArrowCheck::SchemaPair(f) => hooks.schema_pair.push(f),
+                }
+            }
+        }
+        hooks
     })
 }
 
@@ -126,10 +150,8 @@ pub(crate) fn walk(old: &Schema, new: &Schema, wanted: Option<Directions>) -> Ve
         wanted,
         changes: Vec::new(),
     };
-    for check in all_checks() {
-        if let ArrowCheck::SchemaPair(f) = check {
-            f(&mut cx, old, new);
-        }
+    for f in &hooks().schema_pair {
+        f(&mut cx, old, new);
     }
     walk_fields(&mut cx, old.fields(), new.fields(), true);
     cx.changes
@@ -183,10 +205,8 @@ fn pair_fields(old: &Fields, new: &Fields) -> Vec<(usize, usize)> {
 fn walk_fields<'a>(cx: &mut ArrowCx<'a>, old: &'a Fields, new: &'a Fields, top: bool) {
     let step = |i| if top { Step::Top(i) } else { Step::Child(i) };
     let pairs = pair_fields(old, new);
-    for check in all_checks() {
-        if let ArrowCheck::FieldsPair(f) = check {
-            f(cx, old, new, &pairs);
-        }
+    for f in &hooks().fields_pair {
+        f(cx, old, new, &pairs);
     }
     let mut new_paired = vec![false; new.len()];
     let mut old_paired = vec![false; old.len()];
@@ -197,10 +217,8 @@ fn walk_fields<'a>(cx: &mut ArrowCx<'a>, old: &'a Fields, new: &'a Fields, top: 
     for (j, field) in new.iter().enumerate().filter(|(j, _)| !new_paired[*j]) {
         cx.new_path.push(step(j));
         cx.location.push(Step::Name(field.name()));
-        for check in all_checks() {
-            if let ArrowCheck::FieldAdded(f) = check {
-                f(cx, field);
-            }
+        for f in &hooks().field_added {
+            f(cx, field);
         }
         cx.new_path.pop();
         cx.location.pop();
@@ -209,10 +227,8 @@ fn walk_fields<'a>(cx: &mut ArrowCx<'a>, old: &'a Fields, new: &'a Fields, top: 
         cx.old_path.push(step(i));
         cx.location.push(Step::Name(field.name()));
         cx.focus_old = true;
-        for check in all_checks() {
-            if let ArrowCheck::FieldRemoved(f) = check {
-                f(cx, field);
-            }
+        for f in &hooks().field_removed {
+            f(cx, field);
         }
         cx.focus_old = false;
         cx.old_path.pop();
@@ -230,10 +246,8 @@ fn walk_fields<'a>(cx: &mut ArrowCx<'a>, old: &'a Fields, new: &'a Fields, top: 
 }
 
 fn walk_field_pair<'a>(cx: &mut ArrowCx<'a>, old: &'a Field, new: &'a Field) {
-    for check in all_checks() {
-        if let ArrowCheck::FieldPair(f) = check {
-            f(cx, old, new);
-        }
+    for f in &hooks().field_pair {
+        f(cx, old, new);
     }
     walk_type(cx, old.data_type(), new.data_type());
 }
@@ -260,10 +274,14 @@ pub(crate) fn list_item(data_type: &DataType) -> Option<&FieldRef> {
 }
 
 fn walk_type<'a>(cx: &mut ArrowCx<'a>, old: &'a DataType, new: &'a DataType) {
-    for check in all_checks() {
-        if let ArrowCheck::TypePair(f) = check {
-            f(cx, old, new);
-        }
+    // Equal types hold nothing to report, inside either (and deep equality is cheap next to
+    // walking them).
+    if old == new {
+        return;
+    }
+    let change = classify(old, new);
+    for f in &hooks().type_pair {
+        f(cx, old, new, change);
     }
     let (old, new) = (decoded(old), decoded(new));
     match (old, new) {
@@ -303,10 +321,8 @@ fn walk_type<'a>(cx: &mut ArrowCx<'a>, old: &'a DataType, new: &'a DataType) {
                     None => {
                         cx.new_path.push(Step::Child(j));
                         cx.location.push(Step::Member(member.name()));
-                        for check in all_checks() {
-                            if let ArrowCheck::MemberAdded(f) = check {
-                                f(cx, member);
-                            }
+                        for f in &hooks().member_added {
+                            f(cx, member);
                         }
                         cx.new_path.pop();
                         cx.location.pop();
@@ -318,10 +334,8 @@ fn walk_type<'a>(cx: &mut ArrowCx<'a>, old: &'a DataType, new: &'a DataType) {
                     cx.old_path.push(Step::Child(k));
                     cx.location.push(Step::Member(member.name()));
                     cx.focus_old = true;
-                    for check in all_checks() {
-                        if let ArrowCheck::MemberRemoved(f) = check {
-                            f(cx, member);
-                        }
+                    for f in &hooks().member_removed {
+                        f(cx, member);
                     }
                     cx.focus_old = false;
                     cx.old_path.pop();

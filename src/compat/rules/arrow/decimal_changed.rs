@@ -1,6 +1,6 @@
 //! AR204 `decimal-precision-changed`: a decimal's precision or scale changed.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decimal, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decimal, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,8 +17,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) != TypeChange::Decimal {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change != TypeChange::Decimal {
         return;
     }
     let (Some((p1, s1)), Some((p2, s2))) = (decimal(decoded(old)), decimal(decoded(new))) else {

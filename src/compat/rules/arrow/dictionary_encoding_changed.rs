@@ -1,6 +1,6 @@
 //! AR302 `dictionary-encoding-changed`: a field was dictionary-encoded or decoded, or its index type changed; the values are the same.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,7 +17,7 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, _change: TypeChange) {
     let index = |t: &DataType| match t {
         DataType::Dictionary(index, _) => Some(index.as_ref().clone()),
         _ => None,

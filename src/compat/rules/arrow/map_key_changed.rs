@@ -1,6 +1,6 @@
 //! AR208 `map-key-changed`: a map's key type changed.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,8 +17,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) == TypeChange::MapKey {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change == TypeChange::MapKey {
         cx.emit(
             &RULE,
             format!("map key type changed: {} to {}", decoded(old), decoded(new)),

@@ -1,6 +1,6 @@
 //! AR301 `physical-type-changed`: only the physical layout changed (`Utf8`/`LargeUtf8`/`Utf8View`, list variants, ...); the values are the same.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,8 +17,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) == TypeChange::Physical {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change == TypeChange::Physical {
         cx.emit(
             &RULE,
             format!(

@@ -1,7 +1,7 @@
 //! AR205 `temporal-unit-changed`: the unit of a timestamp, time or duration changed.
 
 use super::unit;
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -18,8 +18,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) != TypeChange::TemporalUnit {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change != TypeChange::TemporalUnit {
         return;
     }
     let (Some(from), Some(to)) = (unit(decoded(old)), unit(decoded(new))) else {

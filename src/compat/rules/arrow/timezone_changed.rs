@@ -1,7 +1,7 @@
 //! AR206 `timezone-changed`: a timestamp's timezone was added, removed or changed.
 
 use super::zone;
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -18,8 +18,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) == TypeChange::Timezone {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change == TypeChange::Timezone {
         cx.emit(
             &RULE,
             format!(

@@ -1,6 +1,6 @@
 //! AR200 `type-replaced`: a field's type changed to an unrelated one; neither side reads the other.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,8 +17,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) == TypeChange::Changed {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change == TypeChange::Changed {
         cx.emit(
             &RULE,
             format!("type changed from {} to {}", decoded(old), decoded(new)),

@@ -1,6 +1,6 @@
 //! AR202 `range-narrowed`: a field's type was narrowed; some old values do not fit.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,8 +17,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) == TypeChange::Narrowed {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change == TypeChange::Narrowed {
         cx.emit(
             &RULE,
             format!("type narrowed from {} to {}", decoded(old), decoded(new)),

@@ -1,6 +1,6 @@
 //! AR201 `type-widened`: a field's type was widened without loss; old readers cannot hold the new values.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, classify, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -17,8 +17,8 @@ declare_rule! {
     ],
 }
 
-fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType) {
-    if classify(old, new) == (TypeChange::Widened { lossy: false }) {
+fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
+    if change == (TypeChange::Widened { lossy: false }) {
         cx.emit(
             &RULE,
             format!("type widened from {} to {}", decoded(old), decoded(new)),
