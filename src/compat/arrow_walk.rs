@@ -12,25 +12,31 @@ use super::{Change, Directions, Rule};
 /// The metadata key Parquet (and Iceberg) use for a field's stable id.
 pub const FIELD_ID_KEY: &str = "PARQUET:field_id";
 
+type FieldCheck = fn(&mut ArrowCx, &Field);
+type FieldPairCheck = fn(&mut ArrowCx, &Field, &Field);
+type FieldsPairCheck = fn(&mut ArrowCx, &Fields, &Fields, &[(usize, usize)]);
+type TypePairCheck = fn(&mut ArrowCx, &DataType, &DataType, TypeChange);
+type SchemaPairCheck = fn(&mut ArrowCx, &Schema, &Schema);
+
 /// The hook an Arrow rule's check attaches to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ArrowCheck {
     /// A field of the new schema with no counterpart in the old.
-    FieldAdded(fn(&mut ArrowCx, &Field)),
+    FieldAdded(FieldCheck),
     /// A field of the old schema with no counterpart in the new.
-    FieldRemoved(fn(&mut ArrowCx, &Field)),
+    FieldRemoved(FieldCheck),
     /// Two corresponding fields (also a list's items and a map's values).
-    FieldPair(fn(&mut ArrowCx, &Field, &Field)),
+    FieldPair(FieldPairCheck),
     /// Two sibling lists of fields, with the pairs `(old index, new index)` in new order.
-    FieldsPair(fn(&mut ArrowCx, &Fields, &Fields, &[(usize, usize)])),
+    FieldsPair(FieldsPairCheck),
     /// The types at two corresponding positions, and how they differ (computed once).
-    TypePair(fn(&mut ArrowCx, &DataType, &DataType, TypeChange)),
+    TypePair(TypePairCheck),
     /// A member of the new union with no counterpart (by name) in the old.
-    MemberAdded(fn(&mut ArrowCx, &Field)),
+    MemberAdded(FieldCheck),
     /// A member of the old union with no counterpart in the new.
-    MemberRemoved(fn(&mut ArrowCx, &Field)),
+    MemberRemoved(FieldCheck),
     /// The two schemas as wholes (their metadata).
-    SchemaPair(fn(&mut ArrowCx, &Schema, &Schema)),
+    SchemaPair(SchemaPairCheck),
 }
 
 /// One step of a JSON path or a location.
@@ -105,14 +111,14 @@ impl ArrowCx<'_> {
 /// checks that attach to it.
 #[derive(Default)]
 struct Hooks {
-    field_added: Vec<fn(&mut ArrowCx, &Field)>,
-    field_removed: Vec<fn(&mut ArrowCx, &Field)>,
-    field_pair: Vec<fn(&mut ArrowCx, &Field, &Field)>,
-    fields_pair: Vec<fn(&mut ArrowCx, &Fields, &Fields, &[(usize, usize)])>,
-    type_pair: Vec<fn(&mut ArrowCx, &DataType, &DataType, TypeChange)>,
-    member_added: Vec<fn(&mut ArrowCx, &Field)>,
-    member_removed: Vec<fn(&mut ArrowCx, &Field)>,
-    schema_pair: Vec<fn(&mut ArrowCx, &Schema, &Schema)>,
+    field_added: Vec<FieldCheck>,
+    field_removed: Vec<FieldCheck>,
+    field_pair: Vec<FieldPairCheck>,
+    fields_pair: Vec<FieldsPairCheck>,
+    type_pair: Vec<TypePairCheck>,
+    member_added: Vec<FieldCheck>,
+    member_removed: Vec<FieldCheck>,
+    schema_pair: Vec<SchemaPairCheck>,
 }
 
 fn hooks() -> &'static Hooks {
