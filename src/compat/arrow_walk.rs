@@ -267,6 +267,22 @@ pub(crate) fn decoded(data_type: &DataType) -> &DataType {
     }
 }
 
+/// A type for messages: nested types by their kind only (their children are walked and
+/// reported on their own), others in full.
+pub(crate) fn describe(data_type: &DataType) -> String {
+    match decoded(data_type) {
+        DataType::List(_) => "List".into(),
+        DataType::LargeList(_) => "LargeList".into(),
+        DataType::ListView(_) => "ListView".into(),
+        DataType::LargeListView(_) => "LargeListView".into(),
+        DataType::FixedSizeList(_, n) => format!("FixedSizeList({n})"),
+        DataType::Struct(_) => "Struct".into(),
+        DataType::Map(..) => "Map".into(),
+        DataType::Union(_, mode) => format!("Union({mode:?})"),
+        other => other.to_string(),
+    }
+}
+
 /// The item field of any list type.
 pub(crate) fn list_item(data_type: &DataType) -> Option<&FieldRef> {
     match data_type {

@@ -1,6 +1,6 @@
 //! AR207 `fixed-width-changed`: the size of a fixed-size binary or list changed.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -21,7 +21,7 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
     if change == TypeChange::FixedSize {
         cx.emit(
             &RULE,
-            format!("fixed size changed: {} to {}", decoded(old), decoded(new)),
+            format!("fixed size changed: {} to {}", describe(old), describe(new)),
             Directions::BOTH,
         );
     }

@@ -1,6 +1,6 @@
 //! AR208 `map-key-changed`: a map's key type changed.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -21,7 +21,11 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
     if change == TypeChange::MapKey {
         cx.emit(
             &RULE,
-            format!("map key type changed: {} to {}", decoded(old), decoded(new)),
+            format!(
+                "map key type changed: {} to {}",
+                describe(old),
+                describe(new)
+            ),
             Directions::BOTH,
         );
     }

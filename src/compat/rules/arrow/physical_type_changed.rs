@@ -1,6 +1,6 @@
 //! AR301 `physical-type-changed`: only the physical layout changed (`Utf8`/`LargeUtf8`/`Utf8View`, list variants, ...); the values are the same.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -23,8 +23,8 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
             &RULE,
             format!(
                 "physical type changed from {} to {}; the values are the same",
-                decoded(old),
-                decoded(new)
+                describe(old),
+                describe(new)
             ),
             Directions::NONE,
         );

@@ -1,6 +1,6 @@
 //! AR200 `type-replaced`: a field's type changed to an unrelated one; neither side reads the other.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -21,7 +21,7 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
     if change == TypeChange::Changed {
         cx.emit(
             &RULE,
-            format!("type changed from {} to {}", decoded(old), decoded(new)),
+            format!("type changed from {} to {}", describe(old), describe(new)),
             Directions::BOTH,
         );
     }

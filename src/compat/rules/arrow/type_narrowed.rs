@@ -1,6 +1,6 @@
 //! AR202 `range-narrowed`: a field's type was narrowed; some old values do not fit.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -21,7 +21,7 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
     if change == TypeChange::Narrowed {
         cx.emit(
             &RULE,
-            format!("type narrowed from {} to {}", decoded(old), decoded(new)),
+            format!("type narrowed from {} to {}", describe(old), describe(new)),
             Directions::BACKWARD,
         );
     }

@@ -1,6 +1,6 @@
 //! AR203 `type-widened-lossy`: a field's type was widened to one that loses precision for large values.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -23,8 +23,8 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
             &RULE,
             format!(
                 "type changed from {} to {}, which loses precision for large values",
-                decoded(old),
-                decoded(new)
+                describe(old),
+                describe(new)
             ),
             Directions::BOTH,
         );

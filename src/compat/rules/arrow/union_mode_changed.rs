@@ -1,6 +1,6 @@
 //! AR313 `union-mode-changed`: a union switched between sparse and dense; the values are the same.
 
-use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, decoded};
+use crate::compat::arrow_walk::{ArrowCheck, ArrowCx, TypeChange, describe};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
 use arrow_schema::DataType;
@@ -21,7 +21,7 @@ fn check(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeChange) {
     if change == TypeChange::UnionMode {
         cx.emit(
             &RULE,
-            format!("union mode changed: {} to {}", decoded(old), decoded(new)),
+            format!("union mode changed: {} to {}", describe(old), describe(new)),
             Directions::NONE,
         );
     }
