@@ -23,6 +23,8 @@ struct CaseToml {
     description: Option<String>,
     level: Option<String>,
     compatible: Option<bool>,
+    /// An Arrow case's target profile (`iceberg-v2`, ...).
+    profile: Option<String>,
 }
 
 fn read_case_toml(dir: &Path) -> datatest_stable::Result<CaseToml> {
@@ -115,7 +117,21 @@ fn arrow_case(before_path: &Path) -> datatest_stable::Result<()> {
     };
     let old = parse(before_path)?;
     let new = parse(&dir.join("after.arrow.json"))?;
-    let report = compat::check_history(&new, &[&old], level);
+    let report = match &case.profile {
+        Some(profile) => {
+            let profile: compat::Profile = profile.parse()?;
+            let old = compat::Profiled {
+                schema: &old,
+                profile,
+            };
+            let new = compat::Profiled {
+                schema: &new,
+                profile,
+            };
+            compat::check_history(&new, &[&old], level)
+        }
+        None => compat::check_history(&new, &[&old], level),
+    };
     expect_rule(dir, rule, flags, &report)?;
     snapshot(dir, &report.to_text());
     compare_with_contains(dir, &old, &new)

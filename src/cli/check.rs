@@ -38,6 +38,10 @@ pub(crate) struct CheckArgs {
     /// else Avro)
     #[arg(long, value_enum)]
     schema_type: Option<input::SchemaType>,
+    /// Also flag what this table format refuses (Arrow schemas): iceberg-v2, iceberg-v3,
+    /// delta, bigquery
+    #[arg(long)]
+    profile: Option<crate::compat::Profile>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -61,7 +65,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
             (history, args.level.unwrap_or_default())
         }
     };
-    let report = input::check_any(&new, &history, level)?;
+    let report = input::check_any(&new, &history, level, args.profile)?;
     emit(&report, args.format)
 }
 

@@ -20,6 +20,10 @@ pub(crate) struct DiffArgs {
     /// else Avro)
     #[arg(long, value_enum)]
     schema_type: Option<input::SchemaType>,
+    /// Also flag what this table format refuses (Arrow schemas): iceberg-v2, iceberg-v3,
+    /// delta, bigquery
+    #[arg(long)]
+    profile: Option<crate::compat::Profile>,
     /// Compatibility level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
     /// FULL, FULL_TRANSITIVE (case-insensitive)
     #[arg(long, default_value = "BACKWARD")]
@@ -33,6 +37,6 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once([&args.old, &args.new])?;
     let old = input::any_schema(&args.old, args.schema_type)?;
     let new = input::any_schema(&args.new, args.schema_type)?;
-    let report = input::check_any(&new, &[old], args.level)?;
+    let report = input::check_any(&new, &[old], args.level, args.profile)?;
     super::check::emit(&report, args.format)
 }

@@ -79,13 +79,18 @@ pub(crate) fn any_schema(path: &str, given: Option<SchemaType>) -> anyhow::Resul
     }
 }
 
-/// Checks `new` against `history` at `level`; every schema must be of one format.
+/// Checks `new` against `history` at `level`, and for Arrow schemas against a table format's
+/// `profile`; every schema must be of one format.
 pub(crate) fn check_any(
     new: &AnySchema,
     history: &[AnySchema],
     level: Level,
+    profile: Option<compat::Profile>,
 ) -> anyhow::Result<Report> {
     match new {
+        AnySchema::Avro(_) if profile.is_some() => {
+            bail!("`--profile` judges Arrow schemas for a table format; these are Avro schemas")
+        }
         AnySchema::Avro(new) => {
             let history: Vec<&Schema> = history
                 .iter()
@@ -104,7 +109,16 @@ pub(crate) fn check_any(
                     AnySchema::Avro(_) => Err(mixed()),
                 })
                 .collect::<anyhow::Result<_>>()?;
-            Ok(compat::check_history(new, &history, level))
+            Ok(match profile {
+                None => compat::check_history(new, &history, level),
+                Some(profile) => {
+                    let profiled = |schema| compat::Profiled { schema, profile };
+                    let history: Vec<compat::Profiled> =
+                        history.into_iter().map(profiled).collect();
+                    let history: Vec<&compat::Profiled> = history.iter().collect();
+                    compat::check_history(&profiled(new), &history, level)
+                }
+            })
         }
     }
 }

@@ -7,7 +7,7 @@ use arrow_schema::{DataType, Field, FieldRef, Fields, Schema};
 use rustc_hash::FxHashMap;
 
 use super::catalog::{Checks, RULES};
-use super::{Change, Directions, Rule};
+use super::{Change, Directions, Profile, Rule};
 
 /// The metadata key Parquet (and Iceberg) use for a field's stable id.
 pub const FIELD_ID_KEY: &str = "PARQUET:field_id";
@@ -80,6 +80,8 @@ fn render(steps: &[Step], json: bool) -> String {
 
 /// The walk's state, and what an Arrow rule's check sees.
 pub(crate) struct ArrowCx<'a> {
+    /// The table format the change is also judged for, if any.
+    pub profile: Option<Profile>,
     old_path: Vec<Step<'a>>,
     new_path: Vec<Step<'a>>,
     location: Vec<Step<'a>>,
@@ -147,8 +149,14 @@ fn hooks() -> &'static Hooks {
 }
 
 /// Every change from `old` to `new`, or with `wanted` only those breaking one of its directions.
-pub(crate) fn walk(old: &Schema, new: &Schema, wanted: Option<Directions>) -> Vec<Change> {
+pub(crate) fn walk(
+    old: &Schema,
+    new: &Schema,
+    wanted: Option<Directions>,
+    profile: Option<Profile>,
+) -> Vec<Change> {
     let mut cx = ArrowCx {
+        profile,
         old_path: Vec::new(),
         new_path: Vec::new(),
         location: Vec::new(),

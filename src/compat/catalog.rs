@@ -216,6 +216,7 @@ pub static RULES: &[&Rule] = &[
     &arrow::field_metadata_changed::RULE,
     &arrow::extension_type_changed::RULE,
     &arrow::schema_metadata_changed::RULE,
+    &arrow::table_format_refused::RULE,
 ];
 
 /// The rule with this code (`AV102`, any case) or name (`field-added-without-default`).

@@ -14,12 +14,14 @@ mod arrow_walk;
 pub mod catalog;
 mod finding;
 mod level;
+mod profile;
 pub mod rules;
 mod walk;
 
 pub use catalog::{Bump, Format, Rule, Status};
 pub use finding::{Finding, Report};
 pub use level::{Direction, Level, ParseLevelError};
+pub use profile::{Profile, Profiled};
 
 use std::borrow::Cow;
 
@@ -53,11 +55,11 @@ impl Comparable for Schema {
 
 impl Comparable for arrow_schema::Schema {
     fn changes(old: &Self, new: &Self) -> Vec<Change> {
-        arrow_walk::walk(old, new, None)
+        arrow_walk::walk(old, new, None, None)
     }
 
     fn breaking_changes(old: &Self, new: &Self, wanted: Directions) -> Vec<Change> {
-        arrow_walk::walk(old, new, Some(wanted))
+        arrow_walk::walk(old, new, Some(wanted), None)
     }
 
     fn resolution_key(&self) -> Cow<'_, str> {

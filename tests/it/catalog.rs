@@ -165,6 +165,13 @@ fn doc_example(doc: &str) -> Option<(String, String, String)> {
     ))
 }
 
+/// The `--profile` of a rule's example command, if it has one.
+fn doc_profile(doc: &str) -> Option<accord::compat::Profile> {
+    let line = doc.lines().find(|l| l.ends_with("` reports:"))?;
+    let profile = line.split("--profile ").nth(1)?.split_whitespace().next()?;
+    profile.parse().ok()
+}
+
 #[test]
 fn every_rule_example_shows_what_accord_reports() {
     use accord::{arrow, avro, compat};
@@ -187,7 +194,22 @@ fn every_rule_example_shows_what_accord_reports() {
             compat::Format::Arrow => {
                 let old = arrow::parse(&before).unwrap_or_else(|e| fail("Before", &e));
                 let new = arrow::parse(&after).unwrap_or_else(|e| fail("After", &e));
-                compat::check_history(&new, &[&old], compat::Level::Backward)
+                match doc_profile(rule.doc) {
+                    Some(profile) => {
+                        let (old, new) = (
+                            compat::Profiled {
+                                schema: &old,
+                                profile,
+                            },
+                            compat::Profiled {
+                                schema: &new,
+                                profile,
+                            },
+                        );
+                        compat::check_history(&new, &[&old], compat::Level::Backward)
+                    }
+                    None => compat::check_history(&new, &[&old], compat::Level::Backward),
+                }
             }
         };
         let actual = anstream::adapter::strip_str(&report.to_text()).to_string();

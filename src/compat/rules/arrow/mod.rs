@@ -20,6 +20,7 @@ pub mod physical_type_changed;
 pub mod required_field_added;
 pub mod required_field_removed;
 pub mod schema_metadata_changed;
+pub mod table_format_refused;
 pub mod temporal_unit_changed;
 pub mod timezone_changed;
 pub mod type_changed;
