@@ -180,7 +180,7 @@ async fn register_then_read_back_every_way() {
     );
     assert_eq!(
         api.call("GET", "/schemas/types", None).await.body,
-        json!(["AVRO"])
+        json!(["AVRO", "ARROW"])
     );
     assert_eq!(
         api.call("GET", "/schemas?latestOnly=true", None)
@@ -894,4 +894,69 @@ async fn a_data_product_through_the_native_and_the_confluent_api() {
     let reply = api.call("POST", url, Some(json!({"schemas": 3}))).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.body["error_code"], "invalid_request");
+}
+
+#[tokio::test]
+async fn arrow_schemas_register_and_evolve_like_avro_ones() {
+    let api = api();
+    let v1 = r#"{"fields": [{"name": "id", "nullable": false, "type": {"name": "int", "bitWidth": 64, "isSigned": true}, "children": []}]}"#;
+    let v2 = r#"{"fields": [{"name": "id", "nullable": false, "type": {"name": "int", "bitWidth": 64, "isSigned": true}}, {"name": "note", "nullable": true, "type": {"name": "utf8"}}]}"#;
+    let breaking = r#"{"fields": [{"name": "id", "nullable": false, "type": {"name": "int", "bitWidth": 64, "isSigned": true}}, {"name": "coupon", "nullable": false, "type": {"name": "utf8"}}]}"#;
+    let register = |schema: &str| json!({"schema": schema, "schemaType": "ARROW"});
+    let url = "/subjects/orders-columns/versions";
+    let reply = api.call("POST", url, Some(register(v1))).await;
+    assert_eq!(reply.body, json!({"id": 1}), "{}", reply.text);
+    // The normalized form is identity: the same schema written differently is the same id.
+    let reply = api
+        .call(
+            "POST",
+            url,
+            Some(register(&v1.replace(", \"children\": []", ""))),
+        )
+        .await;
+    assert_eq!(reply.body, json!({"id": 1}));
+    assert_eq!(
+        api.call("POST", url, Some(register(v2))).await.body,
+        json!({"id": 2})
+    );
+    let reply = api.call("POST", url, Some(register(breaking))).await;
+    assert_eq!(error_of(&reply), (StatusCode::CONFLICT, 409));
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("AR102 required-field-added at coupon ($.fields[1])"),
+        "{}",
+        reply.text
+    );
+    let reply = api.call("GET", "/schemas/ids/2", None).await;
+    assert_eq!(reply.body["schemaType"], "ARROW");
+    assert!(
+        reply.body["schema"]
+            .as_str()
+            .unwrap()
+            .starts_with(r#"{"fields":[{"#)
+    );
+    // Another format in the same subject is refused.
+    let avro = json!({"schema": V1});
+    let reply = api.call("POST", url, Some(avro)).await;
+    assert_eq!(error_of(&reply), (StatusCode::CONFLICT, 409));
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("schema type AVRO differs from ARROW")
+    );
+    // Invalid Arrow names the problem and where.
+    let bad = register(
+        r#"{"fields": [{"name": "x", "nullable": true, "type": {"name": "int", "bitWidth": 12, "isSigned": true}}]}"#,
+    );
+    let reply = api.call("POST", url, Some(bad)).await;
+    assert_eq!(error_of(&reply), (StatusCode::UNPROCESSABLE_ENTITY, 42201));
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("at $.fields[0].type.bitWidth")
+    );
 }

@@ -53,7 +53,6 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let (history, level) = match &args.subject {
         Some(subject) => {
             let (history, level) = super::client::history(&args.registry, subject)?;
-            let history = history.into_iter().map(input::AnySchema::Avro).collect();
             (history, args.level.unwrap_or(level))
         }
         None => {

@@ -148,8 +148,12 @@ pub(crate) fn print_json(value: &Value) -> anyhow::Result<()> {
 pub(crate) struct RegisterArgs {
     /// The subject, e.g. `orders-value`
     subject: String,
-    /// The schema file (`.avsc`), or `-` for standard input
+    /// The schema file (`.avsc`, or Arrow's JSON form in `.arrow.json`), or `-` for standard
+    /// input
     file: String,
+    /// The file's format, instead of deciding by extension
+    #[arg(long, value_enum)]
+    schema_type: Option<input::SchemaType>,
     #[command(flatten)]
     registry: RegistryArgs,
     /// Output format
@@ -164,7 +168,10 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
     match client.call(
         "POST",
         &path,
-        Some(json!({"schema": schema, "schemaType": "AVRO"})),
+        Some(json!({"schema": schema, "schemaType": match input::schema_type(&args.file, args.schema_type) {
+            input::SchemaType::Avro => "AVRO",
+            input::SchemaType::Arrow => "ARROW",
+        }})),
     )? {
         Ok(answer) => {
             match args.format {
@@ -317,7 +324,7 @@ pub(crate) fn config(args: ConfigArgs) -> anyhow::Result<Outcome> {
 pub(crate) fn history(
     registry: &RegistryArgs,
     subject: &str,
-) -> anyhow::Result<(Vec<crate::avro::Schema>, crate::compat::Level)> {
+) -> anyhow::Result<(Vec<input::AnySchema>, crate::compat::Level)> {
     let client = RegistryClient::new(registry);
     let level_answer = client.get(&format!(
         "/config/{}?defaultToGlobal=true",
@@ -344,8 +351,15 @@ pub(crate) fn history(
             segment(subject)
         ))?;
         let text = found["schema"].as_str().unwrap_or_default();
-        let schema = crate::avro::parse(text)
-            .map_err(|e| anyhow::anyhow!("{subject} version {version} from the registry: {e}"))?;
+        let from_registry = |e: &dyn std::fmt::Display| {
+            anyhow::anyhow!("{subject} version {version} from the registry: {e}")
+        };
+        let schema = match found["schemaType"].as_str() {
+            Some("ARROW") => {
+                input::AnySchema::Arrow(crate::arrow::parse(text).map_err(|e| from_registry(&e))?)
+            }
+            _ => input::AnySchema::Avro(crate::avro::parse(text).map_err(|e| from_registry(&e))?),
+        };
         history.push(schema);
     }
     Ok((history, level))

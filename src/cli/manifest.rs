@@ -10,7 +10,7 @@
 //! compatibility: BACKWARD  # optional, BACKWARD by default
 //! schemas:
 //!   - subject: payments.transactions-value
-//!     format: avro         # optional, avro by default
+//!     format: avro         # optional: avro (the default) or arrow
 //!     file: schemas/transaction.avsc   # relative to the manifest
 //! ```
 
@@ -21,9 +21,9 @@ use semver::Version as Semver;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::avro;
 use crate::compat::Level;
 use crate::registry::DataProduct;
+use crate::{arrow, avro};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +57,8 @@ pub(crate) struct Manifest {
 #[derive(Debug)]
 pub(crate) struct ManifestSchema {
     pub subject: String,
+    /// `AVRO` or `ARROW`.
+    pub schema_type: &'static str,
     pub text: String,
 }
 
@@ -88,29 +90,31 @@ impl Manifest {
         let mut schemas = Vec::new();
         for (i, schema) in raw.schemas.iter().enumerate() {
             let at = format!("`schemas[{i}]` ({})", schema.subject);
-            match schema
-                .format
-                .as_deref()
-                .map(str::to_ascii_lowercase)
-                .as_deref()
-            {
-                None | Some("avro") => {}
+            let format = schema.format.as_deref().map(str::to_ascii_lowercase);
+            let schema_type = match format.as_deref() {
+                None | Some("avro") => "AVRO",
+                Some("arrow") => "ARROW",
                 Some(other) => {
                     problems.push(format!(
-                        "{at}: format `{other}` is not supported; use `avro`"
+                        "{at}: format `{other}` is not supported; use `avro` or `arrow`"
                     ));
                     continue;
                 }
-            }
+            };
             let file = base.join(&schema.file);
             match std::fs::read_to_string(&file) {
                 Err(e) => problems.push(format!("{at}: cannot read `{}`: {e}", file.display())),
                 Ok(text) => {
-                    if let Err(e) = avro::parse(&text) {
+                    let problem = match schema_type {
+                        "ARROW" => arrow::parse(&text).err().map(|e| e.to_string()),
+                        _ => avro::parse(&text).err().map(|e| e.to_string()),
+                    };
+                    if let Some(e) = problem {
                         problems.push(format!("{at}: `{}`: {e}", file.display()));
                     }
                     schemas.push(ManifestSchema {
                         subject: schema.subject.clone(),
+                        schema_type,
                         text,
                     });
                 }
@@ -164,7 +168,7 @@ impl Manifest {
         let schemas: Vec<Value> = self
             .schemas
             .iter()
-            .map(|s| json!({"subject": s.subject, "schema": s.text, "schemaType": "AVRO"}))
+            .map(|s| json!({"subject": s.subject, "schema": s.text, "schemaType": s.schema_type}))
             .collect();
         json!({"version": self.version.to_string(), "schemas": schemas})
     }

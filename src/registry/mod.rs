@@ -33,7 +33,77 @@ use crate::compat::{self, Level};
 use crate::store::{Keyspace, Store, StoreError, WriteBatch};
 
 /// The schema types this registry accepts.
-pub const SCHEMA_TYPES: &[&str] = &["AVRO"];
+pub const SCHEMA_TYPES: &[&str] = &["AVRO", "ARROW"];
+
+/// A stored or submitted schema, parsed in its format.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Avro(avro::Schema),
+    Arrow(arrow_schema::Schema),
+}
+
+impl Parsed {
+    /// The `schemaType` of this format.
+    pub fn schema_type(&self) -> &'static str {
+        match self {
+            Parsed::Avro(_) => "AVRO",
+            Parsed::Arrow(_) => "ARROW",
+        }
+    }
+
+    /// The Avro schema, if this is one.
+    pub fn as_avro(&self) -> Option<&avro::Schema> {
+        match self {
+            Parsed::Avro(schema) => Some(schema),
+            Parsed::Arrow(_) => None,
+        }
+    }
+
+    fn normalized_form(&self) -> String {
+        match self {
+            Parsed::Avro(schema) => schema.normalized_form(),
+            Parsed::Arrow(schema) => crate::arrow::normalized_form(schema),
+        }
+    }
+}
+
+/// Checks `new` against a history at `level`. Every schema must be of one format: a change of
+/// format is incompatible with every version before it.
+pub fn check_parsed(
+    new: &Parsed,
+    history: &[&Parsed],
+    level: Level,
+) -> Result<compat::Report, String> {
+    let mismatch = |other: &Parsed| {
+        format!(
+            "schema type {} differs from {} of an earlier version",
+            new.schema_type(),
+            other.schema_type()
+        )
+    };
+    match new {
+        Parsed::Avro(new) => {
+            let history = history
+                .iter()
+                .map(|p| match p {
+                    Parsed::Avro(s) => Ok(s),
+                    other => Err(mismatch(other)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(compat::check_history(new, &history, level))
+        }
+        Parsed::Arrow(new) => {
+            let history = history
+                .iter()
+                .map(|p| match p {
+                    Parsed::Arrow(s) => Ok(s),
+                    other => Err(mismatch(other)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(compat::check_history(new, &history, level))
+        }
+    }
+}
 
 /// A registry over a store.
 pub struct Registry {
@@ -53,7 +123,7 @@ pub struct SchemaEntry {
     pub stored: StoredSchema,
     /// The schemas its references resolve to, theirs included, in dependency order.
     imports: Vec<Arc<SchemaEntry>>,
-    parsed: OnceLock<avro::Schema>,
+    parsed: OnceLock<Parsed>,
 }
 
 impl SchemaEntry {
@@ -68,11 +138,18 @@ impl SchemaEntry {
 
     /// The parsed schema, referenced types included. Stored texts are our own normalized forms
     /// and their references cannot be deleted, so they always parse.
-    pub fn parsed(&self) -> &avro::Schema {
-        self.parsed.get_or_init(|| {
-            parse_with_imports(&self.stored.schema, &self.imports)
-                .expect("a stored normalized form parses")
-        })
+    pub fn parsed(&self) -> &Parsed {
+        self.parsed
+            .get_or_init(|| match self.stored.schema_type.as_str() {
+                "ARROW" => Parsed::Arrow(
+                    crate::arrow::parse(&self.stored.schema)
+                        .expect("a stored normalized form parses"),
+                ),
+                _ => Parsed::Avro(
+                    parse_with_imports(&self.stored.schema, &self.imports)
+                        .expect("a stored normalized form parses"),
+                ),
+            })
     }
 }
 
@@ -319,7 +396,7 @@ impl From<ProductError> for RegistryError {
 
 /// A submitted schema, parsed with its references and reduced to what identity is decided on.
 struct Prepared {
-    parsed: avro::Schema,
+    parsed: Parsed,
     content: StoredSchema,
     imports: Vec<Arc<SchemaEntry>>,
     identity: u64,
@@ -353,23 +430,35 @@ impl Registry {
     }
 
     fn prepare(&self, new: &NewSchema) -> Result<Prepared, RegistryError> {
-        match new.schema_type.as_deref() {
-            None | Some("AVRO") => {}
-            Some(other) => {
-                return Err(RegistryError::InvalidSchema(format!(
-                    "schema type `{other}` is not supported; accord registers AVRO schemas"
-                )));
-            }
-        }
         if new.schema.trim().is_empty() {
             return Err(RegistryError::InvalidSchema("empty schema".into()));
         }
-        let imports = self.read().resolve(&new.references)?;
-        let parsed = parse_with_imports(&new.schema, &imports)
-            .map_err(|e| RegistryError::InvalidSchema(e.to_string()))?;
+        let invalid = |e: &dyn std::fmt::Display| RegistryError::InvalidSchema(e.to_string());
+        let (parsed, imports) = match new.schema_type.as_deref() {
+            None | Some("AVRO") => {
+                let imports = self.read().resolve(&new.references)?;
+                let parsed = parse_with_imports(&new.schema, &imports).map_err(|e| invalid(&e))?;
+                (Parsed::Avro(parsed), imports)
+            }
+            Some("ARROW") => {
+                if !new.references.is_empty() {
+                    return Err(RegistryError::InvalidSchema(
+                        "ARROW schemas take no references".into(),
+                    ));
+                }
+                let parsed = crate::arrow::parse(&new.schema).map_err(|e| invalid(&e))?;
+                (Parsed::Arrow(parsed), Vec::new())
+            }
+            Some(other) => {
+                return Err(RegistryError::InvalidSchema(format!(
+                    "schema type `{other}` is not supported; accord registers {}",
+                    SCHEMA_TYPES.join(" and ")
+                )));
+            }
+        };
         let content = StoredSchema {
             schema: parsed.normalized_form(),
-            schema_type: "AVRO".into(),
+            schema_type: parsed.schema_type().into(),
             references: new.references.clone(),
             metadata: new.metadata.clone(),
             rule_set: new.rule_set.clone(),
@@ -1079,13 +1168,20 @@ impl Setting for Mode {
 }
 
 /// Checks `new` against live versions (oldest first) at `level`; findings name the versions.
-fn judge(new: &avro::Schema, history: &[(Version, Arc<SchemaEntry>)], level: Level) -> Verdict {
-    let schemas: Vec<&avro::Schema> = history.iter().map(|(_, entry)| entry.parsed()).collect();
-    let report = compat::check_history(new, &schemas, level);
-    let labels: Vec<String> = history.iter().map(|(v, _)| v.to_string()).collect();
-    Verdict {
-        compatible: report.compatible,
-        messages: finding_lines(&report, &labels),
+fn judge(new: &Parsed, history: &[(Version, Arc<SchemaEntry>)], level: Level) -> Verdict {
+    let schemas: Vec<&Parsed> = history.iter().map(|(_, entry)| entry.parsed()).collect();
+    match check_parsed(new, &schemas, level) {
+        Ok(report) => {
+            let labels: Vec<String> = history.iter().map(|(v, _)| v.to_string()).collect();
+            Verdict {
+                compatible: report.compatible,
+                messages: finding_lines(&report, &labels),
+            }
+        }
+        Err(mismatch) => Verdict {
+            compatible: false,
+            messages: vec![mismatch],
+        },
     }
 }
 

@@ -538,3 +538,38 @@ fn concurrent_confluent_registrations_each_get_the_next_version() {
     assert_eq!(versions, expected);
     assert_eq!(r.versions("transactions-value", false).unwrap().len(), 25);
 }
+
+#[test]
+fn arrow_subjects_follow_the_same_product_rules() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(product("payments.ledger", &["ledger-columns"]), "alice")
+        .unwrap();
+    let arrow = |fields: &str| NewSchema {
+        schema: format!(
+            r#"{{"fields": [{{"name": "id", "nullable": false, "type": {{"name": "int", "bitWidth": 64, "isSigned": true}}}}{fields}]}}"#
+        ),
+        schema_type: Some("ARROW".into()),
+        ..NewSchema::default()
+    };
+    let publish = |version: &str, schema: NewSchema| {
+        r.publish(
+            "payments.ledger",
+            &v(version),
+            &[("ledger-columns".into(), schema)],
+            "ci",
+        )
+    };
+    publish("1.0.0", arrow("")).unwrap();
+    let note = r#", {"name": "note", "nullable": true, "type": {"name": "utf8"}}"#;
+    let err = publish("1.0.1", arrow(note)).unwrap_err().to_string();
+    assert!(
+        err.contains("nullable field `note` added in `ledger-columns` (AR101"),
+        "{err}"
+    );
+    publish("1.1.0", arrow(note)).unwrap();
+    let required = r#", {"name": "note", "nullable": false, "type": {"name": "utf8"}}"#;
+    let err = publish("1.2.0", arrow(required)).unwrap_err().to_string();
+    assert!(err.contains("AR111 nullability-tightened at note"), "{err}");
+    assert_eq!(r.schema(2).unwrap().stored.schema_type, "ARROW");
+}

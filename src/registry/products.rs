@@ -14,7 +14,7 @@ use super::{
     Import, NewSchema, Prepared, Registered, Registry, RegistryError, SchemaEntry, State, json,
     keys,
 };
-use crate::compat::{self, Bump, Report};
+use crate::compat::{Bump, Report};
 use crate::store::{Keyspace, WriteBatch};
 
 /// The metadata property a Confluent client sets to publish a schema as a given product
@@ -548,7 +548,7 @@ impl Registry {
         prepared: &[(String, Prepared)],
     ) -> Result<Vec<SubjectCheck>, RegistryError> {
         let state = self.read();
-        Ok(prepared
+        prepared
             .iter()
             .map(|(subject, new)| {
                 let mut history: Vec<(String, Arc<SchemaEntry>)> = Vec::new();
@@ -563,23 +563,25 @@ impl Registry {
                         }
                     }
                 }
-                let olds: Vec<&crate::avro::Schema> =
-                    history.iter().map(|(_, e)| e.parsed()).collect();
-                let report = compat::check_history(&new.parsed, &olds, ps.product.compatibility);
+                let olds: Vec<&super::Parsed> = history.iter().map(|(_, e)| e.parsed()).collect();
+                let report = super::check_parsed(&new.parsed, &olds, ps.product.compatibility)
+                    .map_err(|mismatch| {
+                        RegistryError::InvalidSchema(format!("subject `{subject}`: {mismatch}"))
+                    })?;
                 let against: Vec<String> = history.iter().map(|(v, _)| v.clone()).collect();
                 let findings = super::finding_lines(&report, &against);
                 let unchanged = history
                     .last()
                     .is_some_and(|(_, e)| e.stored.same_content(&new.content));
-                SubjectCheck {
+                Ok(SubjectCheck {
                     subject: subject.clone(),
                     report,
                     against,
                     findings,
                     unchanged,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     fn evaluate(

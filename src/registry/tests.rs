@@ -546,7 +546,14 @@ fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
         );
         assert_eq!(entry.stored.references[0].subject, "address");
         // The parsed form holds the referenced types, so checks see through them.
-        assert!(entry.parsed().lookup("geo.Country").is_some());
+        assert!(
+            entry
+                .parsed()
+                .as_avro()
+                .unwrap()
+                .lookup("geo.Country")
+                .is_some()
+        );
 
         // The same text with the same references is the same schema.
         let again = referencing(CUSTOMER, &[("geo.Address", "address", 1)]);
@@ -682,6 +689,8 @@ fn references_survive_a_restart() {
         r.schema(3)
             .unwrap()
             .parsed()
+            .as_avro()
+            .unwrap()
             .lookup("geo.Address")
             .is_some()
     );
