@@ -960,3 +960,19 @@ async fn arrow_schemas_register_and_evolve_like_avro_ones() {
             .contains("at $.fields[0].type.bitWidth")
     );
 }
+
+#[tokio::test]
+async fn an_arrow_schema_in_base64_ipc_is_the_same_schema_as_its_json_form() {
+    let api = api();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/arrow/ipc");
+    let json_form = std::fs::read_to_string(root.join("orders.arrow.json")).unwrap();
+    let base64 = std::fs::read_to_string(root.join("orders.schema.b64")).unwrap();
+    let url = "/subjects/orders-columns/versions";
+    let register = |schema: &str| json!({"schema": schema, "schemaType": "ARROW"});
+    let reply = api.call("POST", url, Some(register(&json_form))).await;
+    assert_eq!(reply.body, json!({"id": 1}), "{}", reply.text);
+    let reply = api.call("POST", url, Some(register(&base64))).await;
+    assert_eq!(reply.body, json!({"id": 1}), "{}", reply.text);
+    let reply = api.call("POST", url, Some(register("bm90IGFycm93"))).await;
+    assert_eq!(error_of(&reply), (StatusCode::UNPROCESSABLE_ENTITY, 42201));
+}

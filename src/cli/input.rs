@@ -51,13 +51,37 @@ pub(crate) enum SchemaType {
     Arrow,
 }
 
-/// The format of a file: the one given, else Arrow for `.arrow.json`, else Avro.
+/// Extensions of files holding an Arrow schema: its JSON form, IPC files and streams, Feather,
+/// Parquet.
+const ARROW_EXTENSIONS: &[&str] = &[
+    ".arrow.json",
+    ".arrow",
+    ".arrows",
+    ".ipc",
+    ".feather",
+    ".parquet",
+];
+
+/// The format of a file: the one given, else Arrow for the Arrow extensions, else Avro.
 pub(crate) fn schema_type(path: &str, given: Option<SchemaType>) -> SchemaType {
-    given.unwrap_or(if path.ends_with(".arrow.json") {
+    given.unwrap_or(if ARROW_EXTENSIONS.iter().any(|ext| path.ends_with(ext)) {
         SchemaType::Arrow
     } else {
         SchemaType::Avro
     })
+}
+
+/// Reads a file's bytes, or standard input for `-`.
+fn read_bytes(path: &str) -> anyhow::Result<Vec<u8>> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).with_context(|| format!("cannot read `{path}`"))
+    }
 }
 
 /// A schema of either format.
@@ -70,13 +94,23 @@ pub(crate) enum AnySchema {
 pub(crate) fn any_schema(path: &str, given: Option<SchemaType>) -> anyhow::Result<AnySchema> {
     match schema_type(path, given) {
         SchemaType::Avro => schema(path).map(AnySchema::Avro),
-        SchemaType::Arrow => {
-            let text = read(path)?;
-            arrow::parse(&text)
-                .map(AnySchema::Arrow)
-                .map_err(|e| anyhow::anyhow!("`{}`: {e}", display_name(path)))
-        }
+        SchemaType::Arrow => arrow_schema(path).map(AnySchema::Arrow),
     }
+}
+
+/// Reads an Arrow schema in any of its forms: the JSON form (an object), or a binary form (IPC
+/// file, stream or schema message, Parquet, base64).
+pub(crate) fn arrow_schema(path: &str) -> anyhow::Result<arrow_schema::Schema> {
+    let bytes = read_bytes(path)?;
+    let is_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let parsed = if is_json {
+        let text = String::from_utf8(bytes)
+            .with_context(|| format!("`{}` is not UTF-8 JSON", display_name(path)))?;
+        arrow::parse(&text)
+    } else {
+        arrow::parse_binary(&bytes)
+    };
+    parsed.map_err(|e| anyhow::anyhow!("`{}`: {e}", display_name(path)))
 }
 
 /// Checks `new` against `history` at `level`, and for Arrow schemas against a table format's

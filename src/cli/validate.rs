@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{Outcome, OutputFormat, input};
 use crate::avro;
 
-/// Check that each FILE is a valid Avro schema (Avro 1.12 specification).
+/// Check that each FILE is a valid Avro schema (Avro 1.12 specification) or Arrow schema.
 ///
 /// Prints, for each file, its Rabin fingerprint, or the problem and the JSON path where it is.
 /// Exit status: 0 when every file is valid, 1 when one is not, 2 on a wrong command line or an
@@ -17,6 +17,10 @@ pub(crate) struct ValidateArgs {
     /// Schema files (`.avsc`), or `-` for standard input
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
+    /// The files' format, instead of deciding by extension (Arrow: `.arrow.json`, `.arrow`,
+    /// `.arrows`, `.ipc`, `.feather`, `.parquet`)
+    #[arg(long, value_enum)]
+    schema_type: Option<input::SchemaType>,
     /// Output format (json adds the Parsing Canonical Form and the normalized form)
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -31,6 +35,27 @@ pub(crate) fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let mut results = Vec::new();
     for path in &args.files {
         let name = input::display_name(path);
+        if input::schema_type(path, args.schema_type) == input::SchemaType::Arrow {
+            match input::arrow_schema(path) {
+                Ok(schema) => {
+                    let columns = schema.fields().len();
+                    text.push_str(&format!(
+                        "{good}valid{good:#}    {name}  Arrow schema, {columns} top-level fields\n"
+                    ));
+                    results.push(json!({
+                        "file": name,
+                        "valid": true,
+                        "normalized_form": crate::arrow::normalized_form(&schema),
+                    }));
+                }
+                Err(e) => {
+                    all_valid = false;
+                    text.push_str(&format!("{bad}invalid{bad:#}  {e:#}\n"));
+                    results.push(json!({"file": name, "valid": false, "error": {"message": format!("{e:#}")}}));
+                }
+            }
+            continue;
+        }
         let source = input::read(path)?;
         match avro::parse(&source) {
             Ok(schema) => {

@@ -86,11 +86,20 @@ pub(crate) struct ArrowCx<'a> {
     new_path: Vec<Step<'a>>,
     location: Vec<Step<'a>>,
     focus_old: bool,
+    /// At a list's items or a map's values, whose names (`item`, `element`, `value`) readers
+    /// never address.
+    in_container: bool,
     wanted: Option<Directions>,
     changes: Vec<Change>,
 }
 
 impl ArrowCx<'_> {
+    /// Whether the current fields' names are part of the contract: not for a list's items or a
+    /// map's values, which Parquet and Arrow libraries name differently.
+    pub fn names_matter(&self) -> bool {
+        !self.in_container
+    }
+
     /// Reports a change at the current position.
     pub fn emit(&mut self, rule: &'static Rule, message: String, breaks: Directions) {
         rule.debug_check_breaks(breaks);
@@ -161,6 +170,7 @@ pub(crate) fn walk(
         new_path: Vec::new(),
         location: Vec::new(),
         focus_old: false,
+        in_container: false,
         wanted,
         changes: Vec::new(),
     };
@@ -266,6 +276,16 @@ fn walk_field_pair<'a>(cx: &mut ArrowCx<'a>, old: &'a Field, new: &'a Field) {
     walk_type(cx, old.data_type(), new.data_type());
 }
 
+/// A list's items or a map's values: checked like fields, but their names do not matter.
+fn walk_item_pair<'a>(cx: &mut ArrowCx<'a>, old: &'a Field, new: &'a Field) {
+    let outer = std::mem::replace(&mut cx.in_container, true);
+    for f in &hooks().field_pair {
+        f(cx, old, new);
+    }
+    cx.in_container = outer;
+    walk_type(cx, old.data_type(), new.data_type());
+}
+
 /// The type with its encoding (dictionary, run-end encoding) taken off.
 pub(crate) fn decoded(data_type: &DataType) -> &DataType {
     match data_type {
@@ -325,7 +345,7 @@ fn walk_type<'a>(cx: &mut ArrowCx<'a>, old: &'a DataType, new: &'a DataType) {
                 cx.old_path.extend([Step::Child(0), Step::Child(1)]);
                 cx.new_path.extend([Step::Child(0), Step::Child(1)]);
                 cx.location.push(Step::Text("{}"));
-                walk_field_pair(cx, &ok[1], &nk[1]);
+                walk_item_pair(cx, &ok[1], &nk[1]);
                 cx.old_path.truncate(cx.old_path.len() - 2);
                 cx.new_path.truncate(cx.new_path.len() - 2);
                 cx.location.pop();
@@ -378,7 +398,7 @@ fn walk_type<'a>(cx: &mut ArrowCx<'a>, old: &'a DataType, new: &'a DataType) {
                 cx.old_path.push(Step::Child(0));
                 cx.new_path.push(Step::Child(0));
                 cx.location.push(Step::Text("[]"));
-                walk_field_pair(cx, oi, ni);
+                walk_item_pair(cx, oi, ni);
                 cx.old_path.pop();
                 cx.new_path.pop();
                 cx.location.pop();

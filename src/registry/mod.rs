@@ -446,8 +446,13 @@ impl Registry {
                         "ARROW schemas take no references".into(),
                     ));
                 }
-                let parsed = crate::arrow::parse(&new.schema).map_err(|e| invalid(&e))?;
-                (Parsed::Arrow(parsed), Vec::new())
+                // Arrow's JSON form, or the IPC encoding of a schema in base64.
+                let parsed = if new.schema.trim_start().starts_with('{') {
+                    crate::arrow::parse(&new.schema)
+                } else {
+                    crate::arrow::parse_binary(new.schema.trim().as_bytes())
+                };
+                (Parsed::Arrow(parsed.map_err(|e| invalid(&e))?), Vec::new())
             }
             Some(other) => {
                 return Err(RegistryError::InvalidSchema(format!(

@@ -110,3 +110,49 @@ fn deep_nesting_is_refused_cleanly() {
         "invalid JSON: nested more than 128 levels deep"
     );
 }
+
+/// The files pyarrow wrote (`testdata/arrow/ipc/generate.py`) hold the schema written by hand in
+/// `orders.arrow.json`.
+#[test]
+fn pyarrow_binary_forms_decode_to_the_same_schema() {
+    let dir = root().join("testdata/arrow/ipc");
+    let expected =
+        arrow::parse(&std::fs::read_to_string(dir.join("orders.arrow.json")).unwrap()).unwrap();
+    for file in [
+        "orders.schema.arrow",
+        "orders.schema.b64",
+        "orders.arrow",
+        "orders.arrows",
+        "orders.feather",
+        "orders.parquet",
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let schema = arrow::parse_binary(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        if file.ends_with(".parquet") {
+            // Parquet names list items `element` and map entries `key_value`; readers never
+            // address those names, so the schemas differ in nothing the contract holds.
+            let diff = accord::compat::diff(&expected, &schema);
+            assert!(diff.changes.is_empty(), "{file}: {:?}", diff.changes);
+        } else {
+            assert_eq!(
+                arrow::normalized_form(&schema),
+                arrow::normalized_form(&expected),
+                "{file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unreadable_binary_is_refused_cleanly() {
+    for bytes in [
+        &b"ARROW1 but truncated"[..],
+        &b"PAR1 truncated"[..],
+        &[0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3][..],
+        &b"not base64 at all!"[..],
+        &b"aGVsbG8="[..],
+    ] {
+        let err = arrow::parse_binary(bytes).unwrap_err();
+        assert!(!err.message.is_empty());
+    }
+}

@@ -371,3 +371,44 @@ fn product_lint_lists_every_problem_of_a_manifest() {
     );
     assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
 }
+
+#[test]
+fn arrow_files_of_every_form_diff_and_validate() {
+    let dir = "testdata/arrow/ipc";
+    let at = |file: &str| format!("{}/{dir}/{file}", env!("CARGO_MANIFEST_DIR"));
+    let output = accord(
+        &["diff", &at("orders.parquet"), &at("orders.feather")],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("no changes"),
+        "{}",
+        stdout(&output)
+    );
+    let output = accord(
+        &[
+            "diff",
+            "--schema-type",
+            "arrow",
+            &at("orders.schema.b64"),
+            &at("orders.arrows"),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = accord(
+        &["validate", &at("orders.arrow"), &at("orders.arrow.json")],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Arrow schema, 6 top-level fields"));
+    // An Avro file against an Arrow one is a usage error, not a verdict.
+    let avro = files(&[("old.avsc", OLD)]);
+    let output = accord(
+        &["diff", &path(&avro, "old.avsc"), &at("orders.arrow")],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot compare an Avro schema with an Arrow schema"));
+}

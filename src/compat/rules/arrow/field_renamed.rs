@@ -18,7 +18,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut ArrowCx, old: &Field, new: &Field) {
-    if old.name() != new.name() {
+    if old.name() != new.name() && cx.names_matter() {
         let id = field_id(new).unwrap_or("");
         cx.emit(
             &RULE,
