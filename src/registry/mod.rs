@@ -999,6 +999,13 @@ impl Registry {
         new: &NewSchema,
     ) -> Result<Verdict, RegistryError> {
         let prepared = self.prepare(new)?;
+        // A data product's subject is judged as a registration would be: against the latest
+        // line of the product, at the product's level.
+        if against.is_none()
+            && let Some(product) = self.product_of(subject)
+        {
+            return self.check_in_product(&product, subject, prepared);
+        }
         let (level, history) = {
             let state = self.read();
             let level = state.effective::<Level>(subject);

@@ -573,3 +573,46 @@ fn arrow_subjects_follow_the_same_product_rules() {
     assert!(err.contains("AR111 nullability-tightened at note"), "{err}");
     assert_eq!(r.schema(2).unwrap().stored.schema_type, "ARROW");
 }
+
+#[test]
+fn compatibility_checks_of_a_product_subject_follow_its_latest_line() {
+    let w = World::new();
+    let r = &w.registry;
+    r.define_product(
+        product("payments.transactions", &["transactions-value"]),
+        "alice",
+    )
+    .unwrap();
+    w.publish("payments.transactions", "1.0.0", transaction(""))
+        .unwrap();
+    w.day(20);
+    r.announce_notice("payments.transactions", 2, "coupon", "alice")
+        .unwrap();
+    w.day(40);
+    let v2 = transaction(r#",{"name":"coupon","type":"string"}"#);
+    w.publish("payments.transactions", "2.0.0", v2.clone())
+        .unwrap();
+    // The subject's own config would check against 1.0.0 too; the product checks line 2 only.
+    r.set_config(Some("transactions-value"), Level::FullTransitive)
+        .unwrap();
+    let verdict = r
+        .check_compatibility(
+            "transactions-value",
+            None,
+            &transaction(
+                r#",{"name":"coupon","type":"string"},{"name":"x","type":"int","default":0}"#,
+            ),
+        )
+        .unwrap();
+    assert!(verdict.compatible, "{:?}", verdict.messages);
+    let breaking = transaction(r#",{"name":"coupon","type":"string"},{"name":"y","type":"int"}"#);
+    let verdict = r
+        .check_compatibility("transactions-value", None, &breaking)
+        .unwrap();
+    assert!(!verdict.compatible);
+    assert!(
+        verdict.messages[0].contains("against version 2.0.0"),
+        "{:?}",
+        verdict.messages
+    );
+}

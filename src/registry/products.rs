@@ -350,6 +350,28 @@ impl Registry {
         })
     }
 
+    /// A compatibility check of one subject's schema against the latest line of its product.
+    pub(super) fn check_in_product(
+        &self,
+        product: &str,
+        subject: &str,
+        prepared: Prepared,
+    ) -> Result<super::Verdict, RegistryError> {
+        let ps = self.product_state(product)?;
+        let Some(latest) = ps.latest() else {
+            return Ok(super::Verdict {
+                compatible: true,
+                messages: Vec::new(),
+            });
+        };
+        let line = Line::of(&latest.version);
+        let checks = self.subject_checks(&ps, line, &[(subject.to_string(), prepared)])?;
+        Ok(super::Verdict {
+            compatible: checks.iter().all(|c| c.report.compatible),
+            messages: checks.into_iter().flat_map(|c| c.findings).collect(),
+        })
+    }
+
     /// Announces a breaking change for the next major; it may be published `notice_days` later.
     pub fn announce_notice(
         &self,
