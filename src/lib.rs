@@ -12,6 +12,7 @@
 //!   every problem, and computes canonical forms and fingerprints.
 //! - [`arrow`] parses Arrow's JSON schema form into an [`arrow_schema::Schema`], with the JSON
 //!   path of every problem, and writes the normalized form identity is decided on.
+//!   Both share `schema_json`: the [`avro::ParseError`] type and how JSON errors are told.
 //! - [`compat`] is the compatibility engine: pure functions over two parsed schemas that return
 //!   a [`compat::Diff`] of classified changes; incompatibility is data, never an error. Every rule
 //!   it can report is declared once in [`compat::catalog`].
@@ -31,4 +32,5 @@ pub mod avro;
 pub mod cli;
 pub mod compat;
 pub mod registry;
+mod schema_json;
 pub mod store;

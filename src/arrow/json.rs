@@ -10,28 +10,14 @@ use arrow_schema::{
 };
 use serde_json::{Map, Value, json};
 
-use super::ParseError;
+use crate::schema_json::{ParseError, json_error, json_kind};
 
 /// The deepest nesting of fields accepted.
-const MAX_DEPTH: usize = 64;
+const MAX_FIELD_DEPTH: usize = 64;
 
 /// Parses and validates an Arrow schema from its JSON text.
 pub fn parse(text: &str) -> Result<Schema, ParseError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        let text = e.to_string();
-        let message = if text.starts_with("recursion limit exceeded") {
-            "invalid JSON: nested more than 128 levels deep".to_string()
-        } else {
-            format!(
-                "invalid JSON: {}",
-                text.split(" at line ").next().unwrap_or(&text)
-            )
-        };
-        ParseError {
-            message,
-            location: format!("line {}, column {}", e.line(), e.column()),
-        }
-    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     parse_value(&value)
 }
 
@@ -46,23 +32,12 @@ pub fn parse_value(value: &Value) -> Result<Schema, ParseError> {
     let map = object.as_object().ok_or_else(|| {
         ParseError::at(
             &path,
-            format!("expected a schema object, found {}", kind(object)),
+            format!("expected a schema object, found {}", json_kind(object)),
         )
     })?;
     let fields = fields(map, &path, "fields", 0)?;
     let metadata = metadata(map, &path)?;
     Ok(Schema::new_with_metadata(fields, metadata))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn fields(
@@ -77,7 +52,7 @@ fn fields(
         Some(other) => {
             return Err(ParseError::at(
                 &format!("{path}.{key}"),
-                format!("`{key}` must be an array, found {}", kind(other)),
+                format!("`{key}` must be an array, found {}", json_kind(other)),
             ));
         }
     };
@@ -102,16 +77,16 @@ fn fields(
 }
 
 fn field(value: &Value, path: &str, depth: usize) -> Result<Field, ParseError> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_FIELD_DEPTH {
         return Err(ParseError::at(
             path,
-            format!("fields nested more than {MAX_DEPTH} levels deep"),
+            format!("fields nested more than {MAX_FIELD_DEPTH} levels deep"),
         ));
     }
     let map = value.as_object().ok_or_else(|| {
         ParseError::at(
             path,
-            format!("expected a field object, found {}", kind(value)),
+            format!("expected a field object, found {}", json_kind(value)),
         )
     })?;
     let name = match map.get("name") {
@@ -119,7 +94,7 @@ fn field(value: &Value, path: &str, depth: usize) -> Result<Field, ParseError> {
         Some(other) => {
             return Err(ParseError::at(
                 &format!("{path}.name"),
-                format!("`name` must be a string, found {}", kind(other)),
+                format!("`name` must be a string, found {}", json_kind(other)),
             ));
         }
         None => return Err(ParseError::at(path, "a field needs a `name`")),
@@ -129,7 +104,7 @@ fn field(value: &Value, path: &str, depth: usize) -> Result<Field, ParseError> {
         Some(other) => {
             return Err(ParseError::at(
                 &format!("{path}.nullable"),
-                format!("`nullable` must be a boolean, found {}", kind(other)),
+                format!("`nullable` must be a boolean, found {}", json_kind(other)),
             ));
         }
         None => {
@@ -147,7 +122,7 @@ fn field(value: &Value, path: &str, depth: usize) -> Result<Field, ParseError> {
                 &type_path,
                 format!(
                     "`type` must be an object such as {{\"name\": \"int\", ...}}, found {}",
-                    kind(other)
+                    json_kind(other)
                 ),
             ));
         }
@@ -232,7 +207,7 @@ fn metadata(map: &Map<String, Value>, path: &str) -> Result<HashMap<String, Stri
                 &meta_path,
                 format!(
                     "`metadata` must be a list of key/value pairs, found {}",
-                    kind(other)
+                    json_kind(other)
                 ),
             ));
         }
@@ -253,7 +228,7 @@ impl Attrs<'_> {
             Some(v) => v.as_i64().ok_or_else(|| {
                 ParseError::at(
                     &format!("{}.{key}", self.path),
-                    format!("`{key}` must be an integer, found {}", kind(v)),
+                    format!("`{key}` must be an integer, found {}", json_kind(v)),
                 )
             }),
             None => Err(ParseError::at(
@@ -268,7 +243,7 @@ impl Attrs<'_> {
             Some(Value::String(s)) => Ok(s),
             Some(v) => Err(ParseError::at(
                 &format!("{}.{key}", self.path),
-                format!("`{key}` must be a string, found {}", kind(v)),
+                format!("`{key}` must be a string, found {}", json_kind(v)),
             )),
             None => Err(ParseError::at(
                 self.path,
@@ -470,7 +445,7 @@ fn data_type(
                 Some(other) => {
                     return Err(a.bad(
                         "timezone",
-                        format!("`timezone` must be a string, found {}", kind(other)),
+                        format!("`timezone` must be a string, found {}", json_kind(other)),
                     ));
                 }
             };
@@ -508,7 +483,7 @@ fn data_type(
                 Some(other) => {
                     return Err(a.bad(
                         "keysSorted",
-                        format!("`keysSorted` must be a boolean, found {}", kind(other)),
+                        format!("`keysSorted` must be a boolean, found {}", json_kind(other)),
                     ));
                 }
             };
@@ -558,7 +533,7 @@ fn data_type(
                 Some(other) => {
                     return Err(a.bad(
                         "typeIds",
-                        format!("`typeIds` must be an array, found {}", kind(other)),
+                        format!("`typeIds` must be an array, found {}", json_kind(other)),
                     ));
                 }
             };

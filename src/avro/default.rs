@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::parse::json_kind;
 use super::schema::{Kind, NamedKind, Node, Primitive, Schema};
+use crate::schema_json::json_kind;
 
 /// Checks `value` against `node`; the error says what does not fit and where inside the value
 /// (`.address.zip`, `[2]`), worded to follow "default of field `x` ".

@@ -9,15 +9,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::ParseError;
 use super::default::check_default;
 use super::schema::{
     Field, Kind, Logical, Name, NamedId, NamedKind, NamedType, Node, Order, Primitive, Schema,
 };
-
-/// The deepest JSON nesting accepted; `serde_json`'s own limit, which keeps every recursive walk
-/// over a schema far from the end of the stack.
-pub const MAX_DEPTH: usize = 128;
+use crate::schema_json::{ParseError, json_error, json_kind};
 
 /// Parses and validates an Avro schema from its JSON text.
 pub fn parse(text: &str) -> Result<Schema, ParseError> {
@@ -53,19 +49,6 @@ pub fn parse_with_references(
     let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     let root = parser.schema(&value, "$", None)?;
     parser.finish(root, imported)
-}
-
-fn json_error(e: &serde_json::Error) -> ParseError {
-    let location = format!("line {}, column {}", e.line(), e.column());
-    let message = if e.to_string().starts_with("recursion limit exceeded") {
-        format!("invalid JSON: nested more than {MAX_DEPTH} levels deep")
-    } else {
-        let text = e.to_string();
-        // serde_json appends " at line L column C"; we report the location separately.
-        let text = text.split(" at line ").next().unwrap_or(&text).to_string();
-        format!("invalid JSON: {text}")
-    };
-    ParseError { message, location }
 }
 
 struct PendingDefault {
@@ -715,16 +698,5 @@ fn validate_full_name(name: &str, path: &str, what: &str) -> Result<(), ParseErr
                 "invalid {what} `{name}`: each dot-separated part must start with a letter or `_` and contain only letters, digits and `_`"
             ),
         ))
-    }
-}
-
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
