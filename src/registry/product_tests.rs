@@ -56,6 +56,18 @@ impl World {
         }
     }
 
+    /// A world holding `payments.transactions`, carried by `transactions-value`.
+    fn with_transactions() -> Self {
+        let w = World::new();
+        w.registry
+            .define_product(
+                product("payments.transactions", &["transactions-value"]),
+                "alice",
+            )
+            .unwrap();
+        w
+    }
+
     fn day(&self, day: i64) {
         self.clock.set(START + day * DAY);
     }
@@ -86,13 +98,8 @@ impl World {
 
 #[test]
 fn a_product_lives_through_a_major_change() {
-    let w = World::new();
+    let w = World::with_transactions();
     let r = &w.registry;
-    r.define_product(
-        product("payments.transactions", &["transactions-value"]),
-        "alice",
-    )
-    .unwrap();
 
     // 1.0.0, then 1.1.0 with an additive change.
     let v1 = w
@@ -328,13 +335,8 @@ fn a_publication_is_atomic_across_subjects() {
 
 #[test]
 fn confluent_registrations_follow_the_product_rules() {
-    let w = World::new();
+    let w = World::with_transactions();
     let r = &w.registry;
-    r.define_product(
-        product("payments.transactions", &["transactions-value"]),
-        "alice",
-    )
-    .unwrap();
     let subject = SubjectName::new("transactions-value").unwrap();
     // Without a version: the first is 1.0.0, a compatible change the next minor, docs a patch.
     assert_eq!(
@@ -446,13 +448,8 @@ fn products_and_notices_survive_a_restart() {
 
 #[test]
 fn a_notice_can_be_withdrawn_until_its_major_is_published() {
-    let w = World::new();
+    let w = World::with_transactions();
     let r = &w.registry;
-    r.define_product(
-        product("payments.transactions", &["transactions-value"]),
-        "alice",
-    )
-    .unwrap();
     w.publish("payments.transactions", "1.0.0", transaction(""))
         .unwrap();
     let err = r
@@ -504,13 +501,8 @@ fn a_notice_can_be_withdrawn_until_its_major_is_published() {
 
 #[test]
 fn concurrent_confluent_registrations_each_get_the_next_version() {
-    let w = World::new();
+    let w = World::with_transactions();
     let r = &w.registry;
-    r.define_product(
-        product("payments.transactions", &["transactions-value"]),
-        "alice",
-    )
-    .unwrap();
     let subject = SubjectName::new("transactions-value").unwrap();
     r.register(&subject, &transaction(""), Import::default())
         .unwrap();
@@ -576,13 +568,8 @@ fn arrow_subjects_follow_the_same_product_rules() {
 
 #[test]
 fn compatibility_checks_of_a_product_subject_follow_its_latest_line() {
-    let w = World::new();
+    let w = World::with_transactions();
     let r = &w.registry;
-    r.define_product(
-        product("payments.transactions", &["transactions-value"]),
-        "alice",
-    )
-    .unwrap();
     w.publish("payments.transactions", "1.0.0", transaction(""))
         .unwrap();
     w.day(20);
