@@ -502,7 +502,7 @@ impl Registry {
                         "Subject {subject} is in read-only mode"
                     )));
                 }
-                return self.register_in_product(&product, subject, new);
+                return self.register_in_product(&product, subject, prepared);
             }
         }
         let lock = self.subject_lock(subject);

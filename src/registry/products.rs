@@ -187,8 +187,8 @@ impl Registry {
     ) -> Result<Evaluation, RegistryError> {
         let ps = self.product_state(name)?;
         let now = now.unwrap_or_else(|| self.clock.now_millis());
-        self.evaluate(&ps, version, schemas, now)
-            .map(|(evaluation, _)| evaluation)
+        let prepared = self.prepare_publication(&ps, schemas)?;
+        self.evaluate(&ps, version, &prepared, now)
     }
 
     /// Publishes a product version: every subject's schema in one atomic write, or nothing.
@@ -201,18 +201,25 @@ impl Registry {
         actor: &str,
     ) -> Result<(Evaluation, Publication), RegistryError> {
         let _products = self.product_guard();
-        self.publish_locked(name, version, schemas, actor)
+        let ps = self.product_state(name)?;
+        let prepared = match self.prepare_publication(&ps, schemas) {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                self.audit_refusal(&ps, actor, version, &e, Vec::new())?;
+                return Err(e);
+            }
+        };
+        self.publish_locked(&ps, version, prepared, actor)
     }
 
-    /// `publish`, with the products lock already held.
+    /// `publish` of schemas already prepared, with the products lock held.
     fn publish_locked(
         &self,
-        name: &str,
+        ps: &ProductState,
         version: &Semver,
-        schemas: &[(String, NewSchema)],
+        prepared: Vec<(String, Prepared)>,
         actor: &str,
     ) -> Result<(Evaluation, Publication), RegistryError> {
-        let ps = self.product_state(name)?;
         let locks: Vec<_> = ps
             .product
             .subjects
@@ -224,10 +231,10 @@ impl Registry {
             .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()))
             .collect();
         let now = self.clock.now_millis();
-        let (evaluation, prepared) = match self.evaluate(&ps, version, schemas, now) {
-            Ok(result) => result,
+        let evaluation = match self.evaluate(ps, version, &prepared, now) {
+            Ok(evaluation) => evaluation,
             Err(e) => {
-                self.audit_refusal(&ps, actor, version, &e, Vec::new())?;
+                self.audit_refusal(ps, actor, version, &e, Vec::new())?;
                 return Err(e);
             }
         };
@@ -238,10 +245,10 @@ impl Registry {
                 .flat_map(|s| s.findings.iter().cloned())
                 .collect();
             let error = RegistryError::from(refusal.clone());
-            self.audit_refusal(&ps, actor, version, &error, findings)?;
+            self.audit_refusal(ps, actor, version, &error, findings)?;
             return Err(error);
         }
-        let publication = self.commit_publication(&ps, &evaluation, prepared, actor, now)?;
+        let publication = self.commit_publication(ps, &evaluation, prepared, actor, now)?;
         Ok((evaluation, publication))
     }
 
@@ -252,10 +259,12 @@ impl Registry {
         &self,
         product: &str,
         subject: &str,
-        new: &NewSchema,
+        prepared: Prepared,
     ) -> Result<Registered, RegistryError> {
         let property = |key: &str| {
-            new.metadata
+            prepared
+                .content
+                .metadata
                 .as_ref()
                 .and_then(|m| m.get("properties"))
                 .and_then(|p| p.get(key))
@@ -265,7 +274,6 @@ impl Registry {
         // The version is derived from the product's state: hold the products lock from here to
         // the publication, so concurrent registrations each get the next version.
         let _products = self.product_guard();
-        let prepared = self.prepare(new)?;
         {
             // Registered meanwhile (the same schema from another producer): nothing to publish.
             let state = self.read();
@@ -276,10 +284,12 @@ impl Registry {
             }
         }
         let ps = self.product_state(product)?;
-        let version = match (
+        let wanted = (
             property(PRODUCT_VERSION_PROPERTY),
             property(MAJOR_VERSION_PROPERTY),
-        ) {
+        );
+        let items = vec![(subject.to_string(), prepared)];
+        let version = match wanted {
             (Some(text), _) => {
                 Semver::parse(text.trim()).map_err(|e| ProductError::InvalidVersion {
                     version: text.clone(),
@@ -313,11 +323,7 @@ impl Registry {
                     }
                     .next_start(),
                     Some(base) => {
-                        let checks = self.subject_checks(
-                            &ps,
-                            line,
-                            std::slice::from_ref(&(subject.to_string(), prepared)),
-                        )?;
+                        let checks = self.subject_checks(&ps, line, &items)?;
                         let required = required_bump(&checks);
                         if required == Bump::Major {
                             let refusal = implicit_breaking_change(
@@ -337,12 +343,12 @@ impl Registry {
                 }
             }
         };
-        let (_, publication) = self.publish_locked(
-            product,
-            &version,
-            &[(subject.to_string(), new.clone())],
-            "confluent-api",
-        )?;
+        let actor = "confluent-api";
+        if let Err(e) = self.check_subjects(&ps, &items) {
+            self.audit_refusal(&ps, actor, &version, &e, Vec::new())?;
+            return Err(e);
+        }
+        let (_, publication) = self.publish_locked(&ps, &version, items, actor)?;
         let published = publication.schemas[subject];
         Ok(Registered {
             id: published.id,
@@ -606,13 +612,22 @@ impl Registry {
             .collect()
     }
 
-    fn evaluate(
+    /// Checks which subjects a publication names, then parses their schemas.
+    fn prepare_publication(
         &self,
         ps: &ProductState,
-        version: &Semver,
         schemas: &[(String, NewSchema)],
-        now: i64,
-    ) -> Result<(Evaluation, Vec<(String, Prepared)>), RegistryError> {
+    ) -> Result<Vec<(String, Prepared)>, RegistryError> {
+        self.check_subjects(ps, schemas)?;
+        self.prepare_all(schemas)
+    }
+
+    /// Every subject named belongs to the product, once, and a first publication names all.
+    fn check_subjects<T>(
+        &self,
+        ps: &ProductState,
+        schemas: &[(String, T)],
+    ) -> Result<(), RegistryError> {
         let product = &ps.product;
         for (i, (subject, _)) in schemas.iter().enumerate() {
             if !product.subjects.contains(subject) {
@@ -639,7 +654,17 @@ impl Registry {
                 return Err(ProductError::MissingSchemas(missing).into());
             }
         }
-        let prepared = self.prepare_all(schemas)?;
+        Ok(())
+    }
+
+    fn evaluate(
+        &self,
+        ps: &ProductState,
+        version: &Semver,
+        prepared: &[(String, Prepared)],
+        now: i64,
+    ) -> Result<Evaluation, RegistryError> {
+        let product = &ps.product;
         let step = ps.step(version, now);
         // The line whose history the schemas are judged against: the version's own, or for a
         // new line the latest one (for information: breaking it is allowed).
@@ -648,10 +673,8 @@ impl Registry {
             _ if ps.latest_in(Line::of(version)).is_some() => Some(Line::of(version)),
             _ => ps.latest().map(|p| Line::of(&p.version)),
         };
-        let subjects = match line {
-            Some(line) => self.subject_checks(ps, line, &prepared)?,
-            None => self.subject_checks(ps, Line::of(version), &prepared)?,
-        };
+        let subjects =
+            self.subject_checks(ps, line.unwrap_or_else(|| Line::of(version)), prepared)?;
         let required = required_bump(&subjects);
         let refusal = match &step {
             Err(refusal) => Some(refusal.clone()),
@@ -700,7 +723,7 @@ impl Registry {
             refusal,
             next_notice: ps.open_notice(next_major).cloned(),
         };
-        Ok((evaluation, prepared))
+        Ok(evaluation)
     }
 
     fn commit_publication(
