@@ -60,7 +60,6 @@ pub struct LineStatus {
     pub line: Line,
     pub state: LineState,
     pub latest: Semver,
-    pub first_published_ts: i64,
 }
 
 impl Registry {
@@ -170,7 +169,6 @@ impl Registry {
                     line,
                     state: ps.line_state(line, now),
                     latest: latest.version.clone(),
-                    first_published_ts: ps.line_history(line).map(|p| p.ts).min().unwrap_or(0),
                 }
             })
             .collect())
