@@ -190,6 +190,14 @@ impl State {
             .find(|id| self.schemas[id].stored.same_content(content))
     }
 
+    /// The live version of a subject that already holds this content, if one does: registering
+    /// it again returns that version and creates nothing.
+    fn registered(&self, subject: &str, prepared: &Prepared) -> Option<Registered> {
+        let id = self.id_of(prepared.identity, &prepared.content)?;
+        let (version, _) = self.live_versions(subject).find(|(_, r)| r.id == id)?;
+        Some(Registered { id, version })
+    }
+
     /// The id a subject's version holds, soft-deleted or not.
     fn id_at(&self, subject: &str, version: Version) -> Option<SchemaId> {
         Some(self.subjects.get(subject)?.get(&version)?.id)
@@ -489,10 +497,8 @@ impl Registry {
         // product's rules; IMPORT mode still copies versions as they are.
         if let Some(product) = self.product_of(subject) {
             let state = self.read();
-            if let Some(id) = state.id_of(prepared.identity, &prepared.content)
-                && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
-            {
-                return Ok(Registered { id, version });
+            if let Some(registered) = state.registered(subject, &prepared) {
+                return Ok(registered);
             }
             let mode = state.effective::<Mode>(subject);
             drop(state);
@@ -511,10 +517,8 @@ impl Registry {
         // Content already registered under this subject: its id, no new version, no checks.
         let (mode, level, history) = {
             let state = self.read();
-            if let Some(id) = state.id_of(prepared.identity, &prepared.content)
-                && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
-            {
-                return Ok(Registered { id, version });
+            if let Some(registered) = state.registered(subject, &prepared) {
+                return Ok(registered);
             }
             let history: Vec<(Version, Arc<SchemaEntry>)> = state
                 .live_versions(subject)

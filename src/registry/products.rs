@@ -274,11 +274,8 @@ impl Registry {
         let _products = self.product_guard();
         {
             // Registered meanwhile (the same schema from another producer): nothing to publish.
-            let state = self.read();
-            if let Some(id) = state.id_of(prepared.identity, &prepared.content)
-                && let Some((version, _)) = state.live_versions(subject).find(|(_, r)| r.id == id)
-            {
-                return Ok(Registered { id, version });
+            if let Some(registered) = self.read().registered(subject, &prepared) {
+                return Ok(registered);
             }
         }
         let ps = self.product_state(product)?;
