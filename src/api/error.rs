@@ -89,7 +89,9 @@ impl From<RegistryError> for ApiError {
             InvalidCompatibilityLevel(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
             InvalidMode(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42204),
             OperationNotPermitted(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
-            IdConflict(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42207),
+            // Confluent refuses to overwrite an id with other content as an operation not
+            // permitted; 42207 (id does not match) it no longer sends.
+            IdConflict(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
             ReferenceExists(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42206),
             InvalidSubject(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42208),
             // A data product's refusal is an incompatible registration to a Confluent client.

@@ -2,7 +2,8 @@
 //! subjects, any of the registry's JSON content types, and errors in the registry's envelope.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
@@ -22,17 +23,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
+        // A header that is not text is a type we do not read, like any other unknown type.
+        let content_type = request.headers().get(header::CONTENT_TYPE).map(|v| {
+            v.to_str()
+                .unwrap_or("\u{fffd}")
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
         let accepted = match content_type.as_deref() {
             None | Some("") => true,
             Some(t) => matches!(
@@ -67,13 +67,72 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "request body is empty",
             ));
         }
-        // Confluent answers both malformed JSON and JSON of the wrong shape with 400.
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                400,
-                format!("invalid request body: {e}"),
-            )
-        })
+        // Confluent answers both malformed JSON and JSON of the wrong shape with 400. Every
+        // request body is an object: serde would read a struct from an array by position.
+        let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, 400, message);
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid request body: {e}")))?;
+        if !value.is_object() {
+            return Err(bad(format!(
+                "invalid request body: expected a JSON object, found {}",
+                crate::schema_json::json_kind(&value)
+            )));
+        }
+        serde_json::from_value(value)
+            .map(JsonBody)
+            .map_err(|e| bad(format!("invalid request body: {e}")))
+    }
+}
+
+/// A request the router matched but whose path or query cannot be read: 400 in the registry's
+/// envelope (the native one under `/v1/`), naming the problem.
+fn unreadable(parts: &Parts, message: String) -> ApiError {
+    let error = ApiError::new(StatusCode::BAD_REQUEST, 400, message);
+    if parts.uri.path().starts_with("/v1/") {
+        ApiError {
+            name: Some("invalid_request"),
+            ..error
+        }
+    } else {
+        error
+    }
+}
+
+/// Path parameters, percent-decoded; a segment that is not UTF-8 (or not the number a route
+/// wants) is refused in the JSON envelope rather than axum's plain text.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => Err(unreadable(
+                parts,
+                format!("invalid path: {}", rejection.body_text()),
+            )),
+        }
+    }
+}
+
+/// Query parameters, read as Confluent's server reads them: a parameter given twice takes its
+/// first value, unknown ones are ignored.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut params = serde_json::Map::new();
+        let query = parts.uri.query().unwrap_or("").as_bytes();
+        for (key, value) in form_urlencoded::parse(query) {
+            params
+                .entry(key.into_owned())
+                .or_insert_with(|| value.into_owned().into());
+        }
+        serde_json::from_value(params.into())
+            .map(Query)
+            .map_err(|e| unreadable(parts, format!("invalid query string: {e}")))
     }
 }

@@ -3,7 +3,7 @@
 //! `{"error_code": "notice_window_open", "message": ".."}`.
 
 use axum::Json;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use semver::Version as Semver;
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use super::input::{JsonBody, flag};
+use super::input::{JsonBody, Path, Query, flag};
 use super::resources::{SchemaRequest, blocking};
 use crate::compat::Level;
 use crate::registry::{
@@ -369,7 +369,7 @@ pub async fn get_version(
         let id = schema["id"].as_u64().unwrap_or(0) as u32;
         if let Ok(entry) = state.registry.schema(id) {
             schema["schemaType"] = json!(entry.stored.schema_type);
-            schema["schema"] = json!(entry.stored.schema);
+            schema["schema"] = json!(entry.stored.served());
         }
     }
     Ok(Json(body).into_response())

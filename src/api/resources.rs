@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use super::input::{JsonBody, flag};
+use super::input::{JsonBody, Path, Query, flag};
 use crate::compat::Level;
 use crate::registry::{
-    Import, Mode, NewSchema, Reference, Registry, RegistryError, SCHEMA_TYPES, SchemaId,
+    Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SCHEMA_TYPES, SchemaId,
     StoredSchema, SubjectName, SubjectVersion, Version, VersionSpec,
 };
 
@@ -27,6 +27,7 @@ type ApiResult = Result<Response, ApiError>;
 pub struct Params {
     deleted: Option<String>,
     deleted_only: Option<String>,
+    normalize: Option<String>,
     permanent: Option<String>,
     verbose: Option<String>,
     default_to_global: Option<String>,
@@ -60,6 +61,7 @@ impl SchemaRequest {
             // `null` is the same as absent.
             metadata: self.metadata.filter(|m| !m.is_null()),
             rule_set: self.rule_set.filter(|r| !r.is_null()),
+            normalize: false,
         }
     }
 }
@@ -102,7 +104,7 @@ fn version_json(found: &SubjectVersion) -> Value {
         "version": found.version,
         "id": found.schema.id,
         "schemaType": found.schema.stored.schema_type,
-        "schema": found.schema.stored.schema,
+        "schema": found.schema.stored.served(),
     });
     add_content_extras(&found.schema.stored, &mut value);
     if found.deleted {
@@ -167,6 +169,7 @@ pub async fn list_versions(
 pub async fn register_schema(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Query(p): Query<Params>,
     JsonBody(body): JsonBody<SchemaRequest>,
 ) -> ApiResult {
     let subject = subject_name(subject)?;
@@ -174,7 +177,10 @@ pub async fn register_schema(
         id: body.id.map(positive_id).transpose()?,
         version: body.version.map(positive_id).transpose()?,
     };
-    let new = body.new_schema();
+    let new = NewSchema {
+        normalize: flag(&p.normalize),
+        ..body.new_schema()
+    };
     let result = blocking(&state, move |r| r.register(&subject, &new, import)).await;
     state.metrics.registration(match &result {
         Ok(_) => "accepted",
@@ -231,7 +237,7 @@ pub async fn get_version_schema(
 ) -> ApiResult {
     let spec = version_spec(&version)?;
     let found = state.registry.version(&subject, spec, flag(&p.deleted))?;
-    Ok(raw_schema(&found.schema.stored.schema))
+    Ok(raw_schema(found.schema.stored.served()))
 }
 
 pub async fn referenced_by(
@@ -308,7 +314,7 @@ pub async fn get_schema_by_id(
         .and_then(|hint| state.registry.preferred_use(entry.id, Some(hint)))
         .unzip();
     Ok(Json(SchemaById {
-        schema: &stored.schema,
+        schema: stored.served(),
         schema_type: &stored.schema_type,
         references: &stored.references,
         metadata: stored.metadata.as_ref(),
@@ -325,7 +331,7 @@ pub async fn get_schema_text_by_id(
     Path(id): Path<String>,
 ) -> ApiResult {
     let entry = state.registry.schema(schema_id(&id)?)?;
-    Ok(raw_schema(&entry.stored.schema))
+    Ok(raw_schema(entry.stored.served()))
 }
 
 pub async fn subjects_of_schema(
@@ -428,33 +434,59 @@ pub async fn check_against_version(
     compatibility(state, subject, Some(spec), flag(&p.verbose), body).await
 }
 
+/// `PUT /config` asks for `compatibility`, `normalize`, or both.
 #[derive(Debug, Deserialize)]
 pub struct ConfigRequest {
     compatibility: Option<String>,
+    normalize: Option<bool>,
 }
 
-fn level(request: &ConfigRequest) -> Result<Level, ApiError> {
-    let text = request.compatibility.clone().unwrap_or_default();
-    text.parse::<Level>()
-        .map_err(|_| RegistryError::InvalidCompatibilityLevel(text).into())
+impl ConfigRequest {
+    fn config(&self) -> Result<Config, ApiError> {
+        let level = match (&self.compatibility, self.normalize) {
+            (Some(text), _) => Some(
+                text.parse::<Level>()
+                    .map_err(|_| RegistryError::InvalidCompatibilityLevel(text.clone()))?,
+            ),
+            (None, Some(_)) => None,
+            (None, None) => Err(RegistryError::InvalidCompatibilityLevel(String::new()))?,
+        };
+        Ok(Config {
+            level,
+            normalize: self.normalize,
+        })
+    }
+}
+
+/// A configuration as `GET /config` shows it (`compatibilityLevel`), or as `PUT` echoes it
+/// (`compatibility`): only the fields set.
+fn config_json(config: Config, level_key: &str) -> ApiResult {
+    let mut body = serde_json::Map::new();
+    if let Some(level) = config.level {
+        body.insert(level_key.into(), json!(level.name()));
+    }
+    if let Some(normalize) = config.normalize {
+        body.insert("normalize".into(), json!(normalize));
+    }
+    ok(Value::Object(body))
 }
 
 pub async fn get_global_config(State(state): State<AppState>) -> ApiResult {
-    ok(json!({"compatibilityLevel": state.registry.config(None, false)?.name()}))
+    config_json(state.registry.config(None, false)?, "compatibilityLevel")
 }
 
 pub async fn set_global_config(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<ConfigRequest>,
 ) -> ApiResult {
-    let level = level(&body)?;
-    blocking(&state, move |r| r.set_config(None, level)).await?;
-    ok(json!({"compatibility": level.name()}))
+    let config = body.config()?;
+    blocking(&state, move |r| r.set_config(None, config)).await?;
+    config_json(config, "compatibility")
 }
 
 pub async fn delete_global_config(State(state): State<AppState>) -> ApiResult {
     let previous = blocking(&state, |r| r.delete_config(None)).await?;
-    ok(json!({"compatibilityLevel": previous.name()}))
+    config_json(previous, "compatibilityLevel")
 }
 
 pub async fn get_subject_config(
@@ -462,10 +494,10 @@ pub async fn get_subject_config(
     Path(subject): Path<String>,
     Query(p): Query<Params>,
 ) -> ApiResult {
-    let level = state
+    let config = state
         .registry
         .config(Some(&subject), flag(&p.default_to_global))?;
-    ok(json!({"compatibilityLevel": level.name()}))
+    config_json(config, "compatibilityLevel")
 }
 
 pub async fn set_subject_config(
@@ -474,9 +506,9 @@ pub async fn set_subject_config(
     JsonBody(body): JsonBody<ConfigRequest>,
 ) -> ApiResult {
     let subject = subject_name(subject)?;
-    let level = level(&body)?;
-    blocking(&state, move |r| r.set_config(Some(subject.as_str()), level)).await?;
-    ok(json!({"compatibility": level.name()}))
+    let config = body.config()?;
+    blocking(&state, move |r| r.set_config(Some(subject.as_str()), config)).await?;
+    config_json(config, "compatibility")
 }
 
 pub async fn delete_subject_config(
@@ -484,7 +516,7 @@ pub async fn delete_subject_config(
     Path(subject): Path<String>,
 ) -> ApiResult {
     let previous = blocking(&state, move |r| r.delete_config(Some(&subject))).await?;
-    ok(json!({"compatibilityLevel": previous.name()}))
+    config_json(previous, "compatibilityLevel")
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,5 +1,8 @@
 //! The API through `router(state).oneshot(..)`, on the real RocksDB in a temp dir.
 
+mod router_properties;
+mod wire;
+
 use std::sync::Arc;
 
 use axum::Router;

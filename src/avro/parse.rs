@@ -221,12 +221,9 @@ impl Parser {
             }
             name => self.reference(name, &format!("{path}.type"), ns)?,
         };
-        let reserved: &[&str] = match kind {
-            Kind::Array(_) => &["type", "items"],
-            Kind::Map(_) => &["type", "values"],
-            _ => &["type"],
-        };
-        let mut props = extra_props(map, reserved);
+        // The spec's own attributes are not properties where they do not apply: `{"type":
+        // "int", "name": "X"}` is `"int"`, as Avro's Java library (and so Confluent) reads it.
+        let mut props = extra_props(map, SCHEMA_RESERVED);
         let logical = match &kind {
             Kind::Primitive(p) => primitive_logical(*p, map),
             _ => None,
@@ -660,6 +657,20 @@ fn string_list(map: &Map<String, Value>, key: &str, path: &str) -> Result<Vec<St
         )),
     }
 }
+
+/// The attributes the specification defines for some schema; never a custom property.
+const SCHEMA_RESERVED: &[&str] = &[
+    "type",
+    "name",
+    "namespace",
+    "doc",
+    "aliases",
+    "fields",
+    "symbols",
+    "size",
+    "items",
+    "values",
+];
 
 fn extra_props(map: &Map<String, Value>, reserved: &[&str]) -> Map<String, Value> {
     map.iter()

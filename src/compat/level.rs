@@ -101,12 +101,12 @@ pub struct ParseLevelError(pub String);
 impl FromStr for Level {
     type Err = ParseLevelError;
 
-    /// Case-insensitive; `-` is accepted for `_`.
+    /// A level's exact name in any case, as Confluent reads it: `backward_transitive`, never
+    /// `BACKWARD ` or `backward-transitive`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_uppercase().replace('-', "_");
         Level::ALL
             .into_iter()
-            .find(|level| level.name() == wanted)
+            .find(|level| level.name().eq_ignore_ascii_case(s))
             .ok_or_else(|| ParseLevelError(s.to_string()))
     }
 }
@@ -116,10 +116,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_any_case_and_dashes() {
+    fn parses_exact_names_in_any_case() {
         assert_eq!("backward".parse(), Ok(Level::Backward));
-        assert_eq!("Full-Transitive".parse(), Ok(Level::FullTransitive));
-        assert!("sideways".parse::<Level>().is_err());
+        assert_eq!("Full_Transitive".parse(), Ok(Level::FullTransitive));
+        for bad in ["sideways", "BACKWARD ", " full", "full-transitive", ""] {
+            assert!(bad.parse::<Level>().is_err(), "{bad:?}");
+        }
     }
 
     #[test]

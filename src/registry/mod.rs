@@ -173,6 +173,7 @@ struct State {
     identities: HashMap<u64, Vec<SchemaId>>,
     subjects: BTreeMap<String, BTreeMap<Version, VersionRecord>>,
     config: HashMap<Option<String>, Level>,
+    normalize: HashMap<Option<String>, Normalize>,
     modes: HashMap<Option<String>, Mode>,
     last_id: SchemaId,
     products: BTreeMap<String, ProductState>,
@@ -284,6 +285,14 @@ impl State {
         self.live_versions(subject).last()
     }
 
+    /// Forgets a permanently deleted subject's configuration and mode.
+    fn forget_subject_settings(&mut self, subject: &str) {
+        let scope = Some(subject.to_string());
+        self.config.remove(&scope);
+        self.normalize.remove(&scope);
+        self.modes.remove(&scope);
+    }
+
     /// A subject's setting, else the global one, else the default.
     fn effective<S: Setting>(&self, subject: &str) -> S {
         let map = S::map(self);
@@ -303,6 +312,8 @@ pub struct NewSchema {
     pub references: Vec<Reference>,
     pub metadata: Option<serde_json::Value>,
     pub rule_set: Option<serde_json::Value>,
+    /// Serve the normalized form rather than the text as written (Confluent's `normalize=true`).
+    pub normalize: bool,
 }
 
 /// Ids a client in IMPORT mode asks for.
@@ -469,8 +480,11 @@ impl Registry {
                 )));
             }
         };
+        let normalized = parsed.normalized_form();
+        let original = Some(crate::schema_json::compact(&new.schema)).filter(|t| *t != normalized);
         let content = StoredSchema {
-            schema: parsed.normalized_form(),
+            schema: normalized,
+            original,
             schema_type: parsed.schema_type().into(),
             references: new.references.clone(),
             metadata: new.metadata.clone(),
@@ -491,8 +505,11 @@ impl Registry {
         new: &NewSchema,
         import: Import,
     ) -> Result<Registered, RegistryError> {
-        let prepared = self.prepare(new)?;
+        let mut prepared = self.prepare(new)?;
         let subject = subject.as_str();
+        if self.normalizes(subject, new.normalize) {
+            prepared.content.original = None;
+        }
         // A subject of a data product takes new versions as product versions, under the
         // product's rules; IMPORT mode still copies versions as they are.
         if let Some(product) = self.product_of(subject) {
@@ -907,8 +924,7 @@ impl Registry {
             versions.remove(&version);
             if versions.is_empty() {
                 state.subjects.remove(subject);
-                state.config.remove(&Some(subject.to_string()));
-                state.modes.remove(&Some(subject.to_string()));
+                state.forget_subject_settings(subject);
             }
         } else if let Some(r) = versions.get_mut(&version) {
             r.deleted = true;
@@ -979,8 +995,7 @@ impl Registry {
         let mut state = self.write_state();
         if permanent {
             state.subjects.remove(subject);
-            state.config.remove(&Some(subject.to_string()));
-            state.modes.remove(&Some(subject.to_string()));
+            state.forget_subject_settings(subject);
         } else if let Some(versions) = state.subjects.get_mut(subject) {
             for r in versions.values_mut() {
                 r.deleted = true;
@@ -990,8 +1005,9 @@ impl Registry {
     }
 
     fn forget_subject_settings(&self, subject: &str, batch: &mut WriteBatch) {
-        batch.delete(Keyspace::Config, keys::scope(Some(subject)));
-        batch.delete(Keyspace::Mode, keys::scope(Some(subject)));
+        batch.delete(Keyspace::Config, Level::key(Some(subject)));
+        batch.delete(Keyspace::Config, Normalize::key(Some(subject)));
+        batch.delete(Keyspace::Mode, Mode::key(Some(subject)));
     }
 
     /// Checks a schema against one version (`Some`) or against the subject's history at its level
@@ -1036,23 +1052,80 @@ impl Registry {
         Ok(judge(&prepared.parsed, &history, level))
     }
 
-    /// The compatibility level of a subject, or the global one (`subject` `None`).
+    /// The configuration of a subject (an error when it has none, unless `default_to_global`,
+    /// which merges it over the global one), or with `None` the global one.
     pub fn config(
         &self,
         subject: Option<&str>,
         default_to_global: bool,
-    ) -> Result<Level, RegistryError> {
-        self.setting(subject, default_to_global)
+    ) -> Result<Config, RegistryError> {
+        let state = self.read();
+        let own = Config {
+            level: Level::map(&state).get(&subject.map(str::to_string)).copied(),
+            normalize: Normalize::map(&state)
+                .get(&subject.map(str::to_string))
+                .map(|n| n.0),
+        };
+        match subject {
+            None => Ok(Config {
+                level: Some(own.level.unwrap_or_default()),
+                ..own
+            }),
+            Some(s) if default_to_global => Ok(Config {
+                level: Some(state.effective::<Level>(s)),
+                normalize: own
+                    .normalize
+                    .or_else(|| Normalize::map(&state).get(&None).map(|n| n.0)),
+            }),
+            Some(s) if own.is_empty() => Err(Level::not_configured(s)),
+            Some(_) => Ok(own),
+        }
     }
 
-    /// Sets the compatibility level of a subject or, with `None`, the global one.
-    pub fn set_config(&self, subject: Option<&str>, level: Level) -> Result<(), RegistryError> {
-        self.set_setting(subject, level)
+    /// Sets what `config` gives of a subject's configuration or, with `None`, the global one.
+    pub fn set_config(&self, subject: Option<&str>, config: Config) -> Result<(), RegistryError> {
+        let mut batch = WriteBatch::new();
+        if let Some(level) = config.level {
+            stage_setting(&mut batch, subject, level);
+        }
+        if let Some(normalize) = config.normalize {
+            stage_setting(&mut batch, subject, Normalize(normalize));
+        }
+        self.store.write(batch)?;
+        let mut state = self.write_state();
+        let scope = subject.map(str::to_string);
+        if let Some(level) = config.level {
+            Level::map_mut(&mut state).insert(scope.clone(), level);
+        }
+        if let Some(normalize) = config.normalize {
+            Normalize::map_mut(&mut state).insert(scope, Normalize(normalize));
+        }
+        Ok(())
     }
 
-    /// Removes a configured level and returns it; the global level reverts to BACKWARD.
-    pub fn delete_config(&self, subject: Option<&str>) -> Result<Level, RegistryError> {
-        self.delete_setting(subject)
+    /// Removes a configuration and returns it; the global level reverts to BACKWARD. A subject
+    /// without one is 40401, as in Confluent.
+    pub fn delete_config(&self, subject: Option<&str>) -> Result<Config, RegistryError> {
+        let previous = match subject {
+            Some(s) => self
+                .config(Some(s), false)
+                .map_err(|_| RegistryError::SubjectNotFound(s.to_string()))?,
+            None => self.config(None, false)?,
+        };
+        let mut batch = WriteBatch::new();
+        batch.delete(Keyspace::Config, Level::key(subject));
+        batch.delete(Keyspace::Config, Normalize::key(subject));
+        self.store.write(batch)?;
+        let mut state = self.write_state();
+        Level::map_mut(&mut state).remove(&subject.map(str::to_string));
+        Normalize::map_mut(&mut state).remove(&subject.map(str::to_string));
+        Ok(previous)
+    }
+
+    /// Whether a registration under `subject` stores the normalized form as the served text:
+    /// asked for by the request, or configured for the subject or globally.
+    fn normalizes(&self, subject: &str, requested: bool) -> bool {
+        requested || self.read().effective::<Normalize>(subject).0
     }
 
     /// The mode of a subject, or the global one.
@@ -1118,7 +1191,7 @@ impl Registry {
         value: S,
     ) -> Result<(), RegistryError> {
         let mut batch = WriteBatch::new();
-        batch.put(S::KEYSPACE, keys::scope(subject), value.name());
+        stage_setting(&mut batch, subject, value);
         self.store.write(batch)?;
         S::map_mut(&mut self.write_state()).insert(subject.map(str::to_string), value);
         Ok(())
@@ -1134,17 +1207,52 @@ impl Registry {
             None => self.setting(None, false)?,
         };
         let mut batch = WriteBatch::new();
-        batch.delete(S::KEYSPACE, keys::scope(subject));
+        batch.delete(S::KEYSPACE, S::key(subject));
         self.store.write(batch)?;
         S::map_mut(&mut self.write_state()).remove(&subject.map(str::to_string));
         Ok(previous)
     }
 }
 
+fn stage_setting<S: Setting>(batch: &mut WriteBatch, subject: Option<&str>, value: S) {
+    batch.put(S::KEYSPACE, S::key(subject), value.name());
+}
+
+/// A scope's compatibility configuration, as Confluent's `/config` shows it: the fields set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Config {
+    pub level: Option<Level>,
+    /// Store the normalized form as the served text (Confluent's `normalize`).
+    pub normalize: Option<bool>,
+}
+
+impl Config {
+    /// A configuration of a level alone.
+    pub fn level(level: Level) -> Self {
+        Config {
+            level: Some(level),
+            normalize: None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.level.is_none() && self.normalize.is_none()
+    }
+}
+
+/// Whether registrations store the normalized form as the text they serve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Normalize(bool);
+
 /// A per-subject setting with a global fallback: the compatibility level or the mode.
 trait Setting: Copy + Default {
     const KEYSPACE: Keyspace;
+    /// Before the scope in the setting's key: settings sharing a keyspace differ by it.
+    const KEY_PREFIX: &'static [u8] = b"";
     fn name(self) -> &'static str;
+    fn key(subject: Option<&str>) -> Vec<u8> {
+        [Self::KEY_PREFIX, &keys::scope(subject)].concat()
+    }
     fn map(state: &State) -> &HashMap<Option<String>, Self>;
     fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self>;
     /// The error for a subject without its own setting (40408 or 40409).
@@ -1161,6 +1269,24 @@ impl Setting for Level {
     }
     fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
         &mut state.config
+    }
+    fn not_configured(subject: &str) -> RegistryError {
+        RegistryError::SubjectConfigNotFound(subject.to_string())
+    }
+}
+
+impl Setting for Normalize {
+    const KEYSPACE: Keyspace = Keyspace::Config;
+    /// Subjects hold no control characters, so no level key starts with it.
+    const KEY_PREFIX: &'static [u8] = keys::NORMALIZE;
+    fn name(self) -> &'static str {
+        if self.0 { "true" } else { "false" }
+    }
+    fn map(state: &State) -> &HashMap<Option<String>, Self> {
+        &state.normalize
+    }
+    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
+        &mut state.normalize
     }
     fn not_configured(subject: &str) -> RegistryError {
         RegistryError::SubjectConfigNotFound(subject.to_string())
@@ -1285,10 +1411,14 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
         add_schema(&mut state, &mut stored_schemas, id, 0)?;
     }
     for (key, value) in store.scan_prefix(Keyspace::Config, b"")? {
-        let level: Level = String::from_utf8_lossy(&value)
-            .parse()
-            .map_err(|e| corrupt("config", e))?;
-        state.config.insert(scope_of(&key), level);
+        let value = String::from_utf8_lossy(&value);
+        if let Some(scope) = key.strip_prefix(keys::NORMALIZE) {
+            let normalize = value.parse().map_err(|e| corrupt("config", e))?;
+            state.normalize.insert(scope_of(scope), Normalize(normalize));
+        } else {
+            let level: Level = value.parse().map_err(|e| corrupt("config", e))?;
+            state.config.insert(scope_of(&key), level);
+        }
     }
     for (key, value) in store.scan_prefix(Keyspace::Mode, b"")? {
         let mode = Mode::parse(&String::from_utf8_lossy(&value)).map_err(|e| corrupt("mode", e))?;

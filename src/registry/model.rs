@@ -87,7 +87,7 @@ impl Mode {
         }
     }
 
-    /// Case-insensitive.
+    /// A mode's exact name, in any case (as Confluent reads it).
     pub fn parse(text: &str) -> Result<Self, RegistryError> {
         [
             Mode::ReadWrite,
@@ -96,7 +96,7 @@ impl Mode {
             Mode::Import,
         ]
         .into_iter()
-        .find(|m| m.name().eq_ignore_ascii_case(text.trim()))
+        .find(|m| m.name().eq_ignore_ascii_case(text))
         .ok_or_else(|| RegistryError::InvalidMode(text.to_string()))
     }
 
@@ -116,8 +116,14 @@ pub struct Reference {
 /// A schema as stored under its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredSchema {
-    /// The normalized form: what `GET` returns and what identity is decided on.
+    /// The normalized form: what identity is decided on, and what references resolve against.
     pub schema: String,
+    /// The text as first registered, whitespace outside strings removed: what clients are
+    /// served, as Confluent serves the declaration a producer wrote (its `namespace`, its key
+    /// order). Absent when it equals the normalized form, when the client asked for
+    /// `normalize`, and in data written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     #[serde(rename = "schemaType")]
     pub schema_type: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -131,6 +137,11 @@ pub struct StoredSchema {
 }
 
 impl StoredSchema {
+    /// The text clients are served: as registered, or the normalized form.
+    pub fn served(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.schema)
+    }
+
     /// Confluent's "same content": the schema text, references, metadata and rule set
     /// (`schemaType` is not part of it).
     pub fn same_content(&self, other: &StoredSchema) -> bool {
@@ -168,6 +179,8 @@ pub(crate) mod keys {
     use super::{SchemaId, Version};
 
     pub const GLOBAL: &[u8] = b"\0";
+    /// Prefixes a scope in the config keyspace for the `normalize` setting.
+    pub const NORMALIZE: &[u8] = b"\x01";
     pub const LAST_SCHEMA_ID: &[u8] = b"last_schema_id";
 
     pub fn schema(id: SchemaId) -> Vec<u8> {

@@ -55,7 +55,7 @@ fn readme_examples_print_what_the_readme_shows() {
 #[test]
 fn readme_server_examples_answer_what_the_readme_shows() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for heading in ["## The registry server", "## Data products"] {
+    for heading in ["## Quickstart", "## The registry server", "## Data products"] {
         let section = readme.split(heading).nth(1).expect(heading);
         let section = section.split("\n## ").next().unwrap();
         let block = section
@@ -148,4 +148,102 @@ fn readme_manifest_is_the_example_file() {
         std::fs::read_to_string(root().join("testdata/products/payments/transactions-1.1.0.yaml"))
             .unwrap();
     assert_eq!(block, file);
+}
+
+/// The README's tables render: every row of a table is one line with the header's number of
+/// cells (a cell spanning lines breaks the table), and every `accord ...` command a table names
+/// is one `accord --help` lists (and, for a command with subcommands, one its `--help` lists).
+#[test]
+fn readme_tables_render_and_name_real_commands() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let help = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "accord {args:?} --help fails");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let listed = |help: &str, command: &str| {
+        help.lines()
+            .any(|l| l.trim_start().split_whitespace().next() == Some(command))
+    };
+    let top = help(&[]);
+    let mut tables = 0;
+    let mut commands = 0;
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut in_code = false;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].starts_with("```") {
+            in_code = !in_code;
+        }
+        let starts_table = !in_code
+            && lines[i].starts_with('|')
+            && lines.get(i + 1).is_some_and(|l| l.starts_with("|---"));
+        if !starts_table {
+            i += 1;
+            continue;
+        }
+        tables += 1;
+        let width = cells(lines[i]).len();
+        let mut row = i + 2;
+        while row < lines.len() && !lines[row].trim().is_empty() {
+            let line = lines[row];
+            assert!(
+                line.starts_with('|') && line.trim_end().ends_with('|'),
+                "README line {} continues a table row over lines: {line}",
+                row + 1
+            );
+            assert_eq!(
+                cells(line).len(),
+                width,
+                "README line {} has another number of cells than its header: {line}",
+                row + 1
+            );
+            for cell in cells(line) {
+                for span in cell.split('`').skip(1).step_by(2) {
+                    let Some(rest) = span.strip_prefix("accord ") else {
+                        continue;
+                    };
+                    let mut words = rest.split_whitespace();
+                    let command = words.next().unwrap();
+                    assert!(
+                        listed(&top, command),
+                        "README line {}: `accord {command}` is not a command of `accord --help`",
+                        row + 1
+                    );
+                    if let Some(sub) = words.next().filter(|w| {
+                        w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.is_empty()
+                    }) {
+                        let own = help(&[command]);
+                        if own.contains("Commands:") {
+                            assert!(
+                                listed(&own, sub),
+                                "README line {}: `accord {command} {sub}` is not a subcommand",
+                                row + 1
+                            );
+                        }
+                    }
+                    commands += 1;
+                }
+            }
+            row += 1;
+        }
+        i = row;
+    }
+    assert!(tables >= 5, "only {tables} tables found");
+    assert!(commands >= 10, "only {commands} commands found in tables");
+}
+
+/// A table row's cells; `\|` is a pipe inside a cell.
+fn cells(row: &str) -> Vec<String> {
+    let inner = row.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner
+        .replace("\\|", "\u{0}")
+        .split('|')
+        .map(|c| c.replace('\u{0}', "|").trim().to_string())
+        .collect()
 }
