@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use accord::compat::Level;
-use accord::registry::{Import, NewSchema, Registry, SubjectName, SystemClock};
+use accord::registry::{Config, Import, NewSchema, Registry, SubjectName, SystemClock};
 use accord::store::RocksStore;
 
 /// Version `n` of a 30-field record: with `growing`, plus `n` optional fields; otherwise the
@@ -41,7 +41,7 @@ fn run(label: &str, growing: bool, history: usize, measured: usize) {
     let registry = Registry::open(store, Arc::new(SystemClock)).unwrap();
     let subject = SubjectName::new("evolving-value").unwrap();
     registry
-        .set_config(Some("evolving-value"), Level::FullTransitive)
+        .set_config(Some("evolving-value"), Config::level(Level::FullTransitive))
         .unwrap();
     let started = Instant::now();
     for n in 0..history {

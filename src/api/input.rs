@@ -70,8 +70,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         // Confluent answers both malformed JSON and JSON of the wrong shape with 400. Every
         // request body is an object: serde would read a struct from an array by position.
         let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, 400, message);
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid request body: {e}")))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| bad(format!("invalid request body: {e}")))?;
         if !value.is_object() {
             return Err(bad(format!(
                 "invalid request body: expected a JSON object, found {}",
@@ -124,14 +124,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let mut params = serde_json::Map::new();
         let query = parts.uri.query().unwrap_or("").as_bytes();
+        let mut seen = std::collections::HashSet::new();
+        let mut first = form_urlencoded::Serializer::new(String::new());
         for (key, value) in form_urlencoded::parse(query) {
-            params
-                .entry(key.into_owned())
-                .or_insert_with(|| value.into_owned().into());
+            if seen.insert(key.clone()) {
+                first.append_pair(&key, &value);
+            }
         }
-        serde_json::from_value(params.into())
+        serde_urlencoded::from_str(&first.finish())
             .map(Query)
             .map_err(|e| unreadable(parts, format!("invalid query string: {e}")))
     }

@@ -507,7 +507,10 @@ pub async fn set_subject_config(
 ) -> ApiResult {
     let subject = subject_name(subject)?;
     let config = body.config()?;
-    blocking(&state, move |r| r.set_config(Some(subject.as_str()), config)).await?;
+    blocking(&state, move |r| {
+        r.set_config(Some(subject.as_str()), config)
+    })
+    .await?;
     config_json(config, "compatibility")
 }
 

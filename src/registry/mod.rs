@@ -1061,7 +1061,9 @@ impl Registry {
     ) -> Result<Config, RegistryError> {
         let state = self.read();
         let own = Config {
-            level: Level::map(&state).get(&subject.map(str::to_string)).copied(),
+            level: Level::map(&state)
+                .get(&subject.map(str::to_string))
+                .copied(),
             normalize: Normalize::map(&state)
                 .get(&subject.map(str::to_string))
                 .map(|n| n.0),
@@ -1414,7 +1416,9 @@ fn load(store: &dyn Store) -> Result<State, RegistryError> {
         let value = String::from_utf8_lossy(&value);
         if let Some(scope) = key.strip_prefix(keys::NORMALIZE) {
             let normalize = value.parse().map_err(|e| corrupt("config", e))?;
-            state.normalize.insert(scope_of(scope), Normalize(normalize));
+            state
+                .normalize
+                .insert(scope_of(scope), Normalize(normalize));
         } else {
             let level: Level = value.parse().map_err(|e| corrupt("config", e))?;
             state.config.insert(scope_of(&key), level);

@@ -580,8 +580,11 @@ fn compatibility_checks_of_a_product_subject_follow_its_latest_line() {
     w.publish("payments.transactions", "2.0.0", v2.clone())
         .unwrap();
     // The subject's own config would check against 1.0.0 too; the product checks line 2 only.
-    r.set_config(Some("transactions-value"), Level::FullTransitive)
-        .unwrap();
+    r.set_config(
+        Some("transactions-value"),
+        Config::level(Level::FullTransitive),
+    )
+    .unwrap();
     let verdict = r
         .check_compatibility(
             "transactions-value",

@@ -94,7 +94,7 @@ fn register_rejects_an_incompatible_version_and_names_the_findings() {
         assert_eq!(r.versions("s", false).unwrap(), [1]);
         assert_eq!(r.max_id(), 1);
         // NONE accepts it.
-        r.set_config(Some("s"), Level::None).unwrap();
+        r.set_config(Some("s"), Config::level(Level::None)).unwrap();
         assert_eq!(
             r.register(&subject("s"), &breaking(), Import::default())
                 .unwrap()
@@ -258,23 +258,41 @@ fn lookup_finds_the_version_holding_a_schema() {
 #[test]
 fn config_is_per_subject_with_a_global_fallback() {
     on_each_backend(|r| {
-        assert_eq!(r.config(None, false).unwrap(), Level::Backward);
+        assert_eq!(
+            r.config(None, false).unwrap(),
+            Config::level(Level::Backward)
+        );
         assert!(matches!(
             r.config(Some("s"), false),
             Err(RegistryError::SubjectConfigNotFound(_))
         ));
-        assert_eq!(r.config(Some("s"), true).unwrap(), Level::Backward);
-        r.set_config(None, Level::Full).unwrap();
-        assert_eq!(r.config(Some("s"), true).unwrap(), Level::Full);
-        r.set_config(Some("s"), Level::None).unwrap();
-        assert_eq!(r.config(Some("s"), false).unwrap(), Level::None);
-        assert_eq!(r.delete_config(Some("s")).unwrap(), Level::None);
+        assert_eq!(
+            r.config(Some("s"), true).unwrap(),
+            Config::level(Level::Backward)
+        );
+        r.set_config(None, Config::level(Level::Full)).unwrap();
+        assert_eq!(
+            r.config(Some("s"), true).unwrap(),
+            Config::level(Level::Full)
+        );
+        r.set_config(Some("s"), Config::level(Level::None)).unwrap();
+        assert_eq!(
+            r.config(Some("s"), false).unwrap(),
+            Config::level(Level::None)
+        );
+        assert_eq!(
+            r.delete_config(Some("s")).unwrap(),
+            Config::level(Level::None)
+        );
         assert!(matches!(
             r.delete_config(Some("s")),
             Err(RegistryError::SubjectNotFound(_))
         ));
-        assert_eq!(r.delete_config(None).unwrap(), Level::Full);
-        assert_eq!(r.config(None, false).unwrap(), Level::Backward);
+        assert_eq!(r.delete_config(None).unwrap(), Config::level(Level::Full));
+        assert_eq!(
+            r.config(None, false).unwrap(),
+            Config::level(Level::Backward)
+        );
     });
 }
 
@@ -404,7 +422,7 @@ fn a_reopened_data_dir_serves_everything_it_acknowledged() {
         r.register(&subject("b"), &v2(), Import::default()).unwrap();
         r.delete_version("a", VersionSpec::Number(1), false)
             .unwrap();
-        r.set_config(Some("a"), Level::Full).unwrap();
+        r.set_config(Some("a"), Config::level(Level::Full)).unwrap();
         r.set_mode(Some("b"), Mode::ReadOnly, false).unwrap();
     }
     let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
@@ -417,7 +435,10 @@ fn a_reopened_data_dir_serves_everything_it_acknowledged() {
             .id,
         2
     );
-    assert_eq!(r.config(Some("a"), false).unwrap(), Level::Full);
+    assert_eq!(
+        r.config(Some("a"), false).unwrap(),
+        Config::level(Level::Full)
+    );
     assert_eq!(r.mode(Some("b"), false).unwrap(), Mode::ReadOnly);
     // Identity survives the restart: no new id for known content.
     assert_eq!(
@@ -605,7 +626,8 @@ fn a_change_inside_a_referenced_type_is_checked() {
         )
         .map(|_| ())
         .unwrap_err();
-        r.set_config(Some("address"), Level::None).unwrap();
+        r.set_config(Some("address"), Config::level(Level::None))
+            .unwrap();
         r.register(
             &subject("address"),
             &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", 1)]),

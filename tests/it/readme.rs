@@ -55,7 +55,11 @@ fn readme_examples_print_what_the_readme_shows() {
 #[test]
 fn readme_server_examples_answer_what_the_readme_shows() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for heading in ["## Quickstart", "## The registry server", "## Data products"] {
+    for heading in [
+        "## Quickstart",
+        "## The registry server",
+        "## Data products",
+    ] {
         let section = readme.split(heading).nth(1).expect(heading);
         let section = section.split("\n## ").next().unwrap();
         let block = section
@@ -167,7 +171,7 @@ fn readme_tables_render_and_name_real_commands() {
     };
     let listed = |help: &str, command: &str| {
         help.lines()
-            .any(|l| l.trim_start().split_whitespace().next() == Some(command))
+            .any(|l| l.split_whitespace().next() == Some(command))
     };
     let top = help(&[]);
     let mut tables = 0;

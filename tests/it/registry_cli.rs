@@ -59,7 +59,9 @@ fn register_list_get_config_and_gate_against_a_running_registry() {
     );
     let (_, schema, _) = accord(&server, &["get", "team/orders-value", "1"]);
     let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
-    assert_eq!(schema["name"], "com.acme.orders.Order");
+    // Served as registered: its own name and namespace, not the normalized full name.
+    assert_eq!(schema["name"], "Order");
+    assert_eq!(schema["namespace"], "com.acme.orders");
     let (_, json, _) = accord(&server, &["get", "team/orders-value", "--format", "json"]);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&json).unwrap()["version"],

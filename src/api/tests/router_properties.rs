@@ -42,7 +42,14 @@ const PATHS: &[&str] = &[
     "/{s}/{v}",
 ];
 const SUBJECTS: &[&str] = &[
-    "orders", "%FF%FE", "a%2Fb", "%00", "__GLOBAL", "x%20y", "%E2%82", "payments.tx",
+    "orders",
+    "%FF%FE",
+    "a%2Fb",
+    "%00",
+    "__GLOBAL",
+    "x%20y",
+    "%E2%82",
+    "payments.tx",
 ];
 const VERSIONS: &[&str] = &["1", "latest", "-1", "0", "abc", "99999999999", "%FF", "2"];
 const QUERIES: &[&str] = &[
@@ -121,18 +128,22 @@ fn probe() -> impl Strategy<Value = Probe> {
         proptest::sample::select(ACCEPTS),
         body,
     )
-        .prop_map(|(method, path, s, v, query, content_type, accept, body)| Probe {
-            method,
-            uri: format!("{}{query}", path.replace("{s}", s).replace("{v}", v)),
-            content_type,
-            accept,
-            body,
-        })
+        .prop_map(
+            |(method, path, s, v, query, content_type, accept, body)| Probe {
+                method,
+                uri: format!("{}{query}", path.replace("{s}", s).replace("{v}", v)),
+                content_type,
+                accept,
+                body,
+            },
+        )
 }
 
 impl Api {
     async fn probe(&self, probe: &Probe) -> Reply {
-        let mut request = Request::builder().method(probe.method).uri(probe.uri.as_str());
+        let mut request = Request::builder()
+            .method(probe.method)
+            .uri(probe.uri.as_str());
         if !probe.content_type.is_empty() {
             let value = axum::http::HeaderValue::from_bytes(probe.content_type).unwrap();
             request = request.header(header::CONTENT_TYPE, value);

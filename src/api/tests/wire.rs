@@ -18,7 +18,11 @@ async fn served_schema_is_the_text_as_first_registered() {
     // The same schema written otherwise is the same id, and does not change what is served.
     assert_eq!(api.register("s", FULL_NAME).await.body, json!({"id": 1}));
     assert_eq!(api.register("t", FULL_NAME).await.body, json!({"id": 1}));
-    for path in ["/schemas/ids/1", "/subjects/s/versions/1", "/subjects/t/versions/latest"] {
+    for path in [
+        "/schemas/ids/1",
+        "/subjects/s/versions/1",
+        "/subjects/t/versions/latest",
+    ] {
         let reply = api.call("GET", path, None).await;
         assert_eq!(reply.body["schema"], json!(NAMESPACED_COMPACT), "{path}");
     }
@@ -84,7 +88,16 @@ async fn latest_of_a_subject_whose_versions_are_all_soft_deleted_is_40401() {
     api.register("s", V1).await;
     api.register("s", V2).await;
     assert_eq!(api.call("DELETE", "/subjects/s", None).await.status, 200);
+    // Or version by version, the latest first.
+    api.register("t", V1).await;
+    api.register("t", V2).await;
+    for version in ["latest", "latest"] {
+        let path = format!("/subjects/t/versions/{version}");
+        assert_eq!(api.call("DELETE", &path, None).await.status, 200);
+    }
     for path in [
+        "/subjects/t/versions/latest",
+        "/subjects/t/versions/-1",
         "/subjects/s/versions/latest",
         "/subjects/s/versions/-1",
         "/subjects/s/versions/latest/schema",
@@ -108,11 +121,16 @@ async fn a_primitive_with_reserved_attributes_is_the_plain_primitive() {
     let lookup = api
         .call("POST", "/subjects/s", Some(json!({"schema": named})))
         .await;
-    assert_eq!((lookup.status, lookup.body["id"].clone()), (StatusCode::OK, json!(1)));
+    assert_eq!(
+        (lookup.status, lookup.body["id"].clone()),
+        (StatusCode::OK, json!(1))
+    );
     assert_eq!(api.register("t", named).await.body, json!({"id": 1}));
     // A custom property is not reserved: it makes another schema.
     assert_eq!(
-        api.register("u", r#"{"type":"int","owner":"x"}"#).await.body,
+        api.register("u", r#"{"type":"int","owner":"x"}"#)
+            .await
+            .body,
         json!({"id": 2})
     );
 }
@@ -120,7 +138,8 @@ async fn a_primitive_with_reserved_attributes_is_the_plain_primitive() {
 #[tokio::test]
 async fn import_onto_an_id_held_by_other_content_is_42205() {
     let api = api();
-    api.call("PUT", "/mode", Some(json!({"mode": "IMPORT"}))).await;
+    api.call("PUT", "/mode", Some(json!({"mode": "IMPORT"})))
+        .await;
     let imported = api
         .call(
             "POST",
@@ -154,14 +173,54 @@ async fn import_onto_an_id_held_by_other_content_is_42205() {
 async fn config_and_mode_accept_only_exact_names_and_change_nothing_otherwise() {
     let api = api();
     let refused: Vec<(&str, &str, &str, (StatusCode, i64))> = vec![
-        ("PUT", "/config", r#"["FULL"]"#, (StatusCode::BAD_REQUEST, 400)),
-        ("PUT", "/config", r#"{"compatibility":"BACKWARD "}"#, (StatusCode::UNPROCESSABLE_ENTITY, 42203)),
-        ("PUT", "/config", r#"{"compatibility":"full-transitive"}"#, (StatusCode::UNPROCESSABLE_ENTITY, 42203)),
-        ("PUT", "/config", r#"{}"#, (StatusCode::UNPROCESSABLE_ENTITY, 42203)),
-        ("PUT", "/config/s", r#"{"compatibility":" NONE"}"#, (StatusCode::UNPROCESSABLE_ENTITY, 42203)),
-        ("PUT", "/mode", r#"{"mode":"READONLY "}"#, (StatusCode::UNPROCESSABLE_ENTITY, 42204)),
-        ("PUT", "/mode", r#"["READONLY"]"#, (StatusCode::BAD_REQUEST, 400)),
-        ("PUT", "/mode/s", r#"{"mode":"read only"}"#, (StatusCode::UNPROCESSABLE_ENTITY, 42204)),
+        (
+            "PUT",
+            "/config",
+            r#"["FULL"]"#,
+            (StatusCode::BAD_REQUEST, 400),
+        ),
+        (
+            "PUT",
+            "/config",
+            r#"{"compatibility":"BACKWARD "}"#,
+            (StatusCode::UNPROCESSABLE_ENTITY, 42203),
+        ),
+        (
+            "PUT",
+            "/config",
+            r#"{"compatibility":"full-transitive"}"#,
+            (StatusCode::UNPROCESSABLE_ENTITY, 42203),
+        ),
+        (
+            "PUT",
+            "/config",
+            r#"{}"#,
+            (StatusCode::UNPROCESSABLE_ENTITY, 42203),
+        ),
+        (
+            "PUT",
+            "/config/s",
+            r#"{"compatibility":" NONE"}"#,
+            (StatusCode::UNPROCESSABLE_ENTITY, 42203),
+        ),
+        (
+            "PUT",
+            "/mode",
+            r#"{"mode":"READONLY "}"#,
+            (StatusCode::UNPROCESSABLE_ENTITY, 42204),
+        ),
+        (
+            "PUT",
+            "/mode",
+            r#"["READONLY"]"#,
+            (StatusCode::BAD_REQUEST, 400),
+        ),
+        (
+            "PUT",
+            "/mode/s",
+            r#"{"mode":"read only"}"#,
+            (StatusCode::UNPROCESSABLE_ENTITY, 42204),
+        ),
     ];
     for (method, path, body, expected) in refused {
         let request = Request::builder()
@@ -170,18 +229,29 @@ async fn config_and_mode_accept_only_exact_names_and_change_nothing_otherwise() 
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body))
             .unwrap();
-        assert_eq!(error_of(&api.send(request).await), expected, "{path} {body}");
+        assert_eq!(
+            error_of(&api.send(request).await),
+            expected,
+            "{path} {body}"
+        );
     }
     assert_eq!(
         api.call("GET", "/config", None).await.body,
         json!({"compatibilityLevel": "BACKWARD"})
     );
-    assert_eq!(api.call("GET", "/mode", None).await.body, json!({"mode": "READWRITE"}));
+    assert_eq!(
+        api.call("GET", "/mode", None).await.body,
+        json!({"mode": "READWRITE"})
+    );
     assert_eq!(api.call("GET", "/config/s", None).await.status, 404);
     assert_eq!(api.call("GET", "/mode/s", None).await.status, 404);
     // Names in any case are Confluent's.
     let set = api
-        .call("PUT", "/config", Some(json!({"compatibility": "full_Transitive"})))
+        .call(
+            "PUT",
+            "/config",
+            Some(json!({"compatibility": "full_Transitive"})),
+        )
         .await;
     assert_eq!(set.body, json!({"compatibility": "FULL_TRANSITIVE"}));
 }
@@ -198,7 +268,11 @@ async fn framework_rejections_answer_in_the_json_envelope() {
     assert_eq!(bad_major.body["error_code"], json!("invalid_request"));
     // A parameter given twice takes its first value, as Confluent's server reads it.
     let twice = api
-        .call("GET", "/subjects/s/versions?deleted=true&deleted=false", None)
+        .call(
+            "GET",
+            "/subjects/s/versions?deleted=true&deleted=false",
+            None,
+        )
         .await;
     assert_eq!((twice.status, twice.body), (StatusCode::OK, json!([1])));
     let missing = api.call("GET", "/no/such/path", None).await;
@@ -208,7 +282,12 @@ async fn framework_rejections_answer_in_the_json_envelope() {
 #[tokio::test]
 async fn a_body_of_an_unsupported_content_type_is_415_and_registers_nothing() {
     let api = api();
-    let types: [&[u8]; 4] = [b"text/html", b"text/plain; charset=utf-8", b"\xff\xfe garbage", b"x"];
+    let types: [&[u8]; 4] = [
+        b"text/html",
+        b"text/plain; charset=utf-8",
+        b"\xff\xfe garbage",
+        b"x",
+    ];
     for content_type in types {
         let request = Request::builder()
             .method("POST")
