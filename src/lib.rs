@@ -32,5 +32,6 @@ pub mod avro;
 pub mod cli;
 pub mod compat;
 pub mod registry;
+pub mod schema;
 mod schema_json;
 pub mod store;

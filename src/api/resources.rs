@@ -15,9 +15,10 @@ use super::error::ApiError;
 use super::input::{JsonBody, Path, Query, flag};
 use crate::compat::Level;
 use crate::registry::{
-    Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SCHEMA_TYPES, SchemaId,
-    StoredSchema, SubjectName, SubjectVersion, Version, VersionSpec,
+    Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SchemaId, StoredSchema,
+    SubjectName, SubjectVersion, Version, VersionSpec,
 };
+use crate::schema::Format;
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -363,7 +364,8 @@ pub async fn versions_of_schema(
 }
 
 pub async fn schema_types() -> ApiResult {
-    ok(json!(SCHEMA_TYPES))
+    let types: Vec<&str> = Format::ALL.iter().map(|f| f.schema_type()).collect();
+    ok(json!(types))
 }
 
 pub async fn list_schemas(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult {

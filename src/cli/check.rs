@@ -34,10 +34,8 @@ pub(crate) struct CheckArgs {
     /// subject's level in the registry
     #[arg(long)]
     level: Option<Level>,
-    /// The files' format, instead of deciding by extension (`.arrow.json` is Arrow, anything
-    /// else Avro)
-    #[arg(long, value_enum)]
-    schema_type: Option<input::SchemaType>,
+    #[command(flatten)]
+    schema_type: input::SchemaTypeArg,
     /// Also flag what this table format refuses (Arrow schemas): iceberg-v2, iceberg-v3,
     /// delta, bigquery
     #[arg(long)]
@@ -49,7 +47,7 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once(std::iter::once(&args.new).chain(&args.history))?;
-    let new = input::any_schema(&args.new, args.schema_type)?;
+    let new = input::schema(&args.new, args.schema_type)?;
     let (history, level) = match &args.subject {
         Some(subject) => {
             let (history, level) = super::client::history(&args.registry, subject)?;
@@ -59,12 +57,12 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
             let history = args
                 .history
                 .iter()
-                .map(|path| input::any_schema(path, args.schema_type))
+                .map(|path| input::schema(path, args.schema_type))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             (history, args.level.unwrap_or_default())
         }
     };
-    let report = input::check_any(&new, &history, level, args.profile)?;
+    let report = input::check(&new, &history, level, args.profile)?;
     emit(&report, args.format)
 }
 

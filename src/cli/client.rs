@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::{Outcome, OutputFormat, input};
+use crate::schema::{Format, Schema};
 
 const ACTOR: &str = "X-Accord-Actor";
 
@@ -151,9 +152,8 @@ pub(crate) struct RegisterArgs {
     /// The schema file (`.avsc`, or Arrow's JSON form in `.arrow.json`), or `-` for standard
     /// input
     file: String,
-    /// The file's format, instead of deciding by extension
-    #[arg(long, value_enum)]
-    schema_type: Option<input::SchemaType>,
+    #[command(flatten)]
+    schema_type: input::SchemaTypeArg,
     #[command(flatten)]
     registry: RegistryArgs,
     /// Output format
@@ -168,10 +168,9 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
     match client.call(
         "POST",
         &path,
-        Some(json!({"schema": schema, "schemaType": match input::schema_type(&args.file, args.schema_type) {
-            input::SchemaType::Avro => "AVRO",
-            input::SchemaType::Arrow => "ARROW",
-        }})),
+        Some(
+            json!({"schema": schema, "schemaType": args.schema_type.of(&args.file).schema_type()}),
+        ),
     )? {
         Ok(answer) => {
             match args.format {
@@ -324,7 +323,7 @@ pub(crate) fn config(args: ConfigArgs) -> anyhow::Result<Outcome> {
 pub(crate) fn history(
     registry: &RegistryArgs,
     subject: &str,
-) -> anyhow::Result<(Vec<input::AnySchema>, crate::compat::Level)> {
+) -> anyhow::Result<(Vec<Schema>, crate::compat::Level)> {
     let client = RegistryClient::new(registry);
     let level_answer = client.get(&format!(
         "/config/{}?defaultToGlobal=true",
@@ -354,12 +353,9 @@ pub(crate) fn history(
         let from_registry = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!("{subject} version {version} from the registry: {e}")
         };
-        let schema = match found["schemaType"].as_str() {
-            Some("ARROW") => {
-                input::AnySchema::Arrow(crate::arrow::parse(text).map_err(|e| from_registry(&e))?)
-            }
-            _ => input::AnySchema::Avro(crate::avro::parse(text).map_err(|e| from_registry(&e))?),
-        };
+        let format = Format::from_schema_type(found["schemaType"].as_str())
+            .map_err(|e| from_registry(&e))?;
+        let schema = Schema::parse(format, text).map_err(|e| from_registry(&e))?;
         history.push(schema);
     }
     Ok((history, level))

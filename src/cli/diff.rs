@@ -16,10 +16,8 @@ pub(crate) struct DiffArgs {
     old: String,
     /// The new schema, in the same format, or `-` for standard input
     new: String,
-    /// The files' format, instead of deciding by extension (`.arrow.json` is Arrow, anything
-    /// else Avro)
-    #[arg(long, value_enum)]
-    schema_type: Option<input::SchemaType>,
+    #[command(flatten)]
+    schema_type: input::SchemaTypeArg,
     /// Also flag what this table format refuses (Arrow schemas): iceberg-v2, iceberg-v3,
     /// delta, bigquery
     #[arg(long)]
@@ -35,8 +33,8 @@ pub(crate) struct DiffArgs {
 
 pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once([&args.old, &args.new])?;
-    let old = input::any_schema(&args.old, args.schema_type)?;
-    let new = input::any_schema(&args.new, args.schema_type)?;
-    let report = input::check_any(&new, &[old], args.level, args.profile)?;
+    let old = input::schema(&args.old, args.schema_type)?;
+    let new = input::schema(&args.new, args.schema_type)?;
+    let report = input::check(&new, &[old], args.level, args.profile)?;
     super::check::emit(&report, args.format)
 }

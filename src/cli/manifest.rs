@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::compat::Level;
 use crate::registry::DataProduct;
-use crate::{arrow, avro};
+use crate::schema::{Format, Schema};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +58,7 @@ pub(crate) struct Manifest {
 pub(crate) struct ManifestSchema {
     pub subject: String,
     /// `AVRO` or `ARROW`.
-    pub schema_type: &'static str,
+    pub format: Format,
     pub text: String,
 }
 
@@ -91,9 +91,9 @@ impl Manifest {
         for (i, schema) in raw.schemas.iter().enumerate() {
             let at = format!("`schemas[{i}]` ({})", schema.subject);
             let format = schema.format.as_deref().map(str::to_ascii_lowercase);
-            let schema_type = match format.as_deref() {
-                None | Some("avro") => "AVRO",
-                Some("arrow") => "ARROW",
+            let format = match format.as_deref() {
+                None | Some("avro") => Format::Avro,
+                Some("arrow") => Format::Arrow,
                 Some(other) => {
                     problems.push(format!(
                         "{at}: format `{other}` is not supported; use `avro` or `arrow`"
@@ -105,16 +105,12 @@ impl Manifest {
             match std::fs::read_to_string(&file) {
                 Err(e) => problems.push(format!("{at}: cannot read `{}`: {e}", file.display())),
                 Ok(text) => {
-                    let problem = match schema_type {
-                        "ARROW" => arrow::parse(&text).err().map(|e| e.to_string()),
-                        _ => avro::parse(&text).err().map(|e| e.to_string()),
-                    };
-                    if let Some(e) = problem {
+                    if let Err(e) = Schema::parse(format, &text) {
                         problems.push(format!("{at}: `{}`: {e}", file.display()));
                     }
                     schemas.push(ManifestSchema {
                         subject: schema.subject.clone(),
-                        schema_type,
+                        format,
                         text,
                     });
                 }
@@ -168,7 +164,7 @@ impl Manifest {
         let schemas: Vec<Value> = self
             .schemas
             .iter()
-            .map(|s| json!({"subject": s.subject, "schema": s.text, "schemaType": s.schema_type}))
+            .map(|s| json!({"subject": s.subject, "schema": s.text, "schemaType": s.format.schema_type()}))
             .collect();
         json!({"version": self.version.to_string(), "schemas": schemas})
     }

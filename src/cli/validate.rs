@@ -5,7 +5,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Outcome, OutputFormat, input};
-use crate::avro;
+use crate::schema::Schema;
 
 /// Check that each FILE is a valid Avro schema (Avro 1.12 specification) or Arrow schema.
 ///
@@ -14,13 +14,11 @@ use crate::avro;
 /// unreadable file.
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
-    /// Schema files (`.avsc`), or `-` for standard input
+    /// Schema files (`.avsc`, or an Arrow form), or `-` for standard input
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// The files' format, instead of deciding by extension (Arrow: `.arrow.json`, `.arrow`,
-    /// `.arrows`, `.ipc`, `.feather`, `.parquet`)
-    #[arg(long, value_enum)]
-    schema_type: Option<input::SchemaType>,
+    #[command(flatten)]
+    schema_type: input::SchemaTypeArg,
     /// Output format (json adds the Parsing Canonical Form and the normalized form)
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -35,41 +33,31 @@ pub(crate) fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let mut results = Vec::new();
     for path in &args.files {
         let name = input::display_name(path);
-        if input::schema_type(path, args.schema_type) == input::SchemaType::Arrow {
-            match input::arrow_schema(path) {
-                Ok(schema) => {
-                    let columns = schema.fields().len();
-                    text.push_str(&format!(
-                        "{good}valid{good:#}    {name}  Arrow schema, {columns} top-level fields\n"
-                    ));
-                    results.push(json!({
-                        "file": name,
-                        "valid": true,
-                        "normalized_form": crate::arrow::normalized_form(&schema),
-                    }));
-                }
-                Err(e) => {
-                    all_valid = false;
-                    text.push_str(&format!("{bad}invalid{bad:#}  {e:#}\n"));
-                    results.push(json!({"file": name, "valid": false, "error": {"message": format!("{e:#}")}}));
-                }
-            }
-            continue;
-        }
-        let source = input::read(path)?;
-        match avro::parse(&source) {
+        let bytes = input::read_bytes(path)?;
+        match Schema::from_bytes(args.schema_type.of(path), &bytes) {
             Ok(schema) => {
-                let fingerprint = format!("{:016x}", schema.fingerprint());
-                text.push_str(&format!(
-                    "{good}valid{good:#}    {name}  fingerprint {fingerprint}\n"
-                ));
-                results.push(json!({
-                    "file": name,
-                    "valid": true,
-                    "fingerprint": fingerprint,
-                    "canonical_form": schema.canonical_form(),
-                    "normalized_form": schema.normalized_form(),
-                }));
+                let normalized_form = schema.normalized_form();
+                let (summary, mut result) = match &schema {
+                    Schema::Avro(avro) => {
+                        let fingerprint = format!("{:016x}", avro.fingerprint());
+                        (
+                            format!("fingerprint {fingerprint}"),
+                            json!({
+                                "fingerprint": fingerprint,
+                                "canonical_form": avro.canonical_form(),
+                            }),
+                        )
+                    }
+                    Schema::Arrow(arrow) => (
+                        format!("Arrow schema, {} top-level fields", arrow.fields().len()),
+                        json!({}),
+                    ),
+                };
+                text.push_str(&format!("{good}valid{good:#}    {name}  {summary}\n"));
+                result["file"] = json!(name);
+                result["valid"] = json!(true);
+                result["normalized_form"] = json!(normalized_form);
+                results.push(result);
             }
             Err(e) => {
                 all_valid = false;

@@ -28,82 +28,9 @@ pub use products::{
     Evaluation, LineStatus, MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, SubjectCheck,
 };
 
-use crate::avro;
 use crate::compat::{self, Level};
+use crate::schema::{Format, Schema};
 use crate::store::{Keyspace, Store, StoreError, WriteBatch};
-
-/// The schema types this registry accepts.
-pub const SCHEMA_TYPES: &[&str] = &["AVRO", "ARROW"];
-
-/// A stored or submitted schema, parsed in its format.
-#[derive(Debug, Clone)]
-pub enum Parsed {
-    Avro(avro::Schema),
-    Arrow(arrow_schema::Schema),
-}
-
-impl Parsed {
-    /// The `schemaType` of this format.
-    pub fn schema_type(&self) -> &'static str {
-        match self {
-            Parsed::Avro(_) => "AVRO",
-            Parsed::Arrow(_) => "ARROW",
-        }
-    }
-
-    /// The Avro schema, if this is one.
-    pub fn as_avro(&self) -> Option<&avro::Schema> {
-        match self {
-            Parsed::Avro(schema) => Some(schema),
-            Parsed::Arrow(_) => None,
-        }
-    }
-
-    fn normalized_form(&self) -> String {
-        match self {
-            Parsed::Avro(schema) => schema.normalized_form(),
-            Parsed::Arrow(schema) => crate::arrow::normalized_form(schema),
-        }
-    }
-}
-
-/// Checks `new` against a history at `level`. Every schema must be of one format: a change of
-/// format is incompatible with every version before it.
-pub fn check_parsed(
-    new: &Parsed,
-    history: &[&Parsed],
-    level: Level,
-) -> Result<compat::Report, String> {
-    let mismatch = |other: &Parsed| {
-        format!(
-            "schema type {} differs from {} of an earlier version",
-            new.schema_type(),
-            other.schema_type()
-        )
-    };
-    match new {
-        Parsed::Avro(new) => {
-            let history = history
-                .iter()
-                .map(|p| match p {
-                    Parsed::Avro(s) => Ok(s),
-                    other => Err(mismatch(other)),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(compat::check_history(new, &history, level))
-        }
-        Parsed::Arrow(new) => {
-            let history = history
-                .iter()
-                .map(|p| match p {
-                    Parsed::Arrow(s) => Ok(s),
-                    other => Err(mismatch(other)),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(compat::check_history(new, &history, level))
-        }
-    }
-}
 
 /// A registry over a store.
 pub struct Registry {
@@ -123,7 +50,7 @@ pub struct SchemaEntry {
     pub stored: StoredSchema,
     /// The schemas its references resolve to, theirs included, in dependency order.
     imports: Vec<Arc<SchemaEntry>>,
-    parsed: OnceLock<Parsed>,
+    parsed: OnceLock<Schema>,
 }
 
 impl SchemaEntry {
@@ -138,33 +65,29 @@ impl SchemaEntry {
 
     /// The parsed schema, referenced types included. Stored texts are our own normalized forms
     /// and their references cannot be deleted, so they always parse.
-    pub fn parsed(&self) -> &Parsed {
-        self.parsed
-            .get_or_init(|| match self.stored.schema_type.as_str() {
-                "ARROW" => Parsed::Arrow(
-                    crate::arrow::parse(&self.stored.schema)
-                        .expect("a stored normalized form parses"),
-                ),
-                _ => Parsed::Avro(
-                    parse_with_imports(&self.stored.schema, &self.imports)
-                        .expect("a stored normalized form parses"),
-                ),
-            })
+    pub fn parsed(&self) -> &Schema {
+        self.parsed.get_or_init(|| {
+            let format = Format::from_schema_type(Some(&self.stored.schema_type))
+                .expect("a stored schema type is one we register");
+            parse_with_imports(format, &self.stored.schema, &self.imports)
+                .expect("a stored normalized form parses")
+        })
     }
 }
 
 /// Parses a schema text with the types of the schemas its references resolve to.
 fn parse_with_imports(
+    format: Format,
     text: &str,
     imports: &[Arc<SchemaEntry>],
-) -> Result<avro::Schema, avro::ParseError> {
+) -> Result<Schema, crate::schema::ParseError> {
     let labels: Vec<String> = imports.iter().map(|e| format!("schema {}", e.id)).collect();
     let references: Vec<(&str, &str)> = labels
         .iter()
         .zip(imports)
         .map(|(label, e)| (label.as_str(), e.stored.schema.as_str()))
         .collect();
-    avro::parse_with_references(text, &references)
+    Schema::parse_with_references(format, text, &references)
 }
 
 #[derive(Default)]
@@ -415,7 +338,7 @@ impl From<ProductError> for RegistryError {
 
 /// A submitted schema, parsed with its references and reduced to what identity is decided on.
 struct Prepared {
-    parsed: Parsed,
+    parsed: Schema,
     content: StoredSchema,
     imports: Vec<Arc<SchemaEntry>>,
     identity: u64,
@@ -453,39 +376,16 @@ impl Registry {
             return Err(RegistryError::InvalidSchema("empty schema".into()));
         }
         let invalid = |e: &dyn std::fmt::Display| RegistryError::InvalidSchema(e.to_string());
-        let (parsed, imports) = match new.schema_type.as_deref() {
-            None | Some("AVRO") => {
-                let imports = self.read().resolve(&new.references)?;
-                let parsed = parse_with_imports(&new.schema, &imports).map_err(|e| invalid(&e))?;
-                (Parsed::Avro(parsed), imports)
-            }
-            Some("ARROW") => {
-                if !new.references.is_empty() {
-                    return Err(RegistryError::InvalidSchema(
-                        "ARROW schemas take no references".into(),
-                    ));
-                }
-                // Arrow's JSON form, or the IPC encoding of a schema in base64.
-                let parsed = if new.schema.trim_start().starts_with('{') {
-                    crate::arrow::parse(&new.schema)
-                } else {
-                    crate::arrow::parse_binary(new.schema.trim().as_bytes())
-                };
-                (Parsed::Arrow(parsed.map_err(|e| invalid(&e))?), Vec::new())
-            }
-            Some(other) => {
-                return Err(RegistryError::InvalidSchema(format!(
-                    "schema type `{other}` is not supported; accord registers {}",
-                    SCHEMA_TYPES.join(" and ")
-                )));
-            }
-        };
+        let format =
+            Format::from_schema_type(new.schema_type.as_deref()).map_err(|e| invalid(&e))?;
+        let imports = self.read().resolve(&new.references)?;
+        let parsed = parse_with_imports(format, &new.schema, &imports).map_err(|e| invalid(&e))?;
         let normalized = parsed.normalized_form();
         let original = Some(crate::schema_json::compact(&new.schema)).filter(|t| *t != normalized);
         let content = StoredSchema {
             schema: normalized,
             original,
-            schema_type: parsed.schema_type().into(),
+            schema_type: format.schema_type().into(),
             references: new.references.clone(),
             metadata: new.metadata.clone(),
             rule_set: new.rule_set.clone(),
@@ -1312,9 +1212,9 @@ impl Setting for Mode {
 }
 
 /// Checks `new` against live versions (oldest first) at `level`; findings name the versions.
-fn judge(new: &Parsed, history: &[(Version, Arc<SchemaEntry>)], level: Level) -> Verdict {
-    let schemas: Vec<&Parsed> = history.iter().map(|(_, entry)| entry.parsed()).collect();
-    match check_parsed(new, &schemas, level) {
+fn judge(new: &Schema, history: &[(Version, Arc<SchemaEntry>)], level: Level) -> Verdict {
+    let schemas: Vec<&Schema> = history.iter().map(|(_, entry)| entry.parsed()).collect();
+    match new.check_history(&schemas, level, None) {
         Ok(report) => {
             let labels: Vec<String> = history.iter().map(|(v, _)| v.to_string()).collect();
             Verdict {
@@ -1324,7 +1224,7 @@ fn judge(new: &Parsed, history: &[(Version, Arc<SchemaEntry>)], level: Level) ->
         }
         Err(mismatch) => Verdict {
             compatible: false,
-            messages: vec![mismatch],
+            messages: vec![mismatch.to_string()],
         },
     }
 }
@@ -1442,7 +1342,7 @@ fn add_schema(
     let Some(stored) = pending.remove(&id) else {
         return Ok(()); // already built
     };
-    if depth > avro::MAX_DEPTH {
+    if depth > crate::schema_json::MAX_DEPTH {
         return Err(corrupt("schema references", "a cycle or a chain too deep"));
     }
     for reference in &stored.references {

@@ -15,6 +15,7 @@ use super::{
     keys,
 };
 use crate::compat::{Bump, Report};
+use crate::schema::Schema;
 use crate::store::{Keyspace, WriteBatch};
 
 /// The metadata property a Confluent client sets to publish a schema as a given product
@@ -584,8 +585,10 @@ impl Registry {
                         }
                     }
                 }
-                let olds: Vec<&super::Parsed> = history.iter().map(|(_, e)| e.parsed()).collect();
-                let report = super::check_parsed(&new.parsed, &olds, ps.product.compatibility)
+                let olds: Vec<&Schema> = history.iter().map(|(_, e)| e.parsed()).collect();
+                let report = new
+                    .parsed
+                    .check_history(&olds, ps.product.compatibility, None)
                     .map_err(|mismatch| {
                         RegistryError::InvalidSchema(format!("subject `{subject}`: {mismatch}"))
                     })?;
