@@ -5,26 +5,32 @@
 //! Modules depend one way only:
 //!
 //! ```text
-//! cli -> api -> registry -> {compat, store}      compat -> {avro, arrow}
+//! cli -> api -> registry -> {schema, compat, store}
+//! schema -> {compat, avro, arrow}      compat -> {avro, arrow}      {avro, arrow} -> schema_json
 //! ```
 //!
 //! - [`avro`] parses and validates `.avsc` text into a [`avro::Schema`], with the JSON path of
 //!   every problem, and computes canonical forms and fingerprints.
-//! - [`arrow`] parses Arrow's JSON schema form into an [`arrow_schema::Schema`], with the JSON
-//!   path of every problem, and writes the normalized form identity is decided on.
-//!   Both share `schema_json`: the [`avro::ParseError`] type and how JSON errors are told.
+//! - [`arrow`] parses Arrow's JSON schema form and binary forms into an
+//!   [`arrow_schema::Schema`], with the JSON path of every problem, and writes the normalized
+//!   form identity is decided on.
+//!   Both share `schema_json`: the [`schema::ParseError`] type and how JSON errors are told.
+//! - [`schema`] is the format's one home: [`schema::Format`] (Confluent's `schemaType`, file
+//!   extensions), and [`schema::Schema`], which dispatches parsing (telling Arrow's JSON form
+//!   from its binary forms), the normalized form and compatibility checks to its format. Only
+//!   `schema` and `compat` name a format module.
 //! - [`compat`] is the compatibility engine: pure functions over two parsed schemas that return
-//!   a [`compat::Diff`] of classified changes; incompatibility is data, never an error. Every rule
-//!   it can report is declared once in [`compat::catalog`].
+//!   a [`compat::Report`] of classified changes; incompatibility is data, never an error. Every
+//!   rule it can report is declared once in [`compat::catalog`].
 //! - [`store`] is storage behind one small trait over bytes ([`store::Store`]), with a RocksDB
 //!   backend and an in-memory one that pass the same conformance suite; it knows no domain type.
 //! - [`registry`] is the domain: subjects, versions, global schema ids, configuration and modes
-//!   with Confluent Schema Registry's semantics; it owns the key encoding, calls [`compat`] to
-//!   judge a new version and the store to keep it, and serves reads from memory.
+//!   with Confluent Schema Registry's semantics, and data products; it owns the key encoding,
+//!   calls [`schema`] to judge a new version and the store to keep it, and serves reads from
+//!   memory.
+//! - [`api`] is the HTTP API (axum): Confluent Schema Registry's REST API and the native `/v1/`
+//!   API over the registry.
 //! - [`cli`] is the command line: argument parsing, file reading, rendering, exit codes.
-//!
-//! - [`api`] is the HTTP API (axum): Confluent Schema Registry's REST API over the registry;
-//!   `cli -> api -> registry`.
 
 pub mod api;
 pub mod arrow;
