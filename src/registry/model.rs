@@ -155,11 +155,11 @@ impl StoredSchema {
     /// written before references and metadata were kept did.
     pub fn identity(&self) -> u64 {
         if self.references.is_empty() && self.metadata.is_none() && self.rule_set.is_none() {
-            return crate::avro::rabin(self.schema.as_bytes());
+            return crate::schema::fingerprint64(self.schema.as_bytes());
         }
         // Maps serialize with sorted keys, so equal content gives equal bytes.
         let extras = serde_json::json!([self.references, self.metadata, self.rule_set]);
-        crate::avro::rabin(format!("{}\0{extras}", self.schema).as_bytes())
+        crate::schema::fingerprint64(format!("{}\0{extras}", self.schema).as_bytes())
     }
 }
 

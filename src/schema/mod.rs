@@ -74,6 +74,12 @@ pub enum CheckError {
     ProfileNeedsArrow(Format),
 }
 
+/// The 64-bit Rabin fingerprint (CRC-64-AVRO, the Avro specification's) of any bytes: the
+/// registry keys schema identity by it, whatever the format.
+pub fn fingerprint64(bytes: &[u8]) -> u64 {
+    avro::rabin(bytes)
+}
+
 /// Whether bytes are a schema's JSON text rather than a binary form: the first byte that is not
 /// whitespace opens a JSON object. Arrow's binary forms (IPC messages, files, streams, Parquet,
 /// and their base64) never start with `{`.
