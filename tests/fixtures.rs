@@ -128,9 +128,9 @@ fn arrow_case(before_path: &Path) -> datatest_stable::Result<()> {
                 schema: &new,
                 profile,
             };
-            compat::check_history(&new, &[&old], level)
+            compat::check_history(&[&old], &new, level)
         }
-        None => compat::check_history(&new, &[&old], level),
+        None => compat::check_history(&[&old], &new, level),
     };
     expect_rule(dir, rule, flags, &report)?;
     snapshot(dir, &report.to_text());
@@ -202,7 +202,7 @@ fn avro_case(before_path: &Path) -> datatest_stable::Result<()> {
     let level: Level = case.level.as_deref().unwrap_or("BACKWARD").parse()?;
     let old = parse_file(before_path)?;
     let new = parse_file(&dir.join("after.avsc"))?;
-    let report = compat::check_history(&new, &[&old], level);
+    let report = compat::check_history(&[&old], &new, level);
     expect_rule(dir, rule, flags, &report)?;
     snapshot(dir, &report.to_text());
     compare_with_oracle(
@@ -276,7 +276,7 @@ fn level_case(case_toml: &Path) -> datatest_stable::Result<()> {
         .pop()
         .ok_or("a level case needs v1.avsc, v2.avsc, ...")?;
     let versions: Vec<&avro::Schema> = versions.iter().collect();
-    let report = compat::check_history(&new, &versions, level);
+    let report = compat::check_history(&versions, &new, level);
     if let Some(expected) = case.compatible
         && report.compatible != expected
     {

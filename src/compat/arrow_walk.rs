@@ -106,7 +106,28 @@ impl ArrowCx<'_> {
         if self.wanted.is_some_and(|wanted| !breaks.intersects(wanted)) {
             return;
         }
-        self.changes.push(Change::at(
+        self.push(rule, message, breaks, None);
+    }
+
+    /// Reports a change the profile's table format refuses, whatever readers could do: it fails
+    /// a check at every level but `NONE`. Only the step from the latest version counts (the
+    /// table holds that one), so a walk for an older version's breaking changes skips it.
+    pub fn refuse(&mut self, rule: &'static Rule, message: String) {
+        if let Some(profile) = self.profile
+            && self.wanted.is_none()
+        {
+            self.push(rule, message, Directions::NONE, Some(profile));
+        }
+    }
+
+    fn push(
+        &mut self,
+        rule: &'static Rule,
+        message: String,
+        breaks: Directions,
+        refused_by: Option<Profile>,
+    ) {
+        let mut change = Change::at(
             rule,
             self.focus_old,
             render(&self.old_path, true),
@@ -114,7 +135,9 @@ impl ArrowCx<'_> {
             render(&self.location, false),
             message,
             breaks,
-        ));
+        );
+        change.refused_by = refused_by;
+        self.changes.push(change);
     }
 }
 

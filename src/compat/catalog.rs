@@ -23,9 +23,10 @@ pub struct Rule {
     pub may_break: Directions,
     /// The bump the change needs when it breaks nothing the level asks for.
     pub bump: Bump,
-    pub status: Status,
     /// The prose from `compat-rules/<format>/<CODE>-<name>.md`.
     pub doc: &'static str,
+    /// The source file that declares the rule, `src/compat/rules/<format>/<name>.rs`.
+    pub source: &'static str,
     pub(crate) checks: Checks,
 }
 
@@ -91,12 +92,6 @@ impl Format {
     }
 }
 
-/// Whether a rule is in use. A retired rule keeps its code so it is never reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Stable,
-}
-
 /// A semantic-version bump, ordered from none to major.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Bump {
@@ -143,7 +138,7 @@ macro_rules! declare_rule {
             format: $crate::compat::Format::$format,
             may_break: $may_break,
             bump: $bump,
-            status: $crate::compat::Status::Stable,
+            source: file!(),
             doc: include_str!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/compat-rules/",
@@ -191,22 +186,22 @@ pub static RULES: &[&Rule] = &[
     &avro::type_aliases_changed::RULE,
     &avro::doc_changed::RULE,
     &avro::property_changed::RULE,
-    &arrow::field_added::RULE,
+    &arrow::nullable_field_added::RULE,
     &arrow::required_field_added::RULE,
-    &arrow::field_removed::RULE,
+    &arrow::nullable_field_removed::RULE,
     &arrow::required_field_removed::RULE,
-    &arrow::field_renamed::RULE,
-    &arrow::fields_reordered::RULE,
+    &arrow::field_renamed_by_id::RULE,
+    &arrow::field_order_changed::RULE,
     &arrow::nullability_tightened::RULE,
     &arrow::nullability_relaxed::RULE,
-    &arrow::type_changed::RULE,
+    &arrow::type_replaced::RULE,
     &arrow::type_widened::RULE,
-    &arrow::type_narrowed::RULE,
+    &arrow::range_narrowed::RULE,
     &arrow::type_widened_lossy::RULE,
-    &arrow::decimal_changed::RULE,
+    &arrow::decimal_precision_changed::RULE,
     &arrow::temporal_unit_changed::RULE,
     &arrow::timezone_changed::RULE,
-    &arrow::fixed_size_changed::RULE,
+    &arrow::fixed_width_changed::RULE,
     &arrow::map_key_changed::RULE,
     &arrow::physical_type_changed::RULE,
     &arrow::dictionary_encoding_changed::RULE,

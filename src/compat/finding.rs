@@ -9,13 +9,32 @@ use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
 use super::level::Direction;
-use super::{Bump, Change, Comparable, Diff, Level, Rule, diff};
+use super::{Bump, Change, Comparable, Diff, Level, Profile, Rule, diff};
 
-/// A change that breaks a direction the level requires, with the versions it breaks against.
+/// How a finding fails the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Breach {
+    /// Readers in this direction cannot read the data.
+    Reads(Direction),
+    /// The profile's table format refuses the change (AR950), whatever readers could do.
+    RefusedBy(Profile),
+}
+
+impl Breach {
+    /// "breaks backward", "refused by iceberg-v2".
+    pub fn describe(self) -> String {
+        match self {
+            Breach::Reads(direction) => format!("breaks {}", direction.name()),
+            Breach::RefusedBy(profile) => format!("refused by {}", profile.name()),
+        }
+    }
+}
+
+/// A change that fails the level, with the versions it breaks against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub rule: &'static Rule,
-    pub direction: Direction,
+    pub breach: Breach,
     /// Path of the element the finding is about (see [`Change::path`]).
     pub path: String,
     /// Path in the reading schema.
@@ -29,15 +48,16 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(change: Change, direction: Direction, against: Vec<usize>) -> Self {
-        // Backward: the new schema reads data the old one wrote.
-        let (reader_path, writer_path) = match direction {
-            Direction::Backward => (change.new_path, change.old_path),
-            Direction::Forward => (change.old_path, change.new_path),
+    pub(crate) fn new(change: Change, breach: Breach, against: Vec<usize>) -> Self {
+        // Backward: the new schema reads data the old one wrote. A refusal is about the new
+        // schema written over the old one, as backward.
+        let (reader_path, writer_path) = match breach {
+            Breach::Reads(Direction::Forward) => (change.old_path, change.new_path),
+            _ => (change.new_path, change.old_path),
         };
         Finding {
             rule: change.rule,
-            direction,
+            breach,
             path: change.path,
             reader_path,
             writer_path,
@@ -62,7 +82,7 @@ pub struct Report {
     pub history_len: usize,
 }
 
-pub(crate) fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level) -> Report {
+pub(crate) fn check_history<S: Comparable>(history: &[&S], new: &S, level: Level) -> Report {
     let latest = history
         .last()
         .map(|old| diff(*old, new))
@@ -77,7 +97,7 @@ pub(crate) fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level
     let mut computed: Vec<Diff> = Vec::new();
     let mut by_form: FxHashMap<Cow<'_, str>, usize> = FxHashMap::default();
     let mut findings: Vec<Finding> = Vec::new();
-    let mut index: FxHashMap<(&'static str, Direction, String, String, String), usize> =
+    let mut index: FxHashMap<(&'static str, Breach, String, String, String), usize> =
         FxHashMap::default();
     for v in checked {
         let old = history[v];
@@ -93,17 +113,18 @@ pub(crate) fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level
             &computed[slot]
         };
         for change in &diff.changes {
-            for direction in [Direction::Backward, Direction::Forward] {
-                let required = match direction {
-                    Direction::Backward => level.directions().backward && change.breaks.backward,
-                    Direction::Forward => level.directions().forward && change.breaks.forward,
-                };
-                if !required {
-                    continue;
-                }
+            let refusal = change
+                .refused_by
+                .filter(|_| level != Level::None)
+                .map(Breach::RefusedBy);
+            let reads = [Direction::Backward, Direction::Forward]
+                .into_iter()
+                .filter(|&d| level.directions().and(change.breaks).has(d))
+                .map(Breach::Reads);
+            for breach in reads.chain(refusal) {
                 let key = (
                     change.rule.code,
-                    direction,
+                    breach,
                     change.old_path.clone(),
                     change.new_path.clone(),
                     change.message.clone(),
@@ -112,7 +133,7 @@ pub(crate) fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level
                     Some(&i) => findings[i].against.push(v + 1),
                     None => {
                         index.insert(key, findings.len());
-                        findings.push(Finding::new(change.clone(), direction, vec![v + 1]));
+                        findings.push(Finding::new(change.clone(), breach, vec![v + 1]));
                     }
                 }
             }
@@ -149,7 +170,8 @@ impl Report {
                     "location": c.location,
                     "message": c.message,
                     "breaks": c.breaks.names(),
-                    "breaks_level": c.breaks.intersects(self.level.directions()),
+                    "refused_by": c.refused_by.map(Profile::name),
+                    "breaks_level": c.fails(self.level),
                 })
             })
             .collect();
@@ -165,7 +187,14 @@ impl Report {
                     "writer_path": f.writer_path,
                     "location": f.location,
                     "message": f.message,
-                    "breaks": [f.direction.name()],
+                    "breaks": match f.breach {
+                        Breach::Reads(direction) => vec![direction.name()],
+                        Breach::RefusedBy(_) => Vec::new(),
+                    },
+                    "refused_by": match f.breach {
+                        Breach::Reads(_) => None,
+                        Breach::RefusedBy(profile) => Some(profile.name()),
+                    },
                     "against": f.against,
                 })
             })
@@ -204,7 +233,14 @@ impl Report {
             let _ = writeln!(out, "{bold}changes{bold:#} ({}):", self.changes.len());
         }
         for c in &self.changes {
-            let (mark, style, verdict) = if c.breaks.intersects(required) {
+            let (mark, style, verdict) = if let Some(profile) = c.refused_by {
+                let mark = if self.level == Level::None {
+                    "!"
+                } else {
+                    "✗"
+                };
+                (mark, bad, format!("refused by {}", profile.name()))
+            } else if c.breaks.intersects(required) {
                 (
                     "✗",
                     bad,
@@ -259,8 +295,8 @@ impl Report {
                 let _ = writeln!(out, "      {}", f.message);
                 let _ = writeln!(
                     out,
-                    "      {bad}breaks {} against {}{bad:#}",
-                    f.direction.name(),
+                    "      {bad}{} against {}{bad:#}",
+                    f.breach.describe(),
                     versions.join(", ")
                 );
             }

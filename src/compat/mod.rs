@@ -18,8 +18,8 @@ mod profile;
 pub mod rules;
 mod walk;
 
-pub use catalog::{Bump, Format, Rule, Status};
-pub use finding::{Finding, Report};
+pub use catalog::{Bump, Format, Rule};
+pub use finding::{Breach, Finding, Report};
 pub use level::{Direction, Level, ParseLevelError};
 pub use profile::{Profile, Profiled};
 
@@ -103,6 +103,13 @@ impl Directions {
         self.backward || self.forward
     }
 
+    pub fn has(self, direction: Direction) -> bool {
+        match direction {
+            Direction::Backward => self.backward,
+            Direction::Forward => self.forward,
+        }
+    }
+
     pub fn intersects(self, other: Directions) -> bool {
         (self.backward && other.backward) || (self.forward && other.forward)
     }
@@ -150,6 +157,9 @@ pub struct Change {
     /// A lowercase past-tense fact naming the element: "new field `coupon` has no default".
     pub message: String,
     pub breaks: Directions,
+    /// The table format that refuses the change, when checked with a profile (AR950): the
+    /// change fails every level but `NONE` without breaking a reading direction.
+    pub refused_by: Option<Profile>,
 }
 
 impl Change {
@@ -175,7 +185,14 @@ impl Change {
             location,
             message,
             breaks,
+            refused_by: None,
         }
+    }
+
+    /// Whether the change fails a check at `level`.
+    pub fn fails(&self, level: Level) -> bool {
+        self.breaks.intersects(level.directions())
+            || (self.refused_by.is_some() && level != Level::None)
     }
 }
 
@@ -199,7 +216,7 @@ impl Diff {
         self.changes
             .iter()
             .map(|c| {
-                if c.breaks.intersects(level.directions()) {
+                if c.fails(level) {
                     Bump::Major
                 } else {
                     c.rule.bump
@@ -218,19 +235,19 @@ pub fn diff<S: Comparable>(old: &S, new: &S) -> Diff {
 }
 
 /// Whether data written with `writer` can be read with `reader`: every finding that stands in
-/// the way, empty when it can.
-pub fn check<S: Comparable>(reader: &S, writer: &S) -> Vec<Finding> {
+/// the way, empty when it can. Like [`diff`] and [`check_history`], the earlier schema comes first.
+pub fn check<S: Comparable>(writer: &S, reader: &S) -> Vec<Finding> {
     // Reading old data with a new schema is the backward direction of old -> new.
     diff(writer, reader)
         .changes
         .into_iter()
         .filter(|c| c.breaks.backward)
-        .map(|c| Finding::new(c, Direction::Backward, Vec::new()))
+        .map(|c| Finding::new(c, Breach::Reads(Direction::Backward), Vec::new()))
         .collect()
 }
 
 /// Checks `new` against a history (oldest first) at `level`: the last version for the plain
 /// levels, every version for the transitive ones.
-pub fn check_history<S: Comparable>(new: &S, history: &[&S], level: Level) -> Report {
-    finding::check_history(new, history, level)
+pub fn check_history<S: Comparable>(history: &[&S], new: &S, level: Level) -> Report {
+    finding::check_history(history, new, level)
 }

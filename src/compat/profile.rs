@@ -10,7 +10,7 @@ use super::arrow_walk::{TypeChange, decimal, decoded};
 use super::{Change, Comparable, Directions};
 
 /// A table format the schema's data lands in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Profile {
     IcebergV2,
     IcebergV3,

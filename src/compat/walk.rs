@@ -95,21 +95,47 @@ impl Cx<'_> {
     }
 }
 
-/// Every rule's checks, in catalog order, collected once.
-fn all_checks() -> impl Iterator<Item = &'static Check> {
-    static CHECKS: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
-    CHECKS
-        .get_or_init(|| {
-            RULES
-                .iter()
-                .flat_map(|rule| match &rule.checks {
-                    Checks::Avro(checks) => checks.iter(),
-                    Checks::Arrow(_) => [].iter(),
-                })
-                .collect()
-        })
-        .iter()
-        .copied()
+/// Every Avro rule's checks, in catalog order, sorted by hook once so a visit calls only the
+/// checks that attach to it.
+#[derive(Default)]
+struct Hooks {
+    field_added: Vec<fn(&mut Cx, &Field)>,
+    field_removed: Vec<fn(&mut Cx, &Field)>,
+    field_pair: Vec<fn(&mut Cx, &Field, &Field)>,
+    record_pair: Vec<fn(&mut Cx, &[Field], &[Field], &FieldPairs)>,
+    type_pair: Vec<fn(&mut Cx, &Node, &Node)>,
+    named_pair: Vec<fn(&mut Cx, &NamedType, &NamedType)>,
+    named_body: Vec<fn(&mut Cx, &NamedType, &NamedType)>,
+    branch_added: Vec<fn(&mut Cx, &Node, &[Node])>,
+    branch_removed: Vec<fn(&mut Cx, &Node, &[Node])>,
+    union_pair: Vec<fn(&mut Cx, &IndexPairs)>,
+}
+
+fn hooks() -> &'static Hooks {
+    static HOOKS: std::sync::OnceLock<Hooks> = std::sync::OnceLock::new();
+    HOOKS.get_or_init(|| {
+        let mut hooks = Hooks::default();
+        for rule in RULES {
+            let Checks::Avro(checks) = rule.checks else {
+                continue;
+            };
+            for check in checks {
+                match *check {
+                    Check::FieldAdded(f) => hooks.field_added.push(f),
+                    Check::FieldRemoved(f) => hooks.field_removed.push(f),
+                    Check::FieldPair(f) => hooks.field_pair.push(f),
+                    Check::RecordPair(f) => hooks.record_pair.push(f),
+                    Check::TypePair(f) => hooks.type_pair.push(f),
+                    Check::NamedPair(f) => hooks.named_pair.push(f),
+                    Check::NamedBody(f) => hooks.named_body.push(f),
+                    Check::BranchAdded(f) => hooks.branch_added.push(f),
+                    Check::BranchRemoved(f) => hooks.branch_removed.push(f),
+                    Check::UnionPair(f) => hooks.union_pair.push(f),
+                }
+            }
+        }
+        hooks
+    })
 }
 
 pub(crate) fn walk(old: &Schema, new: &Schema) -> Vec<Change> {
@@ -319,10 +345,8 @@ fn walk_union<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
             index_suffix(new_is_union, j),
             Seg::None,
             |cx| {
-                for check in all_checks() {
-                    if let Check::BranchAdded(check) = *check {
-                        check(cx, nb, old_branches);
-                    }
+                for check in &hooks().branch_added {
+                    check(cx, nb, old_branches);
                 }
             },
         );
@@ -338,20 +362,16 @@ fn walk_union<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
             Seg::None,
             |cx| {
                 with_focus_old(cx, |cx| {
-                    for check in all_checks() {
-                        if let Check::BranchRemoved(check) = *check {
-                            check(cx, ob, new_branches);
-                        }
+                    for check in &hooks().branch_removed {
+                        check(cx, ob, new_branches);
                     }
                 })
             },
         );
     }
     if old_is_union && new_is_union {
-        for check in all_checks() {
-            if let Check::UnionPair(check) = *check {
-                check(cx, &pairs);
-            }
+        for check in &hooks().union_pair {
+            check(cx, &pairs);
         }
     }
 }
@@ -466,10 +486,8 @@ pub(crate) fn union_reads(
 }
 
 fn walk_pair<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
-    for check in all_checks() {
-        if let Check::TypePair(check) = *check {
-            check(cx, old, new);
-        }
+    for check in &hooks().type_pair {
+        check(cx, old, new);
     }
     match (&old.kind, &new.kind) {
         (Kind::Array(a), Kind::Array(b)) => nested(
@@ -521,16 +539,12 @@ fn walk_named<'a>(cx: &mut Cx<'a>, old_id: NamedId, new_id: NamedId) {
         Seg::None,
         |cx| {
             with_mask(cx, fresh, |cx| {
-                for check in all_checks() {
-                    if let Check::NamedPair(check) = *check {
-                        check(cx, old, new);
-                    }
+                for check in &hooks().named_pair {
+                    check(cx, old, new);
                 }
                 with_mask(cx, reached, |cx| {
-                    for check in all_checks() {
-                        if let Check::NamedBody(check) = *check {
-                            check(cx, old, new);
-                        }
+                    for check in &hooks().named_body {
+                        check(cx, old, new);
                     }
                     if let (
                         NamedKind::Record { fields: of, .. },
@@ -623,10 +637,8 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
         let (of, nf) = (&old_fields[i], &new_fields[j]);
         nested(cx, Seg::Field(i), Seg::Field(j), Seg::Dot(&nf.name), |cx| {
             with_mask(cx, directions, |cx| {
-                for check in all_checks() {
-                    if let Check::FieldPair(check) = *check {
-                        check(cx, of, nf);
-                    }
+                for check in &hooks().field_pair {
+                    check(cx, of, nf);
                 }
                 nested(
                     cx,
@@ -643,10 +655,8 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
             continue;
         }
         nested(cx, Seg::None, Seg::Field(j), Seg::Dot(&nf.name), |cx| {
-            for check in all_checks() {
-                if let Check::FieldAdded(check) = *check {
-                    check(cx, nf);
-                }
+            for check in &hooks().field_added {
+                check(cx, nf);
             }
         });
     }
@@ -656,17 +666,13 @@ fn walk_record<'a>(cx: &mut Cx<'a>, old_fields: &'a [Field], new_fields: &'a [Fi
         }
         nested(cx, Seg::Field(i), Seg::None, Seg::Dot(&of.name), |cx| {
             with_focus_old(cx, |cx| {
-                for check in all_checks() {
-                    if let Check::FieldRemoved(check) = *check {
-                        check(cx, of);
-                    }
+                for check in &hooks().field_removed {
+                    check(cx, of);
                 }
             })
         });
     }
-    for check in all_checks() {
-        if let Check::RecordPair(check) = *check {
-            check(cx, old_fields, new_fields, &pairs);
-        }
+    for check in &hooks().record_pair {
+        check(cx, old_fields, new_fields, &pairs);
     }
 }

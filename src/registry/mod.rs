@@ -1238,13 +1238,13 @@ fn finding_lines(report: &compat::Report, labels: &[String]) -> Vec<String> {
         .map(|f| {
             let versions: Vec<&str> = f.against.iter().map(|&i| labels[i - 1].as_str()).collect();
             format!(
-                "{} {} at {} ({}): {}; breaks {} against version {}",
+                "{} {} at {} ({}): {}; {} against version {}",
                 f.rule.code,
                 f.rule.name,
                 f.location,
                 f.path,
                 f.message,
-                f.direction.name(),
+                f.breach.describe(),
                 versions.join(", ")
             )
         })

@@ -175,7 +175,7 @@ impl Schema {
                     .iter()
                     .map(|s| s.as_avro().ok_or_else(|| mismatch(s)))
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(compat::check_history(new, &history, level))
+                Ok(compat::check_history(&history, new, level))
             }
             Schema::Arrow(new) => {
                 let history = history
@@ -186,12 +186,12 @@ impl Schema {
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(match profile {
-                    None => compat::check_history(new, &history, level),
+                    None => compat::check_history(&history, new, level),
                     Some(profile) => {
                         let profiled = |schema| Profiled { schema, profile };
                         let history: Vec<Profiled> = history.into_iter().map(profiled).collect();
                         let history: Vec<&Profiled> = history.iter().collect();
-                        compat::check_history(&profiled(new), &history, level)
+                        compat::check_history(&history, &profiled(new), level)
                     }
                 })
             }

@@ -156,3 +156,42 @@ fn unreadable_binary_is_refused_cleanly() {
         assert!(!err.message.is_empty());
     }
 }
+
+#[test]
+fn a_table_format_refusal_is_no_broken_direction_and_fails_every_level_but_none() {
+    use accord::compat::{self, Breach, Level, Profile, Profiled};
+    let case = root()
+        .join("testdata/compat/arrow/AR950-table-format-refused/flags-iceberg-v2-int-to-double");
+    let read =
+        |name: &str| arrow::parse(&std::fs::read_to_string(case.join(name)).unwrap()).unwrap();
+    let (old, new) = (read("before.arrow.json"), read("after.arrow.json"));
+    let profiled = |schema| Profiled {
+        schema,
+        profile: Profile::IcebergV2,
+    };
+    let (old, new) = (profiled(&old), profiled(&new));
+    for level in Level::ALL {
+        let report = compat::check_history(&[&old], &new, level);
+        let refusals: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.code == "AR950")
+            .collect();
+        if level == Level::None {
+            assert!(refusals.is_empty() && report.compatible, "{level}");
+            continue;
+        }
+        assert_eq!(refusals.len(), 1, "{level}");
+        assert_eq!(refusals[0].breach, Breach::RefusedBy(Profile::IcebergV2));
+        let json = report.to_json();
+        let change = json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["rule"] == "AR950")
+            .unwrap();
+        assert_eq!(change["breaks"], serde_json::json!([]), "{level}");
+        assert_eq!(change["refused_by"], "iceberg-v2", "{level}");
+        assert_eq!(change["breaks_level"], true, "{level}");
+    }
+}

@@ -41,6 +41,18 @@ fn codes_and_names_are_unique_and_well_formed() {
 }
 
 #[test]
+fn every_rule_is_declared_in_a_file_named_after_it() {
+    for rule in RULES {
+        let expected = format!(
+            "src/compat/rules/{}/{}.rs",
+            rule.format.dir(),
+            rule.name.replace('-', "_")
+        );
+        assert_eq!(rule.source, expected, "{}: declared elsewhere", rule.code);
+    }
+}
+
+#[test]
 fn every_rule_has_complete_prose() {
     for rule in RULES {
         let heading = format!("# {} {}\n", rule.code, rule.name);
@@ -189,7 +201,7 @@ fn every_rule_example_shows_what_accord_reports() {
             compat::Format::Avro => {
                 let old = avro::parse(&before).unwrap_or_else(|e| fail("Before", &e));
                 let new = avro::parse(&after).unwrap_or_else(|e| fail("After", &e));
-                compat::check_history(&new, &[&old], compat::Level::Backward)
+                compat::check_history(&[&old], &new, compat::Level::Backward)
             }
             compat::Format::Arrow => {
                 let old = arrow::parse(&before).unwrap_or_else(|e| fail("Before", &e));
@@ -206,9 +218,9 @@ fn every_rule_example_shows_what_accord_reports() {
                                 profile,
                             },
                         );
-                        compat::check_history(&new, &[&old], compat::Level::Backward)
+                        compat::check_history(&[&old], &new, compat::Level::Backward)
                     }
-                    None => compat::check_history(&new, &[&old], compat::Level::Backward),
+                    None => compat::check_history(&[&old], &new, compat::Level::Backward),
                 }
             }
         };

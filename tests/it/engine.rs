@@ -53,7 +53,7 @@ fn primitive_promotions_follow_the_specification() {
 fn every_incompatibility_is_reported_not_only_the_first() {
     let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"},{"name":"c","type":"long"}]}"#;
     let new = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"},{"name":"b","type":"int"},{"name":"d","type":"long"}]}"#;
-    let findings = compat::check(&schema(new), &schema(old));
+    let findings = compat::check(&schema(old), &schema(new));
     let found: Vec<_> = findings
         .iter()
         .map(|f| (f.rule.code, f.reader_path.as_str()))
@@ -73,7 +73,7 @@ fn reader_and_writer_paths_follow_the_direction() {
     let old = r#"{"type":"record","name":"R","fields":[{"name":"x","type":"int"},{"name":"a","type":"int"}]}"#;
     let new = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
     // Forward: the old schema reads new data; it is the reader.
-    let findings = compat::check(&schema(old), &schema(new));
+    let findings = compat::check(&schema(new), &schema(old));
     // Seen from the reader, long -> int is a narrowing.
     let narrowing = findings
         .iter()
@@ -177,7 +177,7 @@ fn bump_follows_the_level() {
     let same = schema(
         r#"{ "fields": [ {"type": {"type": "int"}, "name": "a"} ], "name": "R", "type": "record" }"#,
     );
-    let bump = |new: &avro::Schema, level| compat::check_history(new, &[&old], level).bump;
+    let bump = |new: &avro::Schema, level| compat::check_history(&[&old], new, level).bump;
     assert_eq!(bump(&same, Level::Full), Bump::None);
     assert_eq!(bump(&doc_only, Level::Full), Bump::Patch);
     assert_eq!(bump(&added, Level::Full), Bump::Minor);
@@ -190,12 +190,12 @@ fn transitive_history_checks_identical_versions_once_and_names_all() {
     let v = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
     let new = schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#);
     let history = vec![&v, &v, &v];
-    let report = compat::check_history(&new, &history, Level::FullTransitive);
+    let report = compat::check_history(&history, &new, Level::FullTransitive);
     assert!(!report.compatible);
     // One finding per direction, each naming all three versions.
     assert_eq!(report.findings.len(), 2);
     assert_eq!(report.findings[0].against, [1, 2, 3]);
-    let plain = compat::check_history(&new, &history, Level::Full);
+    let plain = compat::check_history(&history, &new, Level::Full);
     assert_eq!(plain.findings[0].against, [3]);
 }
 

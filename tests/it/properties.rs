@@ -130,7 +130,7 @@ proptest! {
             let diff = compat::diff(&s, &s);
             prop_assert!(diff.changes.is_empty(), "{:?}", diff.changes);
             for level in Level::ALL {
-                prop_assert!(compat::check_history(&s, &[&s], level).compatible);
+                prop_assert!(compat::check_history(&[&s], &s, level).compatible);
             }
         }
     }
@@ -143,11 +143,11 @@ proptest! {
             prop_assert_eq!(ab.backward, ba.forward);
             prop_assert_eq!(ab.forward, ba.backward);
             prop_assert_eq!(
-                compat::check_history(&b, &[&a], Level::Backward).compatible,
-                compat::check_history(&a, &[&b], Level::Forward).compatible
+                compat::check_history(&[&a], &b, Level::Backward).compatible,
+                compat::check_history(&[&b], &a, Level::Forward).compatible
             );
             // `check(reader, writer)` is the backward direction of writer -> reader.
-            prop_assert_eq!(compat::check(&b, &a).is_empty(), !ab.backward);
+            prop_assert_eq!(compat::check(&a, &b).is_empty(), !ab.backward);
         }
     }
 
@@ -166,7 +166,7 @@ proptest! {
         if let (Some(a), Some(decorated), Some(b)) = (parse(&a), parse(&decorated), parse(&b)) {
             prop_assert_eq!(a.resolution_form(), decorated.resolution_form());
             let breaks = |old: &avro::Schema| {
-                compat::check_history(&b, &[old, &b], Level::FullTransitive)
+                compat::check_history(&[old, &b], &b, Level::FullTransitive)
                     .findings
                     .into_iter()
                     .map(|f| (f.rule.code, f.path, f.message, f.against))

@@ -198,7 +198,7 @@ fn concurrent_registrations_over_http_stay_consistent() {
                 let old = accord::avro::parse(&before).unwrap();
                 let new = accord::avro::parse(&schema).unwrap();
                 assert!(
-                    accord::compat::check(&new, &old).is_empty(),
+                    accord::compat::check(&old, &new).is_empty(),
                     "{subject} v{v}"
                 );
             }

@@ -1,5 +1,5 @@
 //! AR950 `table-format-refused`: with `--profile`, a change the target table format refuses even
-//! though readers could cope.
+//! though readers could cope. Reported as a refusal, not as a broken reading direction.
 
 use arrow_schema::{DataType, Field, Fields};
 
@@ -12,7 +12,7 @@ declare_rule! {
     code: "AR950",
     name: "table-format-refused",
     summary: "With a target profile, a change the table format (Iceberg, Delta, BigQuery) refuses even though readers could cope.",
-    may_break: Directions::BOTH,
+    may_break: Directions::NONE,
     bump: Bump::Major,
     checks: [
         ArrowCheck::TypePair(type_change),
@@ -27,10 +27,9 @@ fn type_change(cx: &mut ArrowCx, old: &DataType, new: &DataType, change: TypeCha
         return;
     };
     if let Some(reason) = profile.refuses_type(old, new, change) {
-        cx.emit(
+        cx.refuse(
             &RULE,
             format!("{} refuses {old} to {new}: {reason}", profile.name()),
-            Directions::BOTH,
         );
     }
 }
@@ -40,14 +39,13 @@ fn field_added(cx: &mut ArrowCx, field: &Field) {
         return;
     };
     if !field.is_nullable() {
-        cx.emit(
+        cx.refuse(
             &RULE,
             format!(
                 "{} cannot add the required column `{}` (Arrow carries no default to fill old rows with)",
                 profile.name(),
                 field.name()
             ),
-            Directions::BOTH,
         );
     }
 }
@@ -57,10 +55,9 @@ fn nullability(cx: &mut ArrowCx, old: &Field, new: &Field) {
         return;
     };
     if old.is_nullable() && !new.is_nullable() {
-        cx.emit(
+        cx.refuse(
             &RULE,
             format!("{} cannot make `{}` required", profile.name(), new.name()),
-            Directions::BOTH,
         );
     }
 }
@@ -70,23 +67,18 @@ fn column_order(cx: &mut ArrowCx, _old: &Fields, new: &Fields, pairs: &[(usize, 
         return;
     }
     if pairs.windows(2).any(|w| w[0].0 > w[1].0) {
-        cx.emit(
-            &RULE,
-            "bigquery cannot reorder columns".to_string(),
-            Directions::BOTH,
-        );
+        cx.refuse(&RULE, "bigquery cannot reorder columns".to_string());
     }
     let last_kept = pairs.iter().map(|&(_, j)| j).max();
     let inserted = (0..new.len())
         .find(|j| !pairs.iter().any(|&(_, k)| k == *j) && last_kept.is_some_and(|last| *j < last));
     if let Some(j) = inserted {
-        cx.emit(
+        cx.refuse(
             &RULE,
             format!(
                 "bigquery appends new columns at the end; `{}` was added before existing ones",
                 new[j].name()
             ),
-            Directions::BOTH,
         );
     }
 }
