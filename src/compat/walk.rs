@@ -17,6 +17,8 @@ pub(crate) type IndexPairs = [(usize, usize)];
 /// order.
 pub(crate) type FieldPairs = [(usize, usize, Directions)];
 
+type RecordPairCheck = fn(&mut Cx, &[Field], &[Field], &FieldPairs);
+
 /// The hook a rule's check attaches to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Check {
@@ -27,7 +29,7 @@ pub(crate) enum Check {
     /// A field matched in at least one direction (by the reader's name or aliases).
     FieldPair(fn(&mut Cx, &Field, &Field)),
     /// Two records' fields, with the pairs `(old index, new index, directions)` in new order.
-    RecordPair(fn(&mut Cx, &[Field], &[Field], &FieldPairs)),
+    RecordPair(RecordPairCheck),
     /// Two positions that are not unions (a union is walked branch by branch).
     TypePair(fn(&mut Cx, &Node, &Node)),
     /// Two named types of the same kind met at the same position: their names, aliases, docs.
@@ -102,7 +104,7 @@ struct Hooks {
     field_added: Vec<fn(&mut Cx, &Field)>,
     field_removed: Vec<fn(&mut Cx, &Field)>,
     field_pair: Vec<fn(&mut Cx, &Field, &Field)>,
-    record_pair: Vec<fn(&mut Cx, &[Field], &[Field], &FieldPairs)>,
+    record_pair: Vec<RecordPairCheck>,
     type_pair: Vec<fn(&mut Cx, &Node, &Node)>,
     named_pair: Vec<fn(&mut Cx, &NamedType, &NamedType)>,
     named_body: Vec<fn(&mut Cx, &NamedType, &NamedType)>,
