@@ -25,8 +25,10 @@ fn version(extra: usize, doc: &str) -> avro::Schema {
         .extend((0..extra).map(
             |k| json!({"name": format!("x{k}"), "type": ["null", "string"], "default": null}),
         ));
-    avro::parse_value(&json!({"type": "record", "name": "Evolving", "doc": doc, "fields": fields}))
-        .unwrap()
+    avro::parse(
+        &json!({"type": "record", "name": "Evolving", "doc": doc, "fields": fields}).to_string(),
+    )
+    .unwrap()
 }
 
 fn benches(c: &mut Criterion) {

@@ -1,30 +1,23 @@
 //! `.avsc` text to [`Schema`], validating everything the Avro 1.12 specification requires.
 //!
-//! We walk `serde_json::Value`s ourselves instead of using `apache_avro::Schema::parse_str`
-//! because every error must name the JSON path of the problem, defaults must be checked
-//! (including union and nested record defaults), and invalid logical types must be ignored rather
-//! than rejected.
+//! We walk the JSON ourselves instead of using `apache_avro::Schema::parse_str` because every
+//! error must name the JSON path of the problem, defaults must be checked (including union and
+//! nested record defaults), and invalid logical types must be ignored rather than rejected.
+//! The text is read into a borrowing [`Json`] tree and paths are rendered only for an error or a
+//! named type's definition: parsing costs little more than reading the JSON.
 
-use std::collections::{HashMap, HashSet};
-
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 
 use super::default::check_default;
 use super::schema::{
     Field, Kind, Logical, Name, NamedId, NamedKind, NamedType, Node, Order, Primitive, Schema,
 };
-use crate::schema_json::{ParseError, json_error, json_kind};
+use crate::schema_json::{Json, Object, ParseError};
 
 /// Parses and validates an Avro schema from its JSON text.
 pub fn parse(text: &str) -> Result<Schema, ParseError> {
     parse_with_references(text, &[])
-}
-
-/// Parses and validates an Avro schema from already-parsed JSON.
-pub fn parse_value(value: &Value) -> Result<Schema, ParseError> {
-    let mut parser = Parser::default();
-    let root = parser.schema(value, "$", None)?;
-    parser.finish(root, 0)
 }
 
 /// Parses a schema that may use named types defined by other schemas (Confluent's schema
@@ -41,14 +34,80 @@ pub fn parse_with_references(
             e.location = format!("{} in reference `{name}`", e.location);
             e
         };
-        let value: Value =
-            serde_json::from_str(reference).map_err(|e| in_reference(json_error(&e)))?;
-        parser.schema(&value, "$", None).map_err(in_reference)?;
+        let json = Json::parse(reference).map_err(in_reference)?;
+        parser
+            .schema(&json, &At::ROOT, None)
+            .map_err(in_reference)?;
     }
     let imported = parser.named.len();
-    let value: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    let root = parser.schema(&value, "$", None)?;
+    let json = Json::parse(text)?;
+    let root = parser.schema(&json, &At::ROOT, None)?;
     parser.finish(root, imported)
+}
+
+/// A JSON path as a chain of steps up to the root, rendered (`$.fields[2].type`) only when
+/// needed.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    parent: Option<&'p At<'p>>,
+    step: Step,
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Root,
+    Key(&'static str),
+    Index(usize),
+}
+
+impl<'p> At<'p> {
+    const ROOT: At<'static> = At {
+        parent: None,
+        step: Step::Root,
+    };
+
+    fn key(&'p self, key: &'static str) -> At<'p> {
+        At {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    fn index(&'p self, i: usize) -> At<'p> {
+        At {
+            parent: Some(self),
+            step: Step::Index(i),
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = Some(self);
+        while let Some(current) = at {
+            steps.push(current.step);
+            at = current.parent;
+        }
+        let mut out = String::new();
+        for step in steps.iter().rev() {
+            match step {
+                Step::Root => out.push('$'),
+                Step::Key(key) => {
+                    out.push('.');
+                    out.push_str(key);
+                }
+                Step::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    fn error(&self, message: impl Into<String>) -> ParseError {
+        ParseError::at(&self.render(), message)
+    }
 }
 
 struct PendingDefault {
@@ -60,9 +119,9 @@ struct PendingDefault {
 #[derive(Default)]
 struct Parser {
     named: Vec<NamedType>,
-    by_full_name: HashMap<String, NamedId>,
+    by_full_name: FxHashMap<String, NamedId>,
     /// Full name of every type alias, with the type that declares it.
-    alias_owner: HashMap<String, NamedId>,
+    alias_owner: FxHashMap<String, NamedId>,
     defaults: Vec<PendingDefault>,
 }
 
@@ -73,7 +132,7 @@ impl Parser {
         let schema = Schema {
             root,
             named: self.named,
-            by_full_name: self.by_full_name,
+            by_full_name: self.by_full_name.into_iter().collect(),
             imported,
             resolution_form: Default::default(),
         };
@@ -94,22 +153,19 @@ impl Parser {
         Ok(schema)
     }
 
-    fn schema(&mut self, value: &Value, path: &str, ns: Option<&str>) -> Result<Node, ParseError> {
+    fn schema(&mut self, value: &Json, at: &At, ns: Option<&str>) -> Result<Node, ParseError> {
         match value {
-            Value::String(name) => self.reference(name, path, ns).map(Node::new),
-            Value::Array(branches) => self.union(branches, path, ns),
-            Value::Object(map) => self.object(map, path, ns),
-            other => Err(ParseError::at(
-                path,
-                format!(
-                    "expected a schema (a type name, an object or a union array), found {}",
-                    json_kind(other)
-                ),
-            )),
+            Json::String(name) => self.reference(name, at, ns).map(Node::new),
+            Json::Array(branches) => self.union(branches, at, ns),
+            Json::Object(map) => self.object(map, at, ns),
+            other => Err(at.error(format!(
+                "expected a schema (a type name, an object or a union array), found {}",
+                other.kind()
+            ))),
         }
     }
 
-    fn reference(&self, name: &str, path: &str, ns: Option<&str>) -> Result<Kind, ParseError> {
+    fn reference(&self, name: &str, at: &At, ns: Option<&str>) -> Result<Kind, ParseError> {
         if let Some(p) = Primitive::from_name(name) {
             return Ok(Kind::Primitive(p));
         }
@@ -127,112 +183,79 @@ impl Parser {
                 "record" | "error" | "enum" | "fixed" | "array" | "map"
             ) =>
             {
-                Err(ParseError::at(
-                    path,
-                    format!(
-                        "`{name}` must be declared as an object, e.g. {{\"type\": \"{name}\", ...}}"
-                    ),
-                ))
+                Err(at.error(format!(
+                    "`{name}` must be declared as an object, e.g. {{\"type\": \"{name}\", ...}}"
+                )))
             }
-            None => Err(ParseError::at(
-                path,
-                format!(
-                    "unknown type `{name}` (not a primitive and not defined before this point)"
-                ),
-            )),
+            None => Err(at.error(format!(
+                "unknown type `{name}` (not a primitive and not defined before this point)"
+            ))),
         }
     }
 
-    fn union(
-        &mut self,
-        values: &[Value],
-        path: &str,
-        ns: Option<&str>,
-    ) -> Result<Node, ParseError> {
-        let mut branches = Vec::with_capacity(values.len());
-        let mut seen: HashMap<String, usize> = HashMap::new();
+    fn union(&mut self, values: &[Json], at: &At, ns: Option<&str>) -> Result<Node, ParseError> {
+        let mut branches: Vec<Node> = Vec::with_capacity(values.len());
         for (i, value) in values.iter().enumerate() {
-            let branch_path = format!("{path}[{i}]");
-            let branch = self.schema(value, &branch_path, ns)?;
-            let key = match &branch.kind {
-                Kind::Union(_) => {
-                    return Err(ParseError::at(
-                        &branch_path,
-                        "a union must not directly contain another union",
-                    ));
-                }
-                Kind::Primitive(p) => p.name().to_string(),
-                Kind::Array(_) => "array".to_string(),
-                Kind::Map(_) => "map".to_string(),
-                Kind::Named(id) => self.named[*id].name.full.clone(),
+            let branch_at = at.index(i);
+            let branch = self.schema(value, &branch_at, ns)?;
+            let key = |branch: &Node| match &branch.kind {
+                Kind::Union(_) => None,
+                Kind::Primitive(p) => Some(p.name()),
+                Kind::Array(_) => Some("array"),
+                Kind::Map(_) => Some("map"),
+                Kind::Named(id) => Some(self.named[*id].name.full.as_str()),
             };
-            if let Some(first) = seen.insert(key.clone(), i) {
-                return Err(ParseError::at(
-                    &branch_path,
-                    format!("duplicate type `{key}` in union (already at {path}[{first}])"),
-                ));
+            let Some(this) = key(&branch) else {
+                return Err(branch_at.error("a union must not directly contain another union"));
+            };
+            // Unions are short: a scan beats hashing.
+            if let Some(first) = branches.iter().position(|b| key(b) == Some(this)) {
+                return Err(branch_at.error(format!(
+                    "duplicate type `{this}` in union (already at {}[{first}])",
+                    at.render()
+                )));
             }
             branches.push(branch);
         }
         Ok(Node::new(Kind::Union(branches)))
     }
 
-    fn object(
-        &mut self,
-        map: &Map<String, Value>,
-        path: &str,
-        ns: Option<&str>,
-    ) -> Result<Node, ParseError> {
+    fn object(&mut self, map: &Object, at: &At, ns: Option<&str>) -> Result<Node, ParseError> {
         let type_name = match map.get("type") {
-            None => return Err(ParseError::at(path, "missing `type`")),
-            Some(Value::String(t)) => t.as_str(),
+            None => return Err(at.error("missing `type`")),
+            Some(Json::String(t)) => t.as_ref(),
             // `{"type": {...}}` and `{"type": [...]}` wrap a schema; Java and apache-avro accept it.
-            Some(inner @ (Value::Object(_) | Value::Array(_))) => {
-                return self.schema(inner, &format!("{path}.type"), ns);
+            Some(inner @ (Json::Object(_) | Json::Array(_))) => {
+                return self.schema(inner, &at.key("type"), ns);
             }
             Some(other) => {
-                return Err(ParseError::at(
-                    &format!("{path}.type"),
-                    format!(
-                        "`type` must be a string, an object or an array, found {}",
-                        json_kind(other)
-                    ),
-                ));
+                return Err(at.key("type").error(format!(
+                    "`type` must be a string, an object or an array, found {}",
+                    other.kind()
+                )));
             }
         };
         let kind = match type_name {
-            "record" | "error" => return self.named_type(map, path, ns, type_name),
-            "enum" | "fixed" => return self.named_type(map, path, ns, type_name),
+            "record" | "error" | "enum" | "fixed" => {
+                return self.named_type(map, at, ns, type_name);
+            }
             "array" => {
-                let items = required(map, "items", path, "an array schema needs `items`")?;
-                Kind::Array(Box::new(self.schema(
-                    items,
-                    &format!("{path}.items"),
-                    ns,
-                )?))
+                let items = required(map, "items", at, "an array schema needs `items`")?;
+                Kind::Array(Box::new(self.schema(items, &at.key("items"), ns)?))
             }
             "map" => {
-                let values = required(map, "values", path, "a map schema needs `values`")?;
-                Kind::Map(Box::new(self.schema(
-                    values,
-                    &format!("{path}.values"),
-                    ns,
-                )?))
+                let values = required(map, "values", at, "a map schema needs `values`")?;
+                Kind::Map(Box::new(self.schema(values, &at.key("values"), ns)?))
             }
-            name => self.reference(name, &format!("{path}.type"), ns)?,
+            name => self.reference(name, &at.key("type"), ns)?,
         };
         // The spec's own attributes are not properties where they do not apply: `{"type":
         // "int", "name": "X"}` is `"int"`, as Avro's Java library (and so Confluent) reads it.
-        let mut props = extra_props(map, SCHEMA_RESERVED);
         let logical = match &kind {
             Kind::Primitive(p) => primitive_logical(*p, map),
             _ => None,
         };
-        if logical.is_some() {
-            for key in ["logicalType", "precision", "scale"] {
-                props.remove(key);
-            }
-        }
+        let props = props(map, SCHEMA_RESERVED, logical.is_some());
         Ok(Node {
             kind,
             logical,
@@ -242,77 +265,62 @@ impl Parser {
 
     fn named_type(
         &mut self,
-        map: &Map<String, Value>,
-        path: &str,
+        map: &Object,
+        at: &At,
         ns: Option<&str>,
         type_name: &str,
     ) -> Result<Node, ParseError> {
-        let name_path = format!("{path}.name");
+        let name_at = at.key("name");
         let raw_name = match map.get("name") {
-            Some(Value::String(s)) => s.as_str(),
+            Some(Json::String(s)) => s.as_ref(),
             Some(other) => {
-                return Err(ParseError::at(
-                    &name_path,
-                    format!("`name` must be a string, found {}", json_kind(other)),
-                ));
+                return Err(
+                    name_at.error(format!("`name` must be a string, found {}", other.kind()))
+                );
             }
-            None => {
-                return Err(ParseError::at(
-                    path,
-                    format!("a {type_name} needs a `name`"),
-                ));
-            }
+            None => return Err(at.error(format!("a {type_name} needs a `name`"))),
         };
         let namespace = match map.get("namespace") {
-            None | Some(Value::Null) => ns,
+            None | Some(Json::Null) => ns,
             // A dotted name is already full: the specification ignores `namespace` then.
             Some(_) if raw_name.contains('.') => ns,
-            Some(Value::String(s)) => {
+            Some(Json::String(s)) => {
                 if !s.is_empty() {
-                    validate_full_name(s, &format!("{path}.namespace"), "namespace")?;
+                    validate_full_name(s, &at.key("namespace"), "namespace")?;
                 }
-                Some(s.as_str())
+                Some(s.as_ref())
             }
             Some(other) => {
-                return Err(ParseError::at(
-                    &format!("{path}.namespace"),
-                    format!("`namespace` must be a string, found {}", json_kind(other)),
-                ));
+                return Err(at.key("namespace").error(format!(
+                    "`namespace` must be a string, found {}",
+                    other.kind()
+                )));
             }
         };
-        validate_full_name(raw_name, &name_path, "name")?;
+        validate_full_name(raw_name, &name_at, "name")?;
         let name = Name::resolve(raw_name, namespace);
         if Primitive::from_name(name.name()).is_some() {
-            return Err(ParseError::at(
-                &name_path,
-                format!(
-                    "`{}` is a primitive type name and cannot name a {type_name}",
-                    name.name()
-                ),
-            ));
+            return Err(name_at.error(format!(
+                "`{}` is a primitive type name and cannot name a {type_name}",
+                name.name()
+            )));
         }
         if let Some(&existing) = self.by_full_name.get(&name.full) {
-            return Err(ParseError::at(
-                &name_path,
-                format!(
-                    "redefined named type `{}` (first defined at {})",
-                    name.full, self.named[existing].path
-                ),
-            ));
+            return Err(name_at.error(format!(
+                "redefined named type `{}` (first defined at {})",
+                name.full, self.named[existing].path
+            )));
         }
         if let Some(owner) = self.alias_owner.get(&name.full) {
-            return Err(ParseError::at(
-                &name_path,
-                format!(
-                    "`{}` is already an alias of `{}`; names and aliases of types must be unique",
-                    name.full, self.named[*owner].name.full
-                ),
-            ));
+            return Err(name_at.error(format!(
+                "`{}` is already an alias of `{}`; names and aliases of types must be unique",
+                name.full, self.named[*owner].name.full
+            )));
         }
         let own_ns = name.namespace().map(str::to_string);
-        let aliases: Vec<Name> = string_list(map, "aliases", path)?
+        let aliases: Vec<Name> = string_list(map, "aliases", at)?
             .into_iter()
-            .map(|alias| Name::resolve(&alias, own_ns.as_deref()))
+            .map(|alias| Name::resolve(alias, own_ns.as_deref()))
             .collect();
         for (k, alias) in aliases.iter().enumerate() {
             let taken = match (
@@ -326,16 +334,13 @@ impl Parser {
                 (false, None) => None,
             };
             if let Some(taken) = taken {
-                return Err(ParseError::at(
-                    &format!("{path}.aliases[{k}]"),
-                    format!(
-                        "alias `{}` is already {taken}; names and aliases of types must be unique",
-                        alias.full
-                    ),
-                ));
+                return Err(at.key("aliases").index(k).error(format!(
+                    "alias `{}` is already {taken}; names and aliases of types must be unique",
+                    alias.full
+                )));
             }
         }
-        let doc = optional_string(map, "doc", path)?;
+        let doc = optional_string(map, "doc", at)?;
         let id = self.named.len();
         self.by_full_name.insert(name.full.clone(), id);
         for alias in &aliases {
@@ -352,16 +357,16 @@ impl Parser {
             kind: NamedKind::Fixed { size: 0 },
             logical: None,
             props: Map::new(),
-            path: path.to_string(),
+            path: at.render(),
         });
         let (kind, logical, reserved): (NamedKind, Option<Logical>, &[&str]) = match type_name {
             "record" | "error" => (
-                self.record_body(map, path, own_ns.as_deref(), id, type_name == "error")?,
+                self.record_body(map, at, own_ns.as_deref(), id, type_name == "error")?,
                 None,
                 &["type", "name", "namespace", "aliases", "doc", "fields"],
             ),
             "enum" => (
-                enum_body(map, path)?,
+                enum_body(map, at)?,
                 None,
                 &[
                     "type",
@@ -375,14 +380,13 @@ impl Parser {
             ),
             _ => {
                 let size = match map.get("size") {
-                    Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+                    Some(Json::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
                     Some(other) => {
-                        return Err(ParseError::at(
-                            &format!("{path}.size"),
-                            format!("`size` must be a non-negative integer, found {other}"),
-                        ));
+                        return Err(at.key("size").error(format!(
+                            "`size` must be a non-negative integer, found {other}"
+                        )));
                     }
-                    None => return Err(ParseError::at(path, "a fixed needs a `size`")),
+                    None => return Err(at.error("a fixed needs a `size`")),
                 };
                 (
                     NamedKind::Fixed { size },
@@ -391,12 +395,7 @@ impl Parser {
                 )
             }
         };
-        let mut props = extra_props(map, reserved);
-        if logical.is_some() {
-            for key in ["logicalType", "precision", "scale"] {
-                props.remove(key);
-            }
-        }
+        let props = props(map, reserved, logical.is_some());
         let named = &mut self.named[id];
         named.kind = kind;
         named.logical = logical;
@@ -406,157 +405,131 @@ impl Parser {
 
     fn record_body(
         &mut self,
-        map: &Map<String, Value>,
-        path: &str,
+        map: &Object,
+        at: &At,
         ns: Option<&str>,
         id: NamedId,
         error: bool,
     ) -> Result<NamedKind, ParseError> {
-        let fields_path = format!("{path}.fields");
+        let fields_at = at.key("fields");
         let values = match map.get("fields") {
-            Some(Value::Array(values)) => values,
+            Some(Json::Array(values)) => values,
             Some(other) => {
-                return Err(ParseError::at(
-                    &fields_path,
-                    format!("`fields` must be an array, found {}", json_kind(other)),
-                ));
+                return Err(
+                    fields_at.error(format!("`fields` must be an array, found {}", other.kind()))
+                );
             }
-            None => return Err(ParseError::at(path, "a record needs `fields`")),
+            None => return Err(at.error("a record needs `fields`")),
         };
         let mut fields = Vec::with_capacity(values.len());
         // Field names and aliases share one namespace within a record (Avro 1.12).
-        let mut taken: HashMap<String, usize> = HashMap::new();
+        let mut taken: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, value) in values.iter().enumerate() {
-            let field_path = format!("{fields_path}[{i}]");
-            let Value::Object(fmap) = value else {
-                return Err(ParseError::at(
-                    &field_path,
-                    format!("a field must be an object, found {}", json_kind(value)),
-                ));
+            let field_at = fields_at.index(i);
+            let Json::Object(fmap) = value else {
+                return Err(
+                    field_at.error(format!("a field must be an object, found {}", value.kind()))
+                );
             };
             let name = match fmap.get("name") {
-                Some(Value::String(s)) => s.clone(),
+                Some(Json::String(s)) => s.as_ref(),
                 Some(other) => {
-                    return Err(ParseError::at(
-                        &format!("{field_path}.name"),
-                        format!("`name` must be a string, found {}", json_kind(other)),
-                    ));
+                    return Err(field_at
+                        .key("name")
+                        .error(format!("`name` must be a string, found {}", other.kind())));
                 }
-                None => return Err(ParseError::at(&field_path, "a field needs a `name`")),
+                None => return Err(field_at.error("a field needs a `name`")),
             };
-            validate_name(&name, &format!("{field_path}.name"), "field name")?;
-            let aliases = string_list(fmap, "aliases", &field_path)?;
+            validate_name(name, &field_at.key("name"), "field name")?;
+            let aliases = string_list(fmap, "aliases", &field_at)?;
             for (label, candidate) in
-                std::iter::once(("name", &name)).chain(aliases.iter().map(|a| ("alias", a)))
+                std::iter::once(("name", name)).chain(aliases.iter().map(|a| ("alias", *a)))
             {
-                if let Some(other) = taken
-                    .insert(candidate.clone(), i)
-                    .filter(|&other| other != i)
-                {
-                    return Err(ParseError::at(
-                        &format!(
-                            "{field_path}.{}",
-                            if label == "name" { "name" } else { "aliases" }
-                        ),
-                        format!(
-                            "duplicate field {label} `{candidate}` (already used by {fields_path}[{other}])"
-                        ),
-                    ));
+                if let Some(other) = taken.insert(candidate, i).filter(|&other| other != i) {
+                    let key = if label == "name" { "name" } else { "aliases" };
+                    return Err(field_at.key(key).error(format!(
+                        "duplicate field {label} `{candidate}` (already used by {}[{other}])",
+                        fields_at.render()
+                    )));
                 }
             }
-            let type_value = required(fmap, "type", &field_path, "a field needs a `type`")?;
-            let schema = self.schema(type_value, &format!("{field_path}.type"), ns)?;
+            let type_value = required(fmap, "type", &field_at, "a field needs a `type`")?;
+            let schema = self.schema(type_value, &field_at.key("type"), ns)?;
             let order = match fmap.get("order") {
                 None => Order::Ascending,
-                Some(Value::String(s)) if s == "ascending" => Order::Ascending,
-                Some(Value::String(s)) if s == "descending" => Order::Descending,
-                Some(Value::String(s)) if s == "ignore" => Order::Ignore,
+                Some(Json::String(s)) if s == "ascending" => Order::Ascending,
+                Some(Json::String(s)) if s == "descending" => Order::Descending,
+                Some(Json::String(s)) if s == "ignore" => Order::Ignore,
                 Some(other) => {
-                    return Err(ParseError::at(
-                        &format!("{field_path}.order"),
-                        format!(
-                            "`order` must be \"ascending\", \"descending\" or \"ignore\", found {other}"
-                        ),
-                    ));
+                    return Err(field_at.key("order").error(format!(
+                        "`order` must be \"ascending\", \"descending\" or \"ignore\", found {other}"
+                    )));
                 }
             };
-            let default = fmap.get("default").cloned();
+            let default = fmap.get("default").map(Json::to_value);
             if default.is_some() {
                 self.defaults.push(PendingDefault {
                     record: id,
                     field: i,
-                    path: format!("{field_path}.default"),
+                    path: field_at.key("default").render(),
                 });
             }
             fields.push(Field {
-                name,
-                aliases,
-                doc: optional_string(fmap, "doc", &field_path)?,
+                name: name.to_string(),
+                aliases: aliases.into_iter().map(str::to_string).collect(),
+                doc: optional_string(fmap, "doc", &field_at)?,
                 schema,
                 default,
                 order,
-                props: extra_props(
-                    fmap,
-                    &["name", "aliases", "doc", "type", "default", "order"],
-                ),
+                props: fmap.to_map_without(&["name", "aliases", "doc", "type", "default", "order"]),
             });
         }
         Ok(NamedKind::Record { fields, error })
     }
 }
 
-fn enum_body(map: &Map<String, Value>, path: &str) -> Result<NamedKind, ParseError> {
-    let symbols_path = format!("{path}.symbols");
+fn enum_body(map: &Object, at: &At) -> Result<NamedKind, ParseError> {
+    let symbols_at = at.key("symbols");
     let values = match map.get("symbols") {
-        Some(Value::Array(values)) => values,
+        Some(Json::Array(values)) => values,
         Some(other) => {
-            return Err(ParseError::at(
-                &symbols_path,
-                format!(
-                    "`symbols` must be an array of strings, found {}",
-                    json_kind(other)
-                ),
-            ));
+            return Err(symbols_at.error(format!(
+                "`symbols` must be an array of strings, found {}",
+                other.kind()
+            )));
         }
-        None => return Err(ParseError::at(path, "an enum needs `symbols`")),
+        None => return Err(at.error("an enum needs `symbols`")),
     };
     let mut symbols = Vec::with_capacity(values.len());
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for (i, value) in values.iter().enumerate() {
-        let symbol_path = format!("{symbols_path}[{i}]");
-        let Value::String(symbol) = value else {
-            return Err(ParseError::at(
-                &symbol_path,
-                format!(
-                    "an enum symbol must be a string, found {}",
-                    json_kind(value)
-                ),
-            ));
+        let symbol_at = symbols_at.index(i);
+        let Json::String(symbol) = value else {
+            return Err(symbol_at.error(format!(
+                "an enum symbol must be a string, found {}",
+                value.kind()
+            )));
         };
-        validate_name(symbol, &symbol_path, "enum symbol")?;
-        if !seen.insert(symbol.as_str()) {
-            return Err(ParseError::at(
-                &symbol_path,
-                format!("duplicate enum symbol `{symbol}`"),
-            ));
+        validate_name(symbol, &symbol_at, "enum symbol")?;
+        if !seen.insert(symbol.as_ref()) {
+            return Err(symbol_at.error(format!("duplicate enum symbol `{symbol}`")));
         }
-        symbols.push(symbol.clone());
+        symbols.push(symbol.to_string());
     }
     let default = match map.get("default") {
         None => None,
-        Some(Value::String(s)) if seen.contains(s.as_str()) => Some(s.clone()),
+        Some(Json::String(s)) if seen.contains(s.as_ref()) => Some(s.to_string()),
         Some(other) => {
-            return Err(ParseError::at(
-                &format!("{path}.default"),
-                format!("enum default {other} is not one of the enum's symbols"),
-            ));
+            return Err(at.key("default").error(format!(
+                "enum default {other} is not one of the enum's symbols"
+            )));
         }
     };
     Ok(NamedKind::Enum { symbols, default })
 }
 
 /// The logical type of a primitive, or `None` when absent or invalid (then ignored, per spec).
-fn primitive_logical(primitive: Primitive, map: &Map<String, Value>) -> Option<Logical> {
+fn primitive_logical(primitive: Primitive, map: &Object) -> Option<Logical> {
     use Primitive::*;
     let logical = match (map.get("logicalType")?.as_str()?, primitive) {
         ("decimal", Bytes) => return decimal(map, None),
@@ -576,7 +549,7 @@ fn primitive_logical(primitive: Primitive, map: &Map<String, Value>) -> Option<L
     Some(logical)
 }
 
-fn fixed_logical(size: u64, map: &Map<String, Value>) -> Option<Logical> {
+fn fixed_logical(size: u64, map: &Object) -> Option<Logical> {
     match map.get("logicalType")?.as_str()? {
         "decimal" => decimal(map, Some(size)),
         "duration" if size == 12 => Some(Logical::Duration),
@@ -587,7 +560,7 @@ fn fixed_logical(size: u64, map: &Map<String, Value>) -> Option<Logical> {
 
 /// A decimal's precision and scale when valid: precision > 0, 0 <= scale <= precision, and for a
 /// fixed, precision no larger than its size can hold.
-fn decimal(map: &Map<String, Value>, fixed_size: Option<u64>) -> Option<Logical> {
+fn decimal(map: &Object, fixed_size: Option<u64>) -> Option<Logical> {
     let precision = u32::try_from(map.get("precision")?.as_u64()?).ok()?;
     let scale = match map.get("scale") {
         None => 0,
@@ -607,55 +580,60 @@ fn decimal(map: &Map<String, Value>, fixed_size: Option<u64>) -> Option<Logical>
     Some(Logical::Decimal { precision, scale })
 }
 
-fn required<'a>(
-    map: &'a Map<String, Value>,
+fn required<'m, 'a>(
+    map: &'m Object<'a>,
     key: &str,
-    path: &str,
+    at: &At,
     message: &str,
-) -> Result<&'a Value, ParseError> {
-    map.get(key).ok_or_else(|| ParseError::at(path, message))
+) -> Result<&'m Json<'a>, ParseError> {
+    map.get(key).ok_or_else(|| at.error(message))
 }
 
-fn optional_string(
-    map: &Map<String, Value>,
-    key: &str,
-    path: &str,
-) -> Result<Option<String>, ParseError> {
+fn optional_string(map: &Object, key: &'static str, at: &At) -> Result<Option<String>, ParseError> {
     match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(ParseError::at(
-            &format!("{path}.{key}"),
-            format!("`{key}` must be a string, found {}", json_kind(other)),
-        )),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.to_string())),
+        Some(other) => Err(at
+            .key(key)
+            .error(format!("`{key}` must be a string, found {}", other.kind()))),
     }
 }
 
-fn string_list(map: &Map<String, Value>, key: &str, path: &str) -> Result<Vec<String>, ParseError> {
+fn string_list<'m>(
+    map: &'m Object,
+    key: &'static str,
+    at: &At,
+) -> Result<Vec<&'m str>, ParseError> {
     match map.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(values)) => values
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Array(values)) => values
             .iter()
             .enumerate()
             .map(|(i, v)| match v {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(ParseError::at(
-                    &format!("{path}.{key}[{i}]"),
-                    format!(
-                        "`{key}` entries must be strings, found {}",
-                        json_kind(other)
-                    ),
-                )),
+                Json::String(s) => Ok(s.as_ref()),
+                other => Err(at.key(key).index(i).error(format!(
+                    "`{key}` entries must be strings, found {}",
+                    other.kind()
+                ))),
             })
             .collect(),
-        Some(other) => Err(ParseError::at(
-            &format!("{path}.{key}"),
-            format!(
-                "`{key}` must be an array of strings, found {}",
-                json_kind(other)
-            ),
-        )),
+        Some(other) => Err(at.key(key).error(format!(
+            "`{key}` must be an array of strings, found {}",
+            other.kind()
+        ))),
     }
+}
+
+/// A type's custom attributes: those not in `reserved`, and without the logical type's own when
+/// it is a valid one.
+fn props(map: &Object, reserved: &[&str], logical: bool) -> Map<String, Value> {
+    let mut props = map.to_map_without(reserved);
+    if logical {
+        for key in ["logicalType", "precision", "scale"] {
+            props.remove(key);
+        }
+    }
+    props
 }
 
 /// The attributes the specification defines for some schema; never a custom property.
@@ -672,13 +650,6 @@ const SCHEMA_RESERVED: &[&str] = &[
     "values",
 ];
 
-fn extra_props(map: &Map<String, Value>, reserved: &[&str]) -> Map<String, Value> {
-    map.iter()
-        .filter(|(k, _)| !reserved.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
 /// A simple name: `[A-Za-z_][A-Za-z0-9_]*`.
 fn is_valid_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -686,28 +657,22 @@ fn is_valid_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn validate_name(name: &str, path: &str, what: &str) -> Result<(), ParseError> {
+fn validate_name(name: &str, at: &At, what: &str) -> Result<(), ParseError> {
     if is_valid_name(name) {
         Ok(())
     } else {
-        Err(ParseError::at(
-            path,
-            format!(
-                "invalid {what} `{name}`: must start with a letter or `_` and contain only letters, digits and `_`"
-            ),
-        ))
+        Err(at.error(format!(
+            "invalid {what} `{name}`: must start with a letter or `_` and contain only letters, digits and `_`"
+        )))
     }
 }
 
-fn validate_full_name(name: &str, path: &str, what: &str) -> Result<(), ParseError> {
+fn validate_full_name(name: &str, at: &At, what: &str) -> Result<(), ParseError> {
     if name.split('.').all(is_valid_name) {
         Ok(())
     } else {
-        Err(ParseError::at(
-            path,
-            format!(
-                "invalid {what} `{name}`: each dot-separated part must start with a letter or `_` and contain only letters, digits and `_`"
-            ),
-        ))
+        Err(at.error(format!(
+            "invalid {what} `{name}`: each dot-separated part must start with a letter or `_` and contain only letters, digits and `_`"
+        )))
     }
 }
