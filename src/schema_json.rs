@@ -167,9 +167,14 @@ impl<'a> Object<'a> {
 
     /// The entries whose keys are not in `reserved`, as a [`Map`] (sorted, last value wins).
     pub(crate) fn to_map_without(&self, reserved: &[&str]) -> Map<String, Value> {
+        let kept = |(k, _): &&(Cow<str>, Json)| !reserved.contains(&k.as_ref());
+        // Most objects have nothing but reserved keys.
+        if !self.0.iter().any(|entry| kept(&entry)) {
+            return Map::new();
+        }
         self.0
             .iter()
-            .filter(|(k, _)| !reserved.contains(&k.as_ref()))
+            .filter(kept)
             .map(|(k, v)| (k.to_string(), v.to_value()))
             .collect()
     }

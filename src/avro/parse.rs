@@ -110,10 +110,10 @@ impl<'p> At<'p> {
     }
 }
 
+/// A field default to check once every type is known; its path is rendered only for an error.
 struct PendingDefault {
     record: NamedId,
     field: usize,
-    path: String,
 }
 
 #[derive(Default)]
@@ -132,7 +132,7 @@ impl Parser {
         let schema = Schema {
             root,
             named: self.named,
-            by_full_name: self.by_full_name.into_iter().collect(),
+            by_full_name: self.by_full_name,
             imported,
             resolution_form: Default::default(),
         };
@@ -143,8 +143,9 @@ impl Parser {
             let field = &fields[pending.field];
             if let Some(default) = &field.default {
                 check_default(&schema, &field.schema, default).map_err(|problem| {
+                    let record = &schema.named[pending.record].path;
                     ParseError::at(
-                        &pending.path,
+                        &format!("{record}.fields[{}].default", pending.field),
                         format!("default of field `{}` {problem}", field.name),
                     )
                 })?;
@@ -423,7 +424,8 @@ impl Parser {
         };
         let mut fields = Vec::with_capacity(values.len());
         // Field names and aliases share one namespace within a record (Avro 1.12).
-        let mut taken: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut taken: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(values.len(), Default::default());
         for (i, value) in values.iter().enumerate() {
             let field_at = fields_at.index(i);
             let Json::Object(fmap) = value else {
@@ -471,7 +473,6 @@ impl Parser {
                 self.defaults.push(PendingDefault {
                     record: id,
                     field: i,
-                    path: field_at.key("default").render(),
                 });
             }
             fields.push(Field {

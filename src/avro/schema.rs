@@ -1,6 +1,6 @@
 //! The parsed form of an Avro schema: a tree of [`Node`]s whose named types live in one table.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde_json::{Map, Value};
 
@@ -17,7 +17,7 @@ pub type NamedId = usize;
 pub struct Schema {
     pub(crate) root: Node,
     pub(crate) named: Vec<NamedType>,
-    pub(crate) by_full_name: HashMap<String, NamedId>,
+    pub(crate) by_full_name: FxHashMap<String, NamedId>,
     /// How many named types, from the start of `named`, were defined by referenced schemas.
     pub(crate) imported: usize,
     pub(crate) resolution_form: Memo<String>,

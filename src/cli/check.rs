@@ -47,19 +47,20 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once(std::iter::once(&args.new).chain(&args.history))?;
-    let new = input::schema(&args.new, args.schema_type)?;
-    let (history, level) = match &args.subject {
+    let (new, history, level) = match &args.subject {
         Some(subject) => {
+            let new = input::schema(&args.new, args.schema_type)?;
             let (history, level) = super::client::history(&args.registry, subject)?;
-            (history, args.level.unwrap_or(level))
+            (new, history, args.level.unwrap_or(level))
         }
         None => {
-            let history = args
-                .history
-                .iter()
-                .map(|path| input::schema(path, args.schema_type))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            (history, args.level.unwrap_or_default())
+            let paths: Vec<&str> = std::iter::once(&args.new)
+                .chain(&args.history)
+                .map(String::as_str)
+                .collect();
+            let mut schemas = input::schemas(&paths, args.schema_type)?;
+            let new = schemas.remove(0);
+            (new, schemas, args.level.unwrap_or_default())
         }
     };
     let report = input::check(&new, &history, level, args.profile)?;

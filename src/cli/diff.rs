@@ -33,8 +33,8 @@ pub(crate) struct DiffArgs {
 
 pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once([&args.old, &args.new])?;
-    let old = input::schema(&args.old, args.schema_type)?;
-    let new = input::schema(&args.new, args.schema_type)?;
-    let report = input::check(&new, &[old], args.level, args.profile)?;
+    let mut schemas = input::schemas(&[&args.old, &args.new], args.schema_type)?;
+    let new = schemas.pop().expect("two schemas read");
+    let report = input::check(&new, &schemas, args.level, args.profile)?;
     super::check::emit(&report, args.format)
 }

@@ -77,6 +77,35 @@ pub(crate) fn schema(path: &str, schema_type: SchemaTypeArg) -> anyhow::Result<S
         .map_err(|e| anyhow::anyhow!("`{}`: {e}", display_name(path)))
 }
 
+/// Reads and parses several schemas, in argument order, on as many threads as there are cores:
+/// a wide schema takes milliseconds to parse, and `diff` reads two. The first error in argument
+/// order is the one reported.
+pub(crate) fn schemas(paths: &[&str], schema_type: SchemaTypeArg) -> anyhow::Result<Vec<Schema>> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_thread = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parsing: Vec<_> = paths
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|path| schema(path, schema_type))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parsing
+            .into_iter()
+            .flat_map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Checks `new` against `history` at `level` (and a table format's `profile`).
 pub(crate) fn check(
     new: &Schema,
