@@ -231,6 +231,7 @@ fn print_list(list: &Value, format: OutputFormat) -> anyhow::Result<Outcome> {
 /// List a subject's versions.
 #[derive(Debug, Args)]
 pub(crate) struct VersionsArgs {
+    /// The subject, e.g. `orders-value`
     subject: String,
     #[command(flatten)]
     registry: RegistryArgs,
@@ -248,6 +249,7 @@ pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<Outcome> {
 /// Print one version of a subject: the schema (text), or the registry's whole answer (json).
 #[derive(Debug, Args)]
 pub(crate) struct GetArgs {
+    /// The subject, e.g. `orders-value`
     subject: String,
     /// A version number, or `latest`
     #[arg(

@@ -127,4 +127,31 @@ mod tests {
     fn the_command_line_is_consistent() {
         super::Cli::command().debug_assert();
     }
+
+    /// Every command, at every depth, says what it does, and every argument what it is for.
+    #[test]
+    fn help_is_complete_for_every_command() {
+        fn visit(command: &clap::Command, path: &str, seen: &mut usize, gaps: &mut Vec<String>) {
+            *seen += 1;
+            if command.get_about().is_none() {
+                gaps.push(format!("`{path}` has no description"));
+            }
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() {
+                    gaps.push(format!("`{path}`: argument `{}` has no help", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                visit(sub, &format!("{path} {}", sub.get_name()), seen, gaps);
+            }
+        }
+        let (mut seen, mut gaps) = (0, Vec::new());
+        let mut command = super::Cli::command();
+        command.build();
+        visit(&command, "accord", &mut seen, &mut gaps);
+        assert!(gaps.is_empty(), "{}", gaps.join("\n"));
+        // accord, its 12 commands and the product subcommands.
+        assert!(seen > 13, "only {seen} commands visited");
+    }
 }

@@ -324,7 +324,7 @@ fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
                     str_of(&major["latest"]),
                     major["sunset"]
                         .as_str()
-                        .map_or_else(String::new, |s| format!(", sunset {}", &s[..10]))
+                        .map_or_else(String::new, |s| format!(", sunset {}", day_of(s)))
                 ));
             }
             for notice in status["notices"].as_array().into_iter().flatten() {
@@ -481,4 +481,11 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
     }
+}
+
+/// The UTC day of an RFC 3339 timestamp, or the text itself when it is not one.
+fn day_of(timestamp: &str) -> String {
+    timestamp
+        .parse::<jiff::Timestamp>()
+        .map_or_else(|_| timestamp.to_string(), |t| t.strftime("%F").to_string())
 }

@@ -312,29 +312,6 @@ fn rules_lists_the_catalog_and_documents_one() {
 }
 
 #[test]
-fn help_is_complete_for_every_command() {
-    for (command, must_mention) in [
-        ("diff", &["--level", "--format", "Exit status"][..]),
-        ("check", &["--level", "--format", "oldest first"]),
-        ("validate", &["--format", "Exit status"]),
-        ("rules", &["--markdown", "--format"]),
-    ] {
-        let out = accord(&[command, "--help"], None);
-        assert_eq!(out.status.code(), Some(0));
-        let help = stdout(&out)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        for word in must_mention {
-            assert!(
-                help.contains(word),
-                "`accord {command} --help` lacks {word}"
-            );
-        }
-    }
-}
-
-#[test]
 fn product_lint_lists_every_problem_of_a_manifest() {
     let manifest = "name: payments transactions\ndomain: payments\nowner: ''\nversion: 1.2\ncompatibility: sideways\nschemas:\n  - subject: a\n    file: missing.avsc\n  - subject: b\n    file: bad.avsc\n  - subject: c\n    format: protobuf\n    file: x.proto\n";
     let dir = files(&[

@@ -199,10 +199,10 @@ fn transitive_history_checks_identical_versions_once_and_names_all() {
     assert_eq!(plain.findings[0].against, [3]);
 }
 
-// Regressions from the engine review of the first release (cases numbered as in that review).
+// Regressions: cases the first release got wrong.
 
 #[test]
-fn review_13_15_an_unpaired_branch_must_resolve_completely_not_only_by_name() {
+fn an_unpaired_branch_must_resolve_completely_not_only_by_name() {
     // A fixed of the same unqualified name but another size does not match.
     assert_eq!(
         breaks(
@@ -230,7 +230,7 @@ fn review_13_15_an_unpaired_branch_must_resolve_completely_not_only_by_name() {
 }
 
 #[test]
-fn review_16_union_branches_pair_by_exact_name_before_alias() {
+fn union_branches_pair_by_exact_name_before_alias() {
     let old = r#"["null",{"type":"record","name":"A","aliases":["B"],"fields":[{"name":"x","type":"int"}]}]"#;
     let new = r#"["null",{"type":"record","name":"B","fields":[{"name":"x","type":"int"}]},{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}]"#;
     assert_eq!(breaks(old, new), Directions::NONE);
@@ -241,7 +241,7 @@ fn review_16_union_branches_pair_by_exact_name_before_alias() {
 }
 
 #[test]
-fn review_2_each_direction_pairs_fields_through_its_own_readers_aliases() {
+fn each_direction_pairs_fields_through_its_own_readers_aliases() {
     // Backward, new `b` reads old `a` (its alias); forward, old `c` reads new `b` (its alias).
     let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":0},{"name":"c","type":"int","aliases":["b"]}]}"#;
     let new =
@@ -255,7 +255,7 @@ fn review_2_each_direction_pairs_fields_through_its_own_readers_aliases() {
 }
 
 #[test]
-fn review_3_4_changes_inside_a_named_type_are_reported_once_at_its_definition() {
+fn changes_inside_a_named_type_are_reported_once_at_its_definition() {
     let old = r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}},{"name":"s2","type":"S"}]}"#;
     let new = r#"{"type":"record","name":"R","fields":[{"name":"b","aliases":["a"],"type":{"type":"record","name":"S","fields":[{"name":"x","type":"long"}]}},{"name":"s2","type":"S"}]}"#;
     let diff = compat::diff(&schema(old), &schema(new));

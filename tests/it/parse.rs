@@ -331,16 +331,16 @@ fn a_long_chain_of_named_references_does_not_overflow_the_stack() {
     assert_eq!(changes, 1);
 }
 
-// Regressions from the engine review of the first release.
+// Regressions: cases the first release got wrong.
 
 #[test]
-fn review_8_a_huge_fixed_decimal_size_does_not_overflow() {
+fn a_huge_fixed_decimal_size_does_not_overflow() {
     let s = avro::parse(r#"{"type":"fixed","name":"F","size":2305843009213693952,"logicalType":"decimal","precision":10}"#).unwrap();
     assert!(s.named_types()[0].logical.is_some());
 }
 
 #[test]
-fn review_5_type_aliases_share_the_uniqueness_of_names() {
+fn type_aliases_share_the_uniqueness_of_names() {
     let (message, at) = error(
         r#"{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"A","fields":[]}},{"name":"b","type":{"type":"record","name":"B","aliases":["A"],"fields":[]}}]}"#,
     );
@@ -362,7 +362,7 @@ fn review_5_type_aliases_share_the_uniqueness_of_names() {
 }
 
 #[test]
-fn review_12_a_dotted_name_ignores_the_namespace_attribute() {
+fn a_dotted_name_ignores_the_namespace_attribute() {
     let s =
         avro::parse(r#"{"type":"record","name":"a.B","namespace":"1bad","fields":[]}"#).unwrap();
     assert!(s.lookup("a.B").is_some());
