@@ -18,6 +18,36 @@ pub struct ApiError {
     pub name: Option<&'static str>,
 }
 
+/// Confluent's `error_code`s this API answers with, named once; the table below and the
+/// constructors are the only places that use them.
+pub mod code {
+    pub const BAD_REQUEST: u32 = 400;
+    pub const EMPTY_BODY: u32 = 422;
+    pub const SUBJECT_NOT_FOUND: u32 = 40401;
+    pub const VERSION_NOT_FOUND: u32 = 40402;
+    pub const SCHEMA_NOT_FOUND: u32 = 40403;
+    pub const SUBJECT_SOFT_DELETED: u32 = 40404;
+    pub const SUBJECT_NOT_SOFT_DELETED: u32 = 40405;
+    pub const VERSION_SOFT_DELETED: u32 = 40406;
+    pub const VERSION_NOT_SOFT_DELETED: u32 = 40407;
+    pub const SUBJECT_CONFIG_NOT_FOUND: u32 = 40408;
+    pub const SUBJECT_MODE_NOT_FOUND: u32 = 40409;
+    /// Confluent 7.x answers 409 with error_code 409 (8.0 changed it to 40901); every client
+    /// checks the status, and 7.x is what most deployed serializers expect.
+    pub const INCOMPATIBLE: u32 = 409;
+    pub const INVALID_REQUEST: u32 = 42200;
+    /// Also an invalid id or version in a path, and missing query parameters, as Confluent says.
+    pub const INVALID_SCHEMA: u32 = 42201;
+    pub const INVALID_VERSION: u32 = 42202;
+    pub const INVALID_COMPATIBILITY_LEVEL: u32 = 42203;
+    pub const INVALID_MODE: u32 = 42204;
+    pub const OPERATION_NOT_PERMITTED: u32 = 42205;
+    pub const REFERENCE_EXISTS: u32 = 42206;
+    pub const INVALID_SUBJECT: u32 = 42208;
+    pub const BODY_TOO_LARGE: u32 = 42209;
+    pub const BACKEND: u32 = 50001;
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
         ApiError {
@@ -28,22 +58,9 @@ impl ApiError {
         }
     }
 
-    /// The native API's form of a registry error.
+    /// The native API's form of a registry error: the same status, the snake_case name.
     pub fn native(error: RegistryError) -> Self {
-        let name = match &error {
-            RegistryError::Product(p) => p.code(),
-            RegistryError::SubjectNotFound(_) => "subject_not_found",
-            RegistryError::VersionNotFound(_) => "version_not_found",
-            RegistryError::SchemaNotFound(_) | RegistryError::SchemaNotFoundUnderSubject => {
-                "schema_not_found"
-            }
-            RegistryError::InvalidSchema(_) => "invalid_schema",
-            RegistryError::InvalidCompatibilityLevel(_) => "invalid_compatibility_level",
-            RegistryError::InvalidSubject(_) => "invalid_subject",
-            RegistryError::OperationNotPermitted(_) => "operation_not_permitted",
-            RegistryError::Store(_) => "store_error",
-            _ => "invalid_request",
-        };
+        let name = wire(&error).2;
         let mut api = ApiError::from(error);
         api.name = Some(name);
         api
@@ -53,8 +70,52 @@ impl ApiError {
     pub fn invalid(name: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             name: Some(name),
-            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, 42200, message)
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code::INVALID_REQUEST,
+                message,
+            )
         }
+    }
+
+    /// A request body, path or query that cannot be read (Confluent's 400).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code::BAD_REQUEST, message)
+    }
+
+    pub fn empty_body() -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::EMPTY_BODY,
+            "request body is empty",
+        )
+    }
+
+    pub fn body_too_large() -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            code::BODY_TOO_LARGE,
+            "request body is larger than the configured limit",
+        )
+    }
+
+    /// A value in a path or query Confluent's registry refuses as 42201 (an id, a version,
+    /// missing parameters).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::INVALID_SCHEMA,
+            message,
+        )
+    }
+
+    /// A failure inside the server; details go to the log, not to the client.
+    pub fn backend() -> Self {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            code::BACKEND,
+            "Error in the backend data store",
+        )
     }
 
     /// What a framework-level failure looks like in Confluent's registry (`HTTP 404 Not Found`).
@@ -70,53 +131,113 @@ impl ApiError {
 
 impl From<RegistryError> for ApiError {
     fn from(error: RegistryError) -> Self {
-        use RegistryError::*;
-        let (status, code) = match &error {
-            SubjectNotFound(_) => (StatusCode::NOT_FOUND, 40401),
-            VersionNotFound(_) => (StatusCode::NOT_FOUND, 40402),
-            SchemaNotFound(_) | SchemaNotFoundUnderSubject => (StatusCode::NOT_FOUND, 40403),
-            SubjectSoftDeleted(_) => (StatusCode::NOT_FOUND, 40404),
-            SubjectNotSoftDeleted(_) => (StatusCode::NOT_FOUND, 40405),
-            VersionSoftDeleted(..) => (StatusCode::NOT_FOUND, 40406),
-            VersionNotSoftDeleted(..) => (StatusCode::NOT_FOUND, 40407),
-            SubjectConfigNotFound(_) => (StatusCode::NOT_FOUND, 40408),
-            SubjectModeNotFound(_) => (StatusCode::NOT_FOUND, 40409),
-            // Confluent 7.x answers 409 with error_code 409 (8.0 changed it to 40901); every
-            // client checks the status, and 7.x is what most deployed serializers expect.
-            Incompatible { .. } => (StatusCode::CONFLICT, 409),
-            InvalidSchema(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
-            InvalidVersion(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42202),
-            InvalidCompatibilityLevel(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42203),
-            InvalidMode(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42204),
-            OperationNotPermitted(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
-            // Confluent refuses to overwrite an id with other content as an operation not
-            // permitted; 42207 (id does not match) it no longer sends.
-            IdConflict(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42205),
-            ReferenceExists(..) => (StatusCode::UNPROCESSABLE_ENTITY, 42206),
-            InvalidSubject(_) => (StatusCode::UNPROCESSABLE_ENTITY, 42208),
-            // A data product's refusal is an incompatible registration to a Confluent client.
-            Product(p) => match p.as_ref() {
-                ProductError::ProductNotFound(_) => (StatusCode::NOT_FOUND, 40401),
-                ProductError::NoticeNotFound { .. } => (StatusCode::NOT_FOUND, 40403),
+        if let RegistryError::Store(e) = &error {
+            tracing::error!(error = %e, "store failure");
+            return ApiError::backend();
+        }
+        let (status, code, _) = wire(&error);
+        ApiError::new(status, code, error.to_string())
+    }
+}
+
+/// The one table from a registry error to its HTTP status, Confluent `error_code` and native
+/// snake_case code.
+fn wire(error: &RegistryError) -> (StatusCode, u32, &'static str) {
+    use RegistryError::*;
+    use StatusCode as S;
+    match error {
+        SubjectNotFound(_) => (S::NOT_FOUND, code::SUBJECT_NOT_FOUND, "subject_not_found"),
+        VersionNotFound(_) => (S::NOT_FOUND, code::VERSION_NOT_FOUND, "version_not_found"),
+        SchemaNotFound(_) | SchemaNotFoundUnderSubject => {
+            (S::NOT_FOUND, code::SCHEMA_NOT_FOUND, "schema_not_found")
+        }
+        SubjectSoftDeleted(_) => (
+            S::NOT_FOUND,
+            code::SUBJECT_SOFT_DELETED,
+            "subject_soft_deleted",
+        ),
+        SubjectNotSoftDeleted(_) => (
+            S::NOT_FOUND,
+            code::SUBJECT_NOT_SOFT_DELETED,
+            "subject_not_soft_deleted",
+        ),
+        VersionSoftDeleted(..) => (
+            S::NOT_FOUND,
+            code::VERSION_SOFT_DELETED,
+            "version_soft_deleted",
+        ),
+        VersionNotSoftDeleted(..) => (
+            S::NOT_FOUND,
+            code::VERSION_NOT_SOFT_DELETED,
+            "version_not_soft_deleted",
+        ),
+        SubjectConfigNotFound(_) => (
+            S::NOT_FOUND,
+            code::SUBJECT_CONFIG_NOT_FOUND,
+            "subject_config_not_found",
+        ),
+        SubjectModeNotFound(_) => (
+            S::NOT_FOUND,
+            code::SUBJECT_MODE_NOT_FOUND,
+            "subject_mode_not_found",
+        ),
+        Incompatible { .. } => (S::CONFLICT, code::INCOMPATIBLE, "incompatible"),
+        InvalidSchema(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::INVALID_SCHEMA,
+            "invalid_schema",
+        ),
+        InvalidVersion(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::INVALID_VERSION,
+            "invalid_version",
+        ),
+        InvalidCompatibilityLevel(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::INVALID_COMPATIBILITY_LEVEL,
+            "invalid_compatibility_level",
+        ),
+        InvalidMode(_) => (S::UNPROCESSABLE_ENTITY, code::INVALID_MODE, "invalid_mode"),
+        OperationNotPermitted(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::OPERATION_NOT_PERMITTED,
+            "operation_not_permitted",
+        ),
+        // Confluent refuses to overwrite an id with other content as an operation not
+        // permitted; 42207 (id does not match) it no longer sends.
+        IdConflict(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::OPERATION_NOT_PERMITTED,
+            "id_conflict",
+        ),
+        ReferenceExists(..) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::REFERENCE_EXISTS,
+            "reference_exists",
+        ),
+        InvalidSubject(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::INVALID_SUBJECT,
+            "invalid_subject",
+        ),
+        // A data product's refusal is an incompatible registration to a Confluent client.
+        Product(p) => {
+            let (status, code) = match p.as_ref() {
+                ProductError::ProductNotFound(_) => (S::NOT_FOUND, code::SUBJECT_NOT_FOUND),
+                ProductError::NoticeNotFound { .. } => (S::NOT_FOUND, code::SCHEMA_NOT_FOUND),
                 ProductError::InvalidProduct(_)
                 | ProductError::InvalidVersion { .. }
                 | ProductError::InvalidNotice(_)
                 | ProductError::SubjectNotInProduct { .. }
                 | ProductError::MissingSchemas(_)
-                | ProductError::SubjectTaken { .. } => (StatusCode::UNPROCESSABLE_ENTITY, 42201),
-                _ => (StatusCode::CONFLICT, 409),
-            },
-            Store(e) => {
-                // Details go to the log, not to the client.
-                tracing::error!(error = %e, "store failure");
-                return ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    50001,
-                    "Error in the backend data store",
-                );
-            }
-        };
-        ApiError::new(status, code, error.to_string())
+                | ProductError::SubjectTaken { .. } => {
+                    (S::UNPROCESSABLE_ENTITY, code::INVALID_SCHEMA)
+                }
+                _ => (S::CONFLICT, code::INCOMPATIBLE),
+            };
+            (status, code, p.code())
+        }
+        Store(_) => (S::INTERNAL_SERVER_ERROR, code::BACKEND, "store_error"),
     }
 }
 

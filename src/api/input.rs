@@ -51,25 +51,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .map_err(|rejection| {
                 let status = rejection.status();
                 if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        status,
-                        42209,
-                        "request body is larger than the configured limit",
-                    )
+                    ApiError::body_too_large()
                 } else {
                     ApiError::new(status, u32::from(status.as_u16()), rejection.body_text())
                 }
             })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                422,
-                "request body is empty",
-            ));
+            return Err(ApiError::empty_body());
         }
         // Confluent answers both malformed JSON and JSON of the wrong shape with 400. Every
         // request body is an object: serde would read a struct from an array by position.
-        let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, 400, message);
+        let bad = ApiError::bad_request;
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("invalid request body: {e}")))?;
         if !value.is_object() {
@@ -87,7 +79,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// A request the router matched but whose path or query cannot be read: 400 in the registry's
 /// envelope (the native one under `/v1/`), naming the problem.
 fn unreadable(parts: &Parts, message: String) -> ApiError {
-    let error = ApiError::new(StatusCode::BAD_REQUEST, 400, message);
+    let error = ApiError::bad_request(message);
     if parts.uri.path().starts_with("/v1/") {
         ApiError {
             name: Some("invalid_request"),

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, code};
 use super::input::{JsonBody, Path, Query, flag};
 use crate::compat::Level;
 use crate::registry::{
@@ -77,11 +77,7 @@ pub(super) async fn blocking<T: Send + 'static>(
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "registry task failed");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                50001,
-                "Error in the backend data store",
-            )
+            ApiError::backend()
         })?
         .map_err(ApiError::from)
 }
@@ -185,8 +181,8 @@ pub async fn register_schema(
     let result = blocking(&state, move |r| r.register(&subject, &new, import)).await;
     state.metrics.registration(match &result {
         Ok(_) => "accepted",
-        Err(e) if e.code == 409 => "incompatible",
-        Err(e) if e.code == 42201 => "invalid",
+        Err(e) if e.code == code::INCOMPATIBLE => "incompatible",
+        Err(e) if e.code == code::INVALID_SCHEMA => "invalid",
         Err(_) => "refused",
     });
     ok(json!({ "id": result?.id }))
@@ -197,11 +193,7 @@ fn positive_id(n: i64) -> Result<u32, ApiError> {
         .ok()
         .filter(|&n| n >= 1 && n <= i32::MAX as u32)
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                42201,
-                format!("`{n}` is not a valid id or version (1 to 2^31-1)"),
-            )
+            ApiError::unprocessable(format!("`{n}` is not a valid id or version (1 to 2^31-1)"))
         })
 }
 
@@ -603,9 +595,7 @@ pub async fn latest_with_metadata(
     Query(p): Query<MetadataParams>,
 ) -> ApiResult {
     let (Some(key), Some(value)) = (&p.key, &p.value) else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            42201,
+        return Err(ApiError::unprocessable(
             "`key` and `value` query parameters are required",
         ));
     };
