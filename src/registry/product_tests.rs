@@ -6,6 +6,7 @@ use std::sync::Arc;
 use semver::Version as Semver;
 
 use super::*;
+use crate::compat::Level;
 use crate::store::RocksStore;
 
 const DAY: i64 = DAY_MILLIS;

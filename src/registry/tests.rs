@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::*;
+use crate::compat::Level;
 use crate::store::{MemStore, RocksStore};
 
 fn record(fields: &str) -> NewSchema {

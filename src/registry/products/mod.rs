@@ -1,0 +1,243 @@
+//! The registry's data products: definitions here, and in their own files publications,
+//! Confluent registrations to a product's subjects, notices and the audit history. The policy
+//! (what a product allows) is in `registry/policy.rs`; these apply it to subjects and versions,
+//! atomically.
+
+mod audit;
+mod confluent;
+mod notices;
+mod publish;
+
+use std::collections::BTreeMap;
+
+use semver::Version as Semver;
+
+use crate::compat::{Bump, Report};
+use crate::registry::policy::{
+    DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication, Step,
+};
+use crate::registry::{
+    Registry, RegistryError, State, SubjectVersion, Verdict, VersionRecord, corrupt, finding_lines,
+    json, keys,
+};
+use crate::store::{Keyspace, WriteBatch};
+
+/// The metadata property a Confluent client sets to publish a schema as a given product
+/// version (the full semver).
+pub const PRODUCT_VERSION_PROPERTY: &str = "accord.product.version";
+
+/// Confluent's convention for the major alone.
+pub const MAJOR_VERSION_PROPERTY: &str = "application.major.version";
+
+/// One subject's judgement within a publication.
+#[derive(Debug, Clone)]
+pub struct SubjectCheck {
+    pub subject: String,
+    /// The new schema against its line's history (or, for a new line, against the latest
+    /// version of the previous one, for information).
+    pub report: Report,
+    /// The product version of each version of the history the report was checked against.
+    pub against: Vec<String>,
+    /// Each finding as one line, with the product versions it breaks against.
+    pub findings: Vec<String>,
+    /// The new schema is the one the line already holds.
+    pub unchanged: bool,
+}
+
+/// What publishing a version does, or would do.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub product: String,
+    pub version: Semver,
+    /// `None` when the version number itself was refused.
+    pub step: Option<Step>,
+    /// The smallest bump the changes need.
+    pub required: Bump,
+    pub subjects: Vec<SubjectCheck>,
+    /// Why it is refused, if it is.
+    pub refusal: Option<ProductError>,
+    /// The notice for the next major, if one is open.
+    pub next_notice: Option<Notice>,
+}
+
+/// The majors (lines) of a product, with their states.
+#[derive(Debug, Clone)]
+pub struct LineStatus {
+    pub line: Line,
+    pub state: LineState,
+    pub latest: Semver,
+}
+
+/// The code an audit entry records for a refusal.
+pub(in crate::registry) fn error_code(error: &RegistryError) -> &'static str {
+    match error {
+        RegistryError::Product(p) => p.code(),
+        RegistryError::InvalidSchema(_) => "invalid_schema",
+        _ => "error",
+    }
+}
+
+/// The registry's product state, as loaded from the store.
+pub(in crate::registry) fn load_products(
+    store: &dyn crate::store::Store,
+    state: &mut State,
+) -> Result<(), RegistryError> {
+    for (_, value) in store.scan_prefix(Keyspace::Products, b"")? {
+        let product: DataProduct =
+            serde_json::from_slice(&value).map_err(|e| super::corrupt("product", e))?;
+        for subject in &product.subjects {
+            state.bound.insert(subject.clone(), product.name.clone());
+        }
+        state.products.insert(
+            product.name.clone(),
+            ProductState {
+                product,
+                publications: Vec::new(),
+                notices: BTreeMap::new(),
+                audit_len: 0,
+            },
+        );
+    }
+    for (key, value) in store.scan_prefix(Keyspace::ProductVersions, b"")? {
+        let (name, _) = keys::parse_product_seq(&key)
+            .ok_or_else(|| super::corrupt("product version", "bad key"))?;
+        let publication: Publication =
+            serde_json::from_slice(&value).map_err(|e| super::corrupt("product version", e))?;
+        if let Some(ps) = state.products.get_mut(&name) {
+            ps.publications.push(publication);
+        }
+    }
+    for (key, value) in store.scan_prefix(Keyspace::Notices, b"")? {
+        let (name, _) =
+            keys::parse_product_seq(&key).ok_or_else(|| super::corrupt("notice", "bad key"))?;
+        let notice: Notice =
+            serde_json::from_slice(&value).map_err(|e| super::corrupt("notice", e))?;
+        if let Some(ps) = state.products.get_mut(&name) {
+            ps.notices.insert(notice.major, notice);
+        }
+    }
+    for (key, _) in store.scan_prefix(Keyspace::Audit, b"")? {
+        let (name, seq) =
+            keys::parse_product_seq(&key).ok_or_else(|| super::corrupt("audit", "bad key"))?;
+        if let Some(ps) = state.products.get_mut(&name) {
+            ps.audit_len = ps.audit_len.max(seq + 1);
+        }
+    }
+    Ok(())
+}
+
+impl Registry {
+    pub(in crate::registry) fn product_state(
+        &self,
+        name: &str,
+    ) -> Result<ProductState, RegistryError> {
+        self.read()
+            .products
+            .get(name)
+            .cloned()
+            .ok_or_else(|| ProductError::ProductNotFound(name.to_string()).into())
+    }
+
+    pub(in crate::registry) fn product_guard(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.products_lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Creates a product or updates its definition. A subject belongs to one product at most.
+    pub fn define_product(
+        &self,
+        product: DataProduct,
+        actor: &str,
+    ) -> Result<ProductState, RegistryError> {
+        product.validate()?;
+        let _products = self.product_guard();
+        let existing = {
+            let state = self.read();
+            for subject in &product.subjects {
+                if let Some(owner) = state.bound.get(subject)
+                    && *owner != product.name
+                {
+                    return Err(ProductError::SubjectTaken {
+                        subject: subject.clone(),
+                        product: owner.clone(),
+                    }
+                    .into());
+                }
+            }
+            state.products.get(&product.name).cloned()
+        };
+        let mut ps = existing.unwrap_or_else(|| ProductState {
+            product: product.clone(),
+            publications: Vec::new(),
+            notices: BTreeMap::new(),
+            audit_len: 0,
+        });
+        let entry = self.audit_entry(
+            actor,
+            "define",
+            None,
+            None,
+            format!(
+                "defined with subjects {}, {} at {}, {} notice days, {} overlap days",
+                product.subjects.join(", "),
+                product.name,
+                product.compatibility,
+                product.notice_days,
+                product.overlap_days
+            ),
+        );
+        let mut batch = WriteBatch::new();
+        batch.put(
+            Keyspace::Products,
+            product.name.as_bytes().to_vec(),
+            json(&product),
+        );
+        batch.put(
+            Keyspace::Audit,
+            keys::product_seq(&product.name, ps.audit_len),
+            json(&entry),
+        );
+        self.store.write(batch)?;
+        let mut state = self.write_state();
+        state.bound.retain(|_, owner| *owner != product.name);
+        for subject in &product.subjects {
+            state.bound.insert(subject.clone(), product.name.clone());
+        }
+        ps.product = product;
+        ps.audit_len += 1;
+        state.products.insert(ps.product.name.clone(), ps.clone());
+        Ok(ps)
+    }
+
+    /// Every product's name, sorted.
+    pub fn products(&self) -> Vec<String> {
+        self.read().products.keys().cloned().collect()
+    }
+
+    /// A product's definition, publications and notices.
+    pub fn product(&self, name: &str) -> Result<ProductState, RegistryError> {
+        self.product_state(name)
+    }
+
+    /// The product a subject belongs to, if any.
+    pub fn product_of(&self, subject: &str) -> Option<String> {
+        self.read().bound.get(subject).cloned()
+    }
+
+    /// Each published line with its state at now, oldest first.
+    pub fn product_lines(&self, name: &str) -> Result<Vec<LineStatus>, RegistryError> {
+        let ps = self.product_state(name)?;
+        let now = self.clock.now_millis();
+        Ok(ps
+            .lines()
+            .into_iter()
+            .map(|line| {
+                let latest = ps.latest_in(line).expect("a listed line has versions");
+                LineStatus {
+                    line,
+                    state: ps.line_state(line, now),
+                    latest: latest.version.clone(),
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,488 @@
+//! Publishing a product version: every subject checked and committed at once.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use semver::Version as Semver;
+
+use crate::compat::Bump;
+use crate::registry::policy::{
+    Line, ProductError, ProductState, Publication, PublishedSchema, Step, declared_bump,
+    minimum_version,
+};
+use crate::registry::{
+    Evaluation, Import, NewSchema, PRODUCT_VERSION_PROPERTY, Prepared, Registry, RegistryError,
+    SchemaEntry, SubjectCheck, json, keys,
+};
+use crate::schema::Schema;
+use crate::store::Keyspace;
+
+/// The smallest bump the checks need: major when any finding breaks the level.
+pub(in crate::registry) fn required_bump(checks: &[SubjectCheck]) -> Bump {
+    checks
+        .iter()
+        .map(|c| {
+            if c.report.compatible {
+                c.report.bump
+            } else {
+                Bump::Major
+            }
+        })
+        .max()
+        .unwrap_or(Bump::None)
+}
+
+/// The refusal of a breaking change within a line, with the way to publish it.
+pub(in crate::registry) fn breaking_change(
+    ps: &ProductState,
+    line: Line,
+    checks: &[SubjectCheck],
+    now: i64,
+) -> ProductError {
+    let subjects: Vec<String> = checks
+        .iter()
+        .filter(|c| !c.report.compatible)
+        .map(|c| c.subject.clone())
+        .collect();
+    let findings: Vec<String> = checks.iter().flat_map(|c| c.findings.clone()).collect();
+    let latest_line = ps.latest().map(|p| Line::of(&p.version));
+    let advice = if Some(line) != latest_line {
+        format!(
+            "line {line} is {} and takes compatible fixes only; breaking changes go into a new major",
+            ps.line_state(line, now).name()
+        )
+    } else {
+        let next = line.next_start();
+        match ps.open_notice(next.major) {
+            // Before 1.0.0 (and for 1.0.0 itself) no notice is needed.
+            _ if next.major <= 1 => format!("publish {next}"),
+            Some(notice) if notice.effective_ts <= now => {
+                format!("publish {next}: its notice is in effect")
+            }
+            Some(notice) => format!(
+                "publish {next} after its notice: announced {}, allowed from {}",
+                crate::registry::policy::date(notice.announced_ts),
+                crate::registry::policy::date(notice.effective_ts)
+            ),
+            None => format!(
+                "publish {next} after a notice: announce one (`accord notice announce {} --major {}`), then wait {} days",
+                ps.product.name, next.major, ps.product.notice_days
+            ),
+        }
+    };
+    ProductError::BreakingChangeRequiresMajor {
+        subjects,
+        findings,
+        advice,
+    }
+}
+
+/// A plain Confluent registration that breaks its line: the major-bump path must be explicit.
+pub(in crate::registry) fn implicit_breaking_change(
+    ps: &ProductState,
+    line: Line,
+    checks: &[SubjectCheck],
+    now: i64,
+) -> ProductError {
+    match breaking_change(ps, line, checks, now) {
+        ProductError::BreakingChangeRequiresMajor {
+            subjects,
+            findings,
+            advice,
+        } => ProductError::BreakingChangeRequiresMajor {
+            subjects,
+            findings,
+            advice: format!(
+                "{advice}; to register it as that version, set metadata property `{PRODUCT_VERSION_PROPERTY}`"
+            ),
+        },
+        other => other,
+    }
+}
+
+impl Registry {
+    /// Judges publishing `version` with these schemas at `now` (the registry's clock when
+    /// `None`), without writing anything.
+    pub fn check_publication(
+        &self,
+        name: &str,
+        version: &Semver,
+        schemas: &[(String, NewSchema)],
+        now: Option<i64>,
+    ) -> Result<Evaluation, RegistryError> {
+        let ps = self.product_state(name)?;
+        let now = now.unwrap_or_else(|| self.clock.now_millis());
+        let prepared = self.prepare_publication(&ps, schemas)?;
+        self.evaluate(&ps, version, &prepared, now)
+    }
+
+    /// Publishes a product version: every subject's schema in one atomic write, or nothing.
+    /// Accepted or refused, the decision goes into the product's audit history.
+    pub fn publish(
+        &self,
+        name: &str,
+        version: &Semver,
+        schemas: &[(String, NewSchema)],
+        actor: &str,
+    ) -> Result<(Evaluation, Publication), RegistryError> {
+        let _products = self.product_guard();
+        let ps = self.product_state(name)?;
+        let prepared = match self.prepare_publication(&ps, schemas) {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                self.audit_refusal(&ps, actor, version, &e, Vec::new())?;
+                return Err(e);
+            }
+        };
+        self.publish_locked(&ps, version, prepared, actor)
+    }
+
+    /// `publish` of schemas already prepared, with the products lock held.
+    pub(in crate::registry) fn publish_locked(
+        &self,
+        ps: &ProductState,
+        version: &Semver,
+        prepared: Vec<(String, Prepared)>,
+        actor: &str,
+    ) -> Result<(Evaluation, Publication), RegistryError> {
+        let locks: Vec<_> = ps
+            .product
+            .subjects
+            .iter()
+            .map(|s| self.subject_lock(s))
+            .collect();
+        let _guards: Vec<_> = locks
+            .iter()
+            .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        let now = self.clock.now_millis();
+        let evaluation = match self.evaluate(ps, version, &prepared, now) {
+            Ok(evaluation) => evaluation,
+            Err(e) => {
+                self.audit_refusal(ps, actor, version, &e, Vec::new())?;
+                return Err(e);
+            }
+        };
+        if let Some(refusal) = &evaluation.refusal {
+            let findings = evaluation
+                .subjects
+                .iter()
+                .flat_map(|s| s.findings.iter().cloned())
+                .collect();
+            let error = RegistryError::from(refusal.clone());
+            self.audit_refusal(ps, actor, version, &error, findings)?;
+            return Err(error);
+        }
+        let publication = self.commit_publication(ps, &evaluation, prepared, actor, now)?;
+        Ok((evaluation, publication))
+    }
+
+    pub(in crate::registry) fn prepare_all(
+        &self,
+        schemas: &[(String, NewSchema)],
+    ) -> Result<Vec<(String, Prepared)>, RegistryError> {
+        schemas
+            .iter()
+            .map(|(subject, new)| {
+                self.prepare(new)
+                    .map(|p| (subject.clone(), p))
+                    .map_err(|e| match e {
+                        RegistryError::InvalidSchema(message) => {
+                            RegistryError::InvalidSchema(format!("subject `{subject}`: {message}"))
+                        }
+                        other => other,
+                    })
+            })
+            .collect()
+    }
+
+    /// Each new schema against its subject's history in `line` (oldest first, each distinct
+    /// schema version once) at the product's level.
+    pub(in crate::registry) fn subject_checks(
+        &self,
+        ps: &ProductState,
+        line: Line,
+        prepared: &[(String, Prepared)],
+    ) -> Result<Vec<SubjectCheck>, RegistryError> {
+        let state = self.read();
+        prepared
+            .iter()
+            .map(|(subject, new)| {
+                let mut history: Vec<(String, Arc<SchemaEntry>)> = Vec::new();
+                let mut seen = Vec::new();
+                for publication in ps.line_history(line) {
+                    if let Some(published) = publication.schemas.get(subject)
+                        && !seen.contains(&published.version)
+                    {
+                        seen.push(published.version);
+                        if let Some(entry) = state.schemas.get(&published.id) {
+                            history.push((publication.version.to_string(), entry.clone()));
+                        }
+                    }
+                }
+                let olds: Vec<&Schema> = history.iter().map(|(_, e)| e.parsed()).collect();
+                let report = new
+                    .parsed
+                    .check_history(&olds, ps.product.compatibility, None)
+                    .map_err(|mismatch| {
+                        RegistryError::InvalidSchema(format!("subject `{subject}`: {mismatch}"))
+                    })?;
+                let against: Vec<String> = history.iter().map(|(v, _)| v.clone()).collect();
+                let findings = super::finding_lines(&report, &against);
+                let unchanged = history
+                    .last()
+                    .is_some_and(|(_, e)| e.stored.same_content(&new.content));
+                Ok(SubjectCheck {
+                    subject: subject.clone(),
+                    report,
+                    against,
+                    findings,
+                    unchanged,
+                })
+            })
+            .collect()
+    }
+
+    /// Checks which subjects a publication names, then parses their schemas.
+    pub(in crate::registry) fn prepare_publication(
+        &self,
+        ps: &ProductState,
+        schemas: &[(String, NewSchema)],
+    ) -> Result<Vec<(String, Prepared)>, RegistryError> {
+        self.check_subjects(ps, schemas)?;
+        self.prepare_all(schemas)
+    }
+
+    /// Every subject named belongs to the product, once, and a first publication names all.
+    pub(in crate::registry) fn check_subjects<T>(
+        &self,
+        ps: &ProductState,
+        schemas: &[(String, T)],
+    ) -> Result<(), RegistryError> {
+        let product = &ps.product;
+        for (i, (subject, _)) in schemas.iter().enumerate() {
+            if !product.subjects.contains(subject) {
+                return Err(ProductError::SubjectNotInProduct {
+                    subject: subject.clone(),
+                    product: product.name.clone(),
+                }
+                .into());
+            }
+            if schemas[..i].iter().any(|(s, _)| s == subject) {
+                return Err(RegistryError::InvalidSchema(format!(
+                    "subject `{subject}` has two schemas in one publication"
+                )));
+            }
+        }
+        if ps.publications.is_empty() {
+            let missing: Vec<String> = product
+                .subjects
+                .iter()
+                .filter(|s| !schemas.iter().any(|(given, _)| given == *s))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                return Err(ProductError::MissingSchemas(missing).into());
+            }
+        }
+        Ok(())
+    }
+
+    pub(in crate::registry) fn evaluate(
+        &self,
+        ps: &ProductState,
+        version: &Semver,
+        prepared: &[(String, Prepared)],
+        now: i64,
+    ) -> Result<Evaluation, RegistryError> {
+        let product = &ps.product;
+        let step = ps.step(version, now);
+        // The line whose history the schemas are judged against: the version's own, or for a
+        // new line the latest one (for information: breaking it is allowed).
+        let line = match &step {
+            Ok(Step::InLine { .. }) => Some(Line::of(version)),
+            _ if ps.latest_in(Line::of(version)).is_some() => Some(Line::of(version)),
+            _ => ps.latest().map(|p| Line::of(&p.version)),
+        };
+        let subjects =
+            self.subject_checks(ps, line.unwrap_or_else(|| Line::of(version)), prepared)?;
+        let required = required_bump(&subjects);
+        let refusal = match &step {
+            Err(refusal) => Some(refusal.clone()),
+            Ok(Step::InLine { base }) => {
+                let line = Line::of(version);
+                if required == Bump::Major {
+                    Some(breaking_change(ps, line, &subjects, now))
+                } else if declared_bump(base, version) < required {
+                    let reason = subjects
+                        .iter()
+                        .flat_map(|s| {
+                            s.report
+                                .changes
+                                .iter()
+                                .map(move |c| (s.subject.as_str(), c))
+                        })
+                        .find(|(_, c)| c.rule.bump == required)
+                        .map_or_else(
+                            || format!("a {} change", required.name()),
+                            |(subject, c)| {
+                                format!(
+                                    "{} in `{subject}` ({} at {}, {})",
+                                    c.message, c.rule.code, c.location, c.path
+                                )
+                            },
+                        );
+                    Some(ProductError::VersionUnderBumped {
+                        version: version.clone(),
+                        needed: required,
+                        minimum: minimum_version(base, required),
+                        reason,
+                    })
+                } else {
+                    None
+                }
+            }
+            Ok(Step::First | Step::NewLine) => None,
+        };
+        let next_major = ps.latest().map_or(1, |p| p.version.major + 1);
+        let evaluation = Evaluation {
+            product: product.name.clone(),
+            version: version.clone(),
+            step: step.ok(),
+            required,
+            subjects,
+            refusal,
+            next_notice: ps.open_notice(next_major).cloned(),
+        };
+        Ok(evaluation)
+    }
+
+    pub(in crate::registry) fn commit_publication(
+        &self,
+        ps: &ProductState,
+        evaluation: &Evaluation,
+        prepared: Vec<(String, Prepared)>,
+        actor: &str,
+        now: i64,
+    ) -> Result<Publication, RegistryError> {
+        // Subjects not given keep what the line (or, for a new line, the latest version) holds.
+        let carried = match &evaluation.step {
+            Some(Step::InLine { base }) => ps.publications.iter().find(|p| p.version == *base),
+            _ => ps.latest(),
+        };
+        let mut schemas: BTreeMap<String, PublishedSchema> = carried
+            .map(|p| {
+                p.schemas
+                    .iter()
+                    .filter(|(s, _)| ps.product.subjects.contains(s))
+                    .map(|(s, published)| (s.clone(), *published))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut new_versions = Vec::new();
+        let mut new_subjects = Vec::new();
+        {
+            let state = self.read();
+            for (subject, p) in prepared {
+                // A schema the subject already holds keeps its version.
+                let existing = state.id_of(p.identity, &p.content).and_then(|id| {
+                    state
+                        .live_versions(&subject)
+                        .filter(|(_, r)| r.id == id)
+                        .last()
+                        .map(|(version, _)| PublishedSchema { version, id })
+                });
+                match existing {
+                    Some(published) => {
+                        schemas.insert(subject, published);
+                    }
+                    None => {
+                        new_subjects.push(subject);
+                        new_versions.push(p);
+                    }
+                }
+            }
+        }
+        let seq = ps.publications.len() as u64;
+        let audit_seq = ps.audit_len;
+        let name = ps.product.name.clone();
+        let mut publication = Publication {
+            version: evaluation.version.clone(),
+            ts: now,
+            actor: actor.to_string(),
+            schemas,
+        };
+        let entry = self.audit_entry(
+            actor,
+            "publish",
+            Some(&evaluation.version),
+            None,
+            format!(
+                "published {} ({})",
+                evaluation.version,
+                match evaluation.step {
+                    Some(Step::First) => "first version",
+                    Some(Step::NewLine) => "new line",
+                    _ => "in line",
+                }
+            ),
+        );
+        let items: Vec<(&str, Prepared, Import)> = new_subjects
+            .iter()
+            .map(String::as_str)
+            .zip(new_versions)
+            .map(|(s, p)| (s, p, Import::default()))
+            .collect();
+        let mut finished = publication.clone();
+        let registered = self.commit(
+            items,
+            |registered, batch| {
+                for (subject, r) in new_subjects.iter().zip(registered) {
+                    finished.schemas.insert(
+                        subject.clone(),
+                        PublishedSchema {
+                            version: r.version,
+                            id: r.id,
+                        },
+                    );
+                }
+                batch.put(
+                    Keyspace::ProductVersions,
+                    keys::product_seq(&name, seq),
+                    json(&finished),
+                );
+                batch.put(
+                    Keyspace::Audit,
+                    keys::product_seq(&name, audit_seq),
+                    json(&entry),
+                );
+            },
+            |state, registered| {
+                if let Some(ps) = state.products.get_mut(&name) {
+                    let mut publication = publication.clone();
+                    for (subject, r) in new_subjects.iter().zip(registered) {
+                        publication.schemas.insert(
+                            subject.clone(),
+                            PublishedSchema {
+                                version: r.version,
+                                id: r.id,
+                            },
+                        );
+                    }
+                    ps.publications.push(publication);
+                    ps.audit_len += 1;
+                }
+            },
+        )?;
+        for (subject, r) in new_subjects.iter().zip(&registered) {
+            publication.schemas.insert(
+                subject.clone(),
+                PublishedSchema {
+                    version: r.version,
+                    id: r.id,
+                },
+            );
+        }
+        Ok(publication)
+    }
+}

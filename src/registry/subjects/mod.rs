@@ -1,0 +1,15 @@
+//! Subjects and their versions, with Confluent Schema Registry's semantics.
+
+mod check;
+mod delete;
+mod read;
+mod register;
+mod settings;
+
+pub use check::Verdict;
+pub(super) use check::{finding_lines, judge};
+pub use read::SubjectVersion;
+pub(super) use register::Prepared;
+pub use register::{Import, NewSchema, Registered};
+pub use settings::Config;
+pub(super) use settings::{Normalize, Setting};
