@@ -285,6 +285,14 @@ pub struct NamedType {
 }
 
 impl NamedType {
+    /// An enum's symbols and default, if this is an enum.
+    pub fn as_enum(&self) -> Option<(&[String], Option<&str>)> {
+        match &self.kind {
+            NamedKind::Enum { symbols, default } => Some((symbols, default.as_deref())),
+            _ => None,
+        }
+    }
+
     /// `record`, `error`, `enum` or `fixed`.
     pub fn kind_name(&self) -> &'static str {
         match &self.kind {

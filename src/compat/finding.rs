@@ -222,7 +222,6 @@ impl Report {
         let bad = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
         let warn = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
         let good = Style::new().fg_color(Some(AnsiColor::Green.into()));
-        let dim = Style::new().dimmed();
         let bold = Style::new().bold();
         let mut out = String::new();
         let required = self.level.directions();
@@ -259,19 +258,14 @@ impl Report {
             } else {
                 ("✓", good, "safe".to_string())
             };
-            let _ = writeln!(
-                out,
-                "  {style}{mark} {} {}{style:#}  {}  {dim}{}{dim:#}",
-                c.rule.code,
-                c.rule.name,
-                if c.location.is_empty() {
-                    "(root)"
-                } else {
-                    &c.location
-                },
-                c.path
+            entry(
+                &mut out,
+                (style, mark),
+                c.rule,
+                &c.location,
+                &c.path,
+                &c.message,
             );
-            let _ = writeln!(out, "      {}", c.message);
             let _ = writeln!(out, "      {style}{verdict}{style:#}");
         }
 
@@ -280,19 +274,14 @@ impl Report {
             let _ = writeln!(out, "\n{bold}findings{bold:#} ({}):", self.findings.len());
             for f in &self.findings {
                 let versions: Vec<String> = f.against.iter().map(|v| format!("v{v}")).collect();
-                let _ = writeln!(
-                    out,
-                    "  {bad}✗ {} {}{bad:#}  {}  {dim}{}{dim:#}",
-                    f.rule.code,
-                    f.rule.name,
-                    if f.location.is_empty() {
-                        "(root)"
-                    } else {
-                        &f.location
-                    },
-                    f.path
+                entry(
+                    &mut out,
+                    (bad, "✗"),
+                    f.rule,
+                    &f.location,
+                    &f.path,
+                    &f.message,
                 );
-                let _ = writeln!(out, "      {}", f.message);
                 let _ = writeln!(
                     out,
                     "      {bad}{} against {}{bad:#}",
@@ -328,6 +317,29 @@ impl Report {
         let _ = writeln!(out, "; required bump: {bold}{}{bold:#}", self.bump.name());
         out
     }
+}
+
+/// The first two lines of a change or finding: mark, rule, location and path; the message.
+fn entry(
+    out: &mut String,
+    (style, mark): (Style, &str),
+    rule: &Rule,
+    location: &str,
+    path: &str,
+    message: &str,
+) {
+    let dim = Style::new().dimmed();
+    let location = if location.is_empty() {
+        "(root)"
+    } else {
+        location
+    };
+    let _ = writeln!(
+        out,
+        "  {style}{mark} {} {}{style:#}  {location}  {dim}{path}{dim:#}",
+        rule.code, rule.name
+    );
+    let _ = writeln!(out, "      {message}");
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -1,6 +1,6 @@
 //! AV303 `enum-default-changed`: an enum's default symbol was added, removed or changed; it decides how unknown symbols are read.
 
-use crate::avro::{NamedKind, NamedType};
+use crate::avro::NamedType;
 use crate::compat::catalog::declare_rule;
 use crate::compat::walk::{Check, Cx};
 use crate::compat::{Bump, Directions};
@@ -17,13 +17,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
-    let (
-        NamedKind::Enum {
-            default: before, ..
-        },
-        NamedKind::Enum { default: after, .. },
-    ) = (&old.kind, &new.kind)
-    else {
+    let (Some((_, before)), Some((_, after))) = (old.as_enum(), new.as_enum()) else {
         return;
     };
     let name = new.name.name();

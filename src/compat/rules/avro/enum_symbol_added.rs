@@ -1,6 +1,6 @@
 //! AV301 `enum-symbol-added`: an enum gained a symbol: an old reader without an enum default cannot read it.
 
-use crate::avro::{NamedKind, NamedType};
+use crate::avro::NamedType;
 use crate::compat::catalog::declare_rule;
 use crate::compat::walk::{Check, Cx};
 use crate::compat::{Bump, Directions};
@@ -17,14 +17,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
-    let (
-        NamedKind::Enum {
-            symbols: before,
-            default: old_default,
-        },
-        NamedKind::Enum { symbols: after, .. },
-    ) = (&old.kind, &new.kind)
-    else {
+    let (Some((before, old_default)), Some((after, _))) = (old.as_enum(), new.as_enum()) else {
         return;
     };
     for symbol in after.iter().filter(|s| !before.contains(s)) {

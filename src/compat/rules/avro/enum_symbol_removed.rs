@@ -1,6 +1,6 @@
 //! AV302 `enum-symbol-removed`: an enum lost a symbol: a new reader without an enum default cannot read old data holding it.
 
-use crate::avro::{NamedKind, NamedType};
+use crate::avro::NamedType;
 use crate::compat::catalog::declare_rule;
 use crate::compat::walk::{Check, Cx};
 use crate::compat::{Bump, Directions};
@@ -17,16 +17,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
-    let (
-        NamedKind::Enum {
-            symbols: before, ..
-        },
-        NamedKind::Enum {
-            symbols: after,
-            default: new_default,
-        },
-    ) = (&old.kind, &new.kind)
-    else {
+    let (Some((before, _)), Some((after, new_default))) = (old.as_enum(), new.as_enum()) else {
         return;
     };
     for symbol in before.iter().filter(|s| !after.contains(s)) {

@@ -1,6 +1,6 @@
 //! AV304 `enum-symbols-reordered`: enum symbols changed order; resolution matches symbols by name, but the encoding and sort order change.
 
-use crate::avro::{NamedKind, NamedType};
+use crate::avro::NamedType;
 use crate::compat::catalog::declare_rule;
 use crate::compat::walk::{Check, Cx};
 use crate::compat::{Bump, Directions};
@@ -17,13 +17,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, old: &NamedType, new: &NamedType) {
-    let (
-        NamedKind::Enum {
-            symbols: before, ..
-        },
-        NamedKind::Enum { symbols: after, .. },
-    ) = (&old.kind, &new.kind)
-    else {
+    let (Some((before, _)), Some((after, _))) = (old.as_enum(), new.as_enum()) else {
         return;
     };
     let kept_before: Vec<&String> = before.iter().filter(|s| after.contains(s)).collect();
