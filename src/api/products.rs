@@ -16,8 +16,8 @@ use super::input::{JsonBody, Path, Query, flag};
 use super::resources::{SchemaRequest, blocking};
 use crate::compat::Level;
 use crate::registry::{
-    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication, Registry,
-    RegistryError, Step, date,
+    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication,
+    PublicationSpec, Registry, RegistryError, Step, date,
 };
 
 type NativeResult = Result<Response, ApiError>;
@@ -320,11 +320,11 @@ pub async fn check(
         .map(parse_time)
         .transpose()
         .map_err(|e| ApiError::invalid("invalid_time", e))?;
-    let evaluation = native(
-        state
-            .registry
-            .check_publication(&name, &version, &schemas, now),
-    )?;
+    // Every subject is checked against its history: CPU work, off the async workers.
+    let evaluation = run(&state, move |r| {
+        r.check_publication(&name, &version, &schemas, now)
+    })
+    .await?;
     Ok(Json(evaluation_json(&evaluation)).into_response())
 }
 
@@ -348,30 +348,29 @@ pub async fn get_version(
     Path((name, version)): Path<(String, String)>,
     Query(params): Query<VersionParams>,
 ) -> NativeResult {
-    let ps = native(state.registry.product(&name))?;
-    let found = if version == "latest" {
-        ps.publications
-            .iter()
-            .filter(|p| params.major.is_none_or(|m| p.version.major == m))
-            .max_by(|a, b| a.version.cmp(&b.version))
-    } else {
-        let wanted = semver(&version)?;
-        ps.publications.iter().find(|p| p.version == wanted)
-    };
-    let publication = found.ok_or_else(|| {
-        ApiError::native(RegistryError::VersionNotFound(match params.major {
-            Some(m) if version == "latest" => format!("latest of major {m}"),
-            _ => version.clone(),
-        }))
-    })?;
-    let mut body = publication_json(publication);
-    for schema in body["schemas"].as_array_mut().into_iter().flatten() {
-        let id = schema["id"].as_u64().unwrap_or(0) as u32;
-        if let Ok(entry) = state.registry.schema(id) {
-            schema["schemaType"] = json!(entry.stored.schema_type);
-            schema["schema"] = json!(entry.stored.served());
+    let which = if version == "latest" {
+        PublicationSpec::Latest {
+            major: params.major,
         }
-    }
+    } else {
+        PublicationSpec::Exact(semver(&version)?)
+    };
+    let publication = native(state.registry.publication(&name, &which))?;
+    let mut body = publication_json(&publication);
+    // Each subject's schema text, for consumers that read a product version whole.
+    let schemas: Vec<Value> = publication
+        .schemas
+        .iter()
+        .map(|(subject, s)| {
+            let mut schema = json!({"subject": subject, "version": s.version, "id": s.id});
+            if let Ok(entry) = state.registry.schema(s.id) {
+                schema["schemaType"] = json!(entry.stored.schema_type);
+                schema["schema"] = json!(entry.stored.served());
+            }
+            schema
+        })
+        .collect();
+    body["schemas"] = json!(schemas);
     Ok(Json(body).into_response())
 }
 
@@ -445,7 +444,8 @@ pub async fn all_notices(
 }
 
 pub async fn audit(State(state): State<AppState>, Path(name): Path<String>) -> NativeResult {
-    let entries = native(state.registry.audit(&name))?;
+    // The audit history is read from the store: blocking I/O, off the async workers.
+    let entries = run(&state, move |r| r.audit(&name)).await?;
     let body: Vec<Value> = entries.iter().map(audit_json).collect();
     Ok(Json(body).into_response())
 }

@@ -67,7 +67,8 @@ impl SchemaRequest {
     }
 }
 
-/// Runs a registry call that may write (and so wait for a synced write) off the async workers.
+/// Runs a registry call that may block (a synced write, a store scan, a long check) off the
+/// async workers.
 pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
@@ -397,7 +398,12 @@ async fn compatibility(
     body: SchemaRequest,
 ) -> ApiResult {
     let new = body.new_schema();
-    match state.registry.check_compatibility(&subject, against, &new) {
+    // A check walks the subject's history: CPU work, off the async workers.
+    let checked = blocking(&state, move |r| {
+        Ok(r.check_compatibility(&subject, against, &new))
+    })
+    .await?;
+    match checked {
         Ok(verdict) if verbose => {
             ok(json!({"is_compatible": verdict.compatible, "messages": verdict.messages}))
         }

@@ -37,7 +37,8 @@ pub use policy::{
 };
 use products::load_products;
 pub use products::{
-    Evaluation, LineStatus, MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, SubjectCheck,
+    Evaluation, LineStatus, MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, PublicationSpec,
+    SubjectCheck,
 };
 pub use state::SchemaEntry;
 use state::{State, parse_with_imports};

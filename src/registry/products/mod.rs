@@ -22,6 +22,13 @@ use crate::registry::{
 };
 use crate::store::{Keyspace, WriteBatch};
 
+/// Which publication of a product to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicationSpec {
+    Latest { major: Option<u64> },
+    Exact(Semver),
+}
+
 /// The metadata property a Confluent client sets to publish a schema as a given product
 /// version (the full semver).
 pub const PRODUCT_VERSION_PROPERTY: &str = "accord.product.version";
@@ -216,6 +223,33 @@ impl Registry {
     /// A product's definition, publications and notices.
     pub fn product(&self, name: &str) -> Result<ProductState, RegistryError> {
         self.product_state(name)
+    }
+
+    /// One publication of a product: the latest (of one major line, or of all), or an exact
+    /// version.
+    pub fn publication(
+        &self,
+        name: &str,
+        which: &PublicationSpec,
+    ) -> Result<Publication, RegistryError> {
+        let ps = self.product_state(name)?;
+        let found = match which {
+            PublicationSpec::Latest { major } => ps
+                .publications
+                .iter()
+                .filter(|p| major.is_none_or(|m| p.version.major == m))
+                .max_by(|a, b| a.version.cmp(&b.version)),
+            PublicationSpec::Exact(version) => {
+                ps.publications.iter().find(|p| &p.version == version)
+            }
+        };
+        found.cloned().ok_or_else(|| {
+            RegistryError::VersionNotFound(match which {
+                PublicationSpec::Latest { major: Some(m) } => format!("latest of major {m}"),
+                PublicationSpec::Latest { major: None } => "latest".to_string(),
+                PublicationSpec::Exact(version) => version.to_string(),
+            })
+        })
     }
 
     /// The product a subject belongs to, if any.
