@@ -129,3 +129,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
             .map_err(|e| unreadable(parts, format!("invalid query string: {e}")))
     }
 }
+
+/// The header naming who acts, recorded in a data product's audit history.
+pub const ACTOR_HEADER: &str = "x-accord-actor";
+
+/// The actor a request names, if it names one.
+pub fn actor_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(ACTOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}

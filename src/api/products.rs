@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use super::input::{JsonBody, Path, Query, flag};
+use super::input::{JsonBody, Path, Query, actor_of, flag};
 use super::resources::{SchemaRequest, blocking};
 use crate::compat::Level;
 use crate::registry::{
@@ -21,9 +21,6 @@ use crate::registry::{
 };
 
 type NativeResult = Result<Response, ApiError>;
-
-/// The header naming who acts, recorded in the audit history.
-pub const ACTOR_HEADER: &str = "x-accord-actor";
 
 /// A JSON body whose rejection speaks the native envelope.
 pub struct NativeJson<T>(pub T);
@@ -55,13 +52,7 @@ async fn run<T: Send + 'static>(
 }
 
 fn actor(headers: &HeaderMap) -> String {
-    headers
-        .get(ACTOR_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .unwrap_or("anonymous")
-        .to_string()
+    actor_of(headers).unwrap_or_else(|| "anonymous".to_string())
 }
 
 fn semver(text: &str) -> Result<Semver, ApiError> {

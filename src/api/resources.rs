@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, code};
-use super::input::{JsonBody, Path, Query, flag};
+use super::input::{JsonBody, Path, Query, actor_of, flag};
 use crate::compat::Level;
 use crate::registry::{
     Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SchemaId, StoredSchema,
@@ -63,6 +63,7 @@ impl SchemaRequest {
             metadata: self.metadata.filter(|m| !m.is_null()),
             rule_set: self.rule_set.filter(|r| !r.is_null()),
             normalize: false,
+            actor: None,
         }
     }
 }
@@ -168,6 +169,7 @@ pub async fn register_schema(
     State(state): State<AppState>,
     Path(subject): Path<String>,
     Query(p): Query<Params>,
+    headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody<SchemaRequest>,
 ) -> ApiResult {
     let subject = subject_name(subject)?;
@@ -177,6 +179,7 @@ pub async fn register_schema(
     };
     let new = NewSchema {
         normalize: flag(&p.normalize),
+        actor: actor_of(&headers),
         ..body.new_schema()
     };
     let result = blocking(&state, move |r| r.register(&subject, &new, import)).await;

@@ -746,6 +746,43 @@ fn api_with_clock(start: i64) -> (Api, Arc<FixedClock>) {
 }
 
 #[tokio::test]
+async fn a_confluent_registration_to_a_product_records_the_actor_it_names() {
+    let api = api();
+    let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});
+    let reply = api
+        .call("PUT", "/v1/products/payments.transactions", Some(product))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(
+        api.register("transactions-value", V1).await.status,
+        StatusCode::OK
+    );
+    let named = Request::builder()
+        .method("POST")
+        .uri("/subjects/transactions-value/versions")
+        .header(
+            header::CONTENT_TYPE,
+            "application/vnd.schemaregistry.v1+json",
+        )
+        .header("X-Accord-Actor", "orders-producer")
+        .body(Body::from(json!({"schema": V2}).to_string()))
+        .unwrap();
+    assert_eq!(api.send(named).await.status, StatusCode::OK);
+    let reply = api
+        .call("GET", "/v1/products/payments.transactions/audit", None)
+        .await;
+    let actors: Vec<&str> = reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    // The definition (no header), then the two registrations.
+    assert_eq!(actors, ["anonymous", "confluent-api", "orders-producer"]);
+}
+
+#[tokio::test]
 async fn a_data_product_through_the_native_and_the_confluent_api() {
     const DAY: i64 = 86_400_000;
     const START: i64 = 1_793_577_600_000; // 2026-11-02

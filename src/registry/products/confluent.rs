@@ -22,7 +22,9 @@ impl Registry {
         product: &str,
         subject: &str,
         prepared: Prepared,
+        actor: Option<&str>,
     ) -> Result<Registered, RegistryError> {
+        let actor = actor.unwrap_or("confluent-api");
         let property = |key: &str| {
             prepared
                 .content
@@ -92,7 +94,7 @@ impl Registry {
                             let error = RegistryError::from(refusal);
                             let findings = checks.iter().flat_map(|c| c.findings.clone()).collect();
                             let next = line.next_start();
-                            self.audit_refusal(&ps, "confluent-api", &next, &error, findings)?;
+                            self.audit_refusal(&ps, actor, &next, &error, findings)?;
                             return Err(error);
                         }
                         minimum_version(&base.version, required.max(Bump::Patch))
@@ -100,7 +102,6 @@ impl Registry {
                 }
             }
         };
-        let actor = "confluent-api";
         if let Err(e) = self.check_subjects(&ps, &items) {
             self.audit_refusal(&ps, actor, &version, &e, Vec::new())?;
             return Err(e);

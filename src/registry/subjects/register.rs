@@ -22,6 +22,9 @@ pub struct NewSchema {
     pub rule_set: Option<serde_json::Value>,
     /// Serve the normalized form rather than the text as written (Confluent's `normalize=true`).
     pub normalize: bool,
+    /// Who registers, recorded in a data product's audit history (the API reads the
+    /// `X-Accord-Actor` header); a Confluent client that names no one is `confluent-api`.
+    pub actor: Option<String>,
 }
 
 /// Ids a client in IMPORT mode asks for.
@@ -101,7 +104,7 @@ impl Registry {
                         "Subject {subject} is in read-only mode"
                     )));
                 }
-                return self.register_in_product(&product, subject, prepared);
+                return self.register_in_product(&product, subject, prepared, new.actor.as_deref());
             }
         }
         let lock = self.subject_lock(subject);
