@@ -6,6 +6,7 @@ mod catalog;
 mod cli;
 mod docker;
 mod engine;
+mod outputs;
 mod parse;
 mod properties;
 mod readme;

@@ -135,3 +135,60 @@ fn an_unreachable_registry_is_an_error_with_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach the registry"));
 }
+
+/// Dates in an output (the server's clock is the real one) as `YYYY-MM-DD`.
+fn without_dates(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let shape = b"dddd-dd-dd";
+        let is_date = bytes.len() >= i + shape.len()
+            && shape.iter().zip(&bytes[i..]).all(|(s, b)| match s {
+                b'd' => b.is_ascii_digit(),
+                _ => s == b,
+            });
+        if is_date {
+            out.push_str("YYYY-MM-DD");
+            i += shape.len();
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+#[test]
+fn product_publish_check_and_status_print_what_they_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let manifest = |version: &str| {
+        crate::root()
+            .join(format!(
+                "testdata/products/payments/transactions-{version}.yaml"
+            ))
+            .to_string_lossy()
+            .to_string()
+    };
+    let mut transcript = String::new();
+    for args in [
+        vec!["product", "publish", &manifest("1.0.0"), "--actor", "alice"],
+        vec!["product", "check", &manifest("1.1.0")],
+        vec!["product", "publish", &manifest("1.1.0"), "--actor", "alice"],
+        vec!["product", "check", &manifest("2.0.0")],
+        vec!["product", "status", "payments.transactions"],
+    ] {
+        let (code, out, err) = accord(&server, &args);
+        let shown: Vec<&str> = args
+            .iter()
+            .map(|a| a.rsplit('/').next().unwrap_or(a))
+            .collect();
+        transcript.push_str(&format!(
+            "$ accord {}\nexit {code}\n{out}{err}\n",
+            shown.join(" ")
+        ));
+    }
+    insta::assert_snapshot!(without_dates(&transcript));
+}

@@ -184,12 +184,13 @@ impl Registry {
             None,
             None,
             format!(
-                "defined with subjects {}, {} at {}, {} notice days, {} overlap days",
+                "defined with subjects {} at {}, {} notice days, {} overlap days (domain {}, owner {})",
                 product.subjects.join(", "),
-                product.name,
                 product.compatibility,
                 product.notice_days,
-                product.overlap_days
+                product.overlap_days,
+                product.domain,
+                product.owner
             ),
         );
         let mut batch = WriteBatch::new();
