@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! cli -> api -> registry -> {schema, compat, store}
-//! schema -> {compat, avro, arrow}      compat -> {avro, arrow}      {avro, arrow} -> schema_json
+//! schema -> {compat, avro, arrow, schema_json}      compat -> {avro, arrow}
+//! {avro, arrow} -> schema_json
 //! ```
 //!
 //! - [`avro`] parses and validates `.avsc` text into a [`avro::Schema`], with the JSON path of
@@ -14,7 +15,9 @@
 //! - [`arrow`] parses Arrow's JSON schema form and binary forms into an
 //!   [`arrow_schema::Schema`], with the JSON path of every problem, and writes the normalized
 //!   form identity is decided on.
-//!   Both share `schema_json`: the [`schema::ParseError`] type and how JSON errors are told.
+//!   Both share `schema_json`: the [`schema::ParseError`] type, how JSON errors are told, and
+//!   a borrowing JSON tree the Avro parser reads. The registry and the API reach it through
+//!   [`schema`] only.
 //! - [`schema`] is the format's one home: [`schema::Format`] (Confluent's `schemaType`, file
 //!   extensions), and [`schema::Schema`], which dispatches parsing (telling Arrow's JSON form
 //!   from its binary forms), the normalized form and compatibility checks to its format. Only

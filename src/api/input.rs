@@ -67,7 +67,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !value.is_object() {
             return Err(bad(format!(
                 "invalid request body: expected a JSON object, found {}",
-                crate::schema_json::json_kind(&value)
+                crate::schema::json_kind(&value)
             )));
         }
         serde_json::from_value(value)

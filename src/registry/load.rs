@@ -101,7 +101,7 @@ pub(in crate::registry) fn add_schema(
     let Some(stored) = pending.remove(&id) else {
         return Ok(()); // already built
     };
-    if depth > crate::schema_json::MAX_DEPTH {
+    if depth > crate::schema::MAX_DEPTH {
         return Err(corrupt("schema references", "a cycle or a chain too deep"));
     }
     for reference in &stored.references {

@@ -60,7 +60,7 @@ impl Registry {
         let imports = self.read().resolve(&new.references)?;
         let parsed = parse_with_imports(format, &new.schema, &imports).map_err(|e| invalid(&e))?;
         let normalized = parsed.normalized_form();
-        let original = Some(crate::schema_json::compact(&new.schema)).filter(|t| *t != normalized);
+        let original = Some(crate::schema::compact(&new.schema)).filter(|t| *t != normalized);
         let content = StoredSchema {
             schema: normalized,
             original,
