@@ -130,7 +130,7 @@ fn populate(dir: &std::path::Path, subjects: usize, versions: usize) -> u32 {
         "stored {subjects} subjects x {versions} versions in {:.1?}",
         started.elapsed()
     );
-    registry.max_id()
+    registry.max_id().0
 }
 
 /// Starts a server that prints `... listening on http://ADDR`, and returns it with its URL.

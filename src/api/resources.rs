@@ -174,8 +174,8 @@ pub async fn register_schema(
 ) -> ApiResult {
     let subject = subject_name(subject)?;
     let import = Import {
-        id: body.id.map(positive_id).transpose()?,
-        version: body.version.map(positive_id).transpose()?,
+        id: body.id.map(positive_id).transpose()?.map(SchemaId),
+        version: body.version.map(positive_id).transpose()?.map(Version),
     };
     let new = NewSchema {
         normalize: flag(&p.normalize),
@@ -377,7 +377,7 @@ pub async fn list_schemas(State(state): State<AppState>, Query(p): Query<Params>
             Ok(versions) => versions,
             Err(_) => continue,
         };
-        let chosen: Vec<u32> = if flag(&p.latest_only) {
+        let chosen: Vec<Version> = if flag(&p.latest_only) {
             versions.last().copied().into_iter().collect()
         } else {
             versions

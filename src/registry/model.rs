@@ -32,10 +32,60 @@ impl fmt::Display for SubjectName {
 }
 
 /// A schema id: global across subjects, from 1.
-pub type SchemaId = u32;
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct SchemaId(pub u32);
 
 /// A version number within a subject, from 1.
-pub type Version = u32;
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Version(pub u32);
+
+/// The big-endian encoding store keys use (so keys sort by number), and the next number.
+macro_rules! numbered {
+    ($name:ident) => {
+        impl $name {
+            pub fn next(self) -> Self {
+                $name(self.0 + 1)
+            }
+
+            pub(crate) fn to_be_bytes(self) -> [u8; 4] {
+                self.0.to_be_bytes()
+            }
+
+            pub(crate) fn from_be_bytes(bytes: [u8; 4]) -> Self {
+                $name(u32::from_be_bytes(bytes))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                text.parse().map($name)
+            }
+        }
+    };
+}
+
+numbered!(SchemaId);
+numbered!(Version);
+
+impl fmt::Display for SchemaId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// A version as clients name it: a number, or the latest non-deleted version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +102,7 @@ impl VersionSpec {
             return Ok(VersionSpec::Latest);
         }
         match trimmed.parse::<i32>() {
-            Ok(n) if n >= 1 => Ok(VersionSpec::Number(n as Version)),
+            Ok(n) if n >= 1 => Ok(VersionSpec::Number(Version(n as u32))),
             _ => Err(RegistryError::InvalidVersion(text.to_string())),
         }
     }
@@ -249,7 +299,10 @@ mod tests {
         assert_eq!(VersionSpec::parse("latest").unwrap(), VersionSpec::Latest);
         assert_eq!(VersionSpec::parse(" LATEST ").unwrap(), VersionSpec::Latest);
         assert_eq!(VersionSpec::parse("-1").unwrap(), VersionSpec::Latest);
-        assert_eq!(VersionSpec::parse("7").unwrap(), VersionSpec::Number(7));
+        assert_eq!(
+            VersionSpec::parse("7").unwrap(),
+            VersionSpec::Number(Version(7))
+        );
         for bad in ["0", "-2", "abc", "2147483648", "", "earliest"] {
             assert!(VersionSpec::parse(bad).is_err(), "{bad}");
         }
@@ -267,12 +320,12 @@ mod tests {
 
     #[test]
     fn subject_version_keys_round_trip_and_sort_by_version() {
-        let key = keys::subject_version("orders-value", 258);
+        let key = keys::subject_version("orders-value", Version(258));
         assert_eq!(
             keys::parse_subject_version(&key),
-            Some(("orders-value".into(), 258))
+            Some(("orders-value".into(), Version(258)))
         );
-        assert!(keys::subject_version("s", 2) < keys::subject_version("s", 10));
-        assert!(keys::subject_version("s", 99) < keys::subject_version("s-", 1));
+        assert!(keys::subject_version("s", Version(2)) < keys::subject_version("s", Version(10)));
+        assert!(keys::subject_version("s", Version(99)) < keys::subject_version("s-", Version(1)));
     }
 }

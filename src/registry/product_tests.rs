@@ -108,7 +108,10 @@ fn a_product_lives_through_a_major_change() {
         .unwrap();
     assert_eq!(
         v1.schemas["transactions-value"],
-        PublishedSchema { version: 1, id: 1 }
+        PublishedSchema {
+            version: Version(1),
+            id: SchemaId(1)
+        }
     );
     let currency = r#",{"name":"currency","type":"string","default":"EUR"}"#;
     w.publish("payments.transactions", "1.1.0", transaction(currency))
@@ -167,7 +170,7 @@ fn a_product_lives_through_a_major_change() {
     let v2 = w
         .publish("payments.transactions", "2.0.0", breaking.clone())
         .unwrap();
-    assert_eq!(v2.schemas["transactions-value"].version, 3);
+    assert_eq!(v2.schemas["transactions-value"].version, Version(3));
 
     // The 1.x line is deprecated: it takes a doc-only fix as a patch, checked against 1.x.
     let documented = NewSchema {
@@ -181,7 +184,7 @@ fn a_product_lives_through_a_major_change() {
     let fix = w
         .publish("payments.transactions", "1.1.1", documented.clone())
         .unwrap();
-    assert_eq!(fix.schemas["transactions-value"].version, 4);
+    assert_eq!(fix.schemas["transactions-value"].version, Version(4));
     let lines = r.product_lines("payments.transactions").unwrap();
     assert_eq!(lines[0].state.name(), "deprecated");
     assert_eq!(date(lines[0].state.sunset_ts().unwrap()), "2026-12-17");
@@ -198,7 +201,7 @@ fn a_product_lives_through_a_major_change() {
     let (published, entry) = r
         .published_schema("payments.transactions", &v("1.1.1"), "transactions-value")
         .unwrap();
-    assert_eq!(published.version, 4);
+    assert_eq!(published.version, Version(4));
     assert!(entry.stored.schema.contains("One payment attempt."));
 
     // A skipped major is refused.
@@ -211,7 +214,7 @@ fn a_product_lives_through_a_major_change() {
 
     // Published versions are never deleted.
     assert!(matches!(
-        r.delete_version("transactions-value", VersionSpec::Number(1), false),
+        r.delete_version("transactions-value", VersionSpec::Number(Version(1)), false),
         Err(RegistryError::OperationNotPermitted(_))
     ));
 
@@ -315,15 +318,21 @@ fn a_publication_is_atomic_across_subjects() {
             .starts_with("breaking change in refunds-value:"),
         "{err}"
     );
-    assert_eq!(r.versions("transactions-value", true).unwrap(), [1]);
-    assert_eq!(r.versions("refunds-value", true).unwrap(), [1]);
+    assert_eq!(
+        r.versions("transactions-value", true).unwrap(),
+        [Version(1)]
+    );
+    assert_eq!(r.versions("refunds-value", true).unwrap(), [Version(1)]);
     assert_eq!(r.product("payments.ledger").unwrap().publications.len(), 1);
     // One subject alone: the other keeps its version.
     let (_, publication) = r
         .publish("payments.ledger", &v("1.1.0"), &second[..1], "ci")
         .unwrap();
-    assert_eq!(publication.schemas["refunds-value"].version, 1);
-    assert_eq!(publication.schemas["transactions-value"].version, 2);
+    assert_eq!(publication.schemas["refunds-value"].version, Version(1));
+    assert_eq!(
+        publication.schemas["transactions-value"].version,
+        Version(2)
+    );
     // A subject belongs to one product only.
     let err = r
         .define_product(product("other", &["refunds-value"]), "eve")
@@ -343,7 +352,10 @@ fn confluent_registrations_follow_the_product_rules() {
     assert_eq!(
         r.register(&subject, &transaction(""), Import::default())
             .unwrap(),
-        Registered { id: 1, version: 1 }
+        Registered {
+            id: SchemaId(1),
+            version: Version(1)
+        }
     );
     let currency = r#",{"name":"currency","type":"string","default":"EUR"}"#;
     r.register(&subject, &transaction(currency), Import::default())
@@ -564,7 +576,7 @@ fn arrow_subjects_follow_the_same_product_rules() {
     let required = r#", {"name": "note", "nullable": false, "type": {"name": "utf8"}}"#;
     let err = publish("1.2.0", arrow(required)).unwrap_err().to_string();
     assert!(err.contains("AR111 nullability-tightened at note"), "{err}");
-    assert_eq!(r.schema(2).unwrap().stored.schema_type, "ARROW");
+    assert_eq!(r.schema(SchemaId(2)).unwrap().stored.schema_type, "ARROW");
 }
 
 #[test]

@@ -47,7 +47,13 @@ fn on_each_backend(check: impl Fn(&Registry)) {
 fn ids_are_global_from_1_and_identity_ignores_presentation() {
     on_each_backend(|r| {
         let a = r.register(&subject("a"), &v1(), Import::default()).unwrap();
-        assert_eq!(a, Registered { id: 1, version: 1 });
+        assert_eq!(
+            a,
+            Registered {
+                id: SchemaId(1),
+                version: Version(1)
+            }
+        );
         let spaced = NewSchema {
             schema: r#"{ "fields": [ {"type": {"type":"long"}, "name": "id"} ], "name": "Order", "type": "record" }"#.into(),
             ..NewSchema::default()
@@ -56,21 +62,30 @@ fn ids_are_global_from_1_and_identity_ignores_presentation() {
         assert_eq!(
             r.register(&subject("b"), &spaced, Import::default())
                 .unwrap(),
-            Registered { id: 1, version: 1 }
+            Registered {
+                id: SchemaId(1),
+                version: Version(1)
+            }
         );
         // Again under the same subject: no new version.
         assert_eq!(
             r.register(&subject("a"), &spaced, Import::default())
                 .unwrap(),
-            Registered { id: 1, version: 1 }
+            Registered {
+                id: SchemaId(1),
+                version: Version(1)
+            }
         );
         assert_eq!(
             r.register(&subject("a"), &v2(), Import::default()).unwrap(),
-            Registered { id: 2, version: 2 }
+            Registered {
+                id: SchemaId(2),
+                version: Version(2)
+            }
         );
-        assert_eq!(r.versions("a", false).unwrap(), [1, 2]);
+        assert_eq!(r.versions("a", false).unwrap(), [Version(1), Version(2)]);
         assert_eq!(r.subjects(false, false), ["a", "b"]);
-        assert_eq!(r.max_id(), 2);
+        assert_eq!(r.max_id(), SchemaId(2));
     });
 }
 
@@ -92,15 +107,15 @@ fn register_rejects_an_incompatible_version_and_names_the_findings() {
         );
         assert!(message.contains("against version 1"), "{message}");
         // Nothing changed, and no id was consumed.
-        assert_eq!(r.versions("s", false).unwrap(), [1]);
-        assert_eq!(r.max_id(), 1);
+        assert_eq!(r.versions("s", false).unwrap(), [Version(1)]);
+        assert_eq!(r.max_id(), SchemaId(1));
         // NONE accepts it.
         r.set_config(Some("s"), Config::level(Level::None)).unwrap();
         assert_eq!(
             r.register(&subject("s"), &breaking(), Import::default())
                 .unwrap()
                 .id,
-            2
+            SchemaId(2)
         );
     });
 }
@@ -143,7 +158,10 @@ fn version_numbers_are_not_reused_after_soft_delete() {
     on_each_backend(|r| {
         r.register(&subject("s"), &v1(), Import::default()).unwrap();
         r.register(&subject("s"), &v2(), Import::default()).unwrap();
-        assert_eq!(r.delete_subject("s", false).unwrap(), [1, 2]);
+        assert_eq!(
+            r.delete_subject("s", false).unwrap(),
+            [Version(1), Version(2)]
+        );
         assert!(r.subjects(false, false).is_empty());
         assert_eq!(r.subjects(true, false), ["s"]);
         assert_eq!(r.subjects(false, true), ["s"]);
@@ -154,15 +172,24 @@ fn version_numbers_are_not_reused_after_soft_delete() {
         // Re-registering the same contents: new versions, same ids.
         assert_eq!(
             r.register(&subject("s"), &v1(), Import::default()).unwrap(),
-            Registered { id: 1, version: 3 }
+            Registered {
+                id: SchemaId(1),
+                version: Version(3)
+            }
         );
         assert_eq!(
             r.register(&subject("s"), &v2(), Import::default()).unwrap(),
-            Registered { id: 2, version: 4 }
+            Registered {
+                id: SchemaId(2),
+                version: Version(4)
+            }
         );
-        assert_eq!(r.versions("s", true).unwrap(), [1, 2, 3, 4]);
+        assert_eq!(
+            r.versions("s", true).unwrap(),
+            [Version(1), Version(2), Version(3), Version(4)]
+        );
         // Soft-deleted schemas stay readable by id.
-        assert_eq!(r.schema(1).unwrap().id, 1);
+        assert_eq!(r.schema(SchemaId(1)).unwrap().id, SchemaId(1));
     });
 }
 
@@ -172,49 +199,50 @@ fn deletes_go_soft_then_permanent() {
         r.register(&subject("s"), &v1(), Import::default()).unwrap();
         r.register(&subject("s"), &v2(), Import::default()).unwrap();
         assert!(matches!(
-            r.delete_version("s", VersionSpec::Number(2), true),
-            Err(RegistryError::VersionNotSoftDeleted(_, 2))
+            r.delete_version("s", VersionSpec::Number(Version(2)), true),
+            Err(RegistryError::VersionNotSoftDeleted(_, Version(2)))
         ));
         assert_eq!(
             r.delete_version("s", VersionSpec::Latest, false).unwrap(),
-            2
+            Version(2)
         );
         assert!(matches!(
-            r.delete_version("s", VersionSpec::Number(2), false),
-            Err(RegistryError::VersionSoftDeleted(_, 2))
+            r.delete_version("s", VersionSpec::Number(Version(2)), false),
+            Err(RegistryError::VersionSoftDeleted(_, Version(2)))
         ));
         assert!(matches!(
-            r.version("s", VersionSpec::Number(2), false),
+            r.version("s", VersionSpec::Number(Version(2)), false),
             Err(RegistryError::VersionNotFound(_))
         ));
         assert!(
-            r.version("s", VersionSpec::Number(2), true)
+            r.version("s", VersionSpec::Number(Version(2)), true)
                 .unwrap()
                 .deleted
         );
         assert_eq!(
             r.version("s", VersionSpec::Latest, true).unwrap().version,
-            1,
+            Version(1),
             "latest is the highest live version"
         );
         assert_eq!(
-            r.delete_version("s", VersionSpec::Number(2), true).unwrap(),
-            2
+            r.delete_version("s", VersionSpec::Number(Version(2)), true)
+                .unwrap(),
+            Version(2)
         );
         assert!(matches!(
-            r.delete_version("s", VersionSpec::Number(9), false),
+            r.delete_version("s", VersionSpec::Number(Version(9)), false),
             Err(RegistryError::VersionNotFound(_))
         ));
         assert!(matches!(
             r.delete_subject("s", true),
             Err(RegistryError::SubjectNotSoftDeleted(_))
         ));
-        assert_eq!(r.delete_subject("s", false).unwrap(), [1]);
+        assert_eq!(r.delete_subject("s", false).unwrap(), [Version(1)]);
         assert!(matches!(
             r.delete_subject("s", false),
             Err(RegistryError::SubjectSoftDeleted(_))
         ));
-        assert_eq!(r.delete_subject("s", true).unwrap(), [1]);
+        assert_eq!(r.delete_subject("s", true).unwrap(), [Version(1)]);
         assert!(matches!(
             r.delete_subject("s", true),
             Err(RegistryError::SubjectNotFound(_))
@@ -226,7 +254,10 @@ fn deletes_go_soft_then_permanent() {
         // After a permanent delete, numbering starts over.
         assert_eq!(
             r.register(&subject("s"), &v2(), Import::default()).unwrap(),
-            Registered { id: 2, version: 1 }
+            Registered {
+                id: SchemaId(2),
+                version: Version(1)
+            }
         );
     });
 }
@@ -241,12 +272,12 @@ fn lookup_finds_the_version_holding_a_schema() {
         r.register(&subject("s"), &v1(), Import::default()).unwrap();
         r.register(&subject("s"), &v2(), Import::default()).unwrap();
         let found = r.lookup(&subject("s"), &v1(), false).unwrap();
-        assert_eq!((found.version, found.schema.id), (1, 1));
+        assert_eq!((found.version, found.schema.id), (Version(1), SchemaId(1)));
         assert!(matches!(
             r.lookup(&subject("s"), &breaking(), false),
             Err(RegistryError::SchemaNotFoundUnderSubject)
         ));
-        r.delete_version("s", VersionSpec::Number(1), false)
+        r.delete_version("s", VersionSpec::Number(Version(1)), false)
             .unwrap();
         assert!(matches!(
             r.lookup(&subject("s"), &v1(), false),
@@ -306,7 +337,7 @@ fn read_only_mode_refuses_new_versions_but_answers_existing_ones() {
             r.register(&subject("s"), &v1(), Import::default())
                 .unwrap()
                 .id,
-            1
+            SchemaId(1)
         );
         assert!(matches!(
             r.register(&subject("s"), &v2(), Import::default()),
@@ -341,12 +372,18 @@ fn import_mode_keeps_the_given_ids_and_versions() {
                 &subject("old"),
                 &v2(),
                 Import {
-                    id: Some(42),
-                    version: Some(7),
+                    id: Some(SchemaId(42)),
+                    version: Some(Version(7)),
                 },
             )
             .unwrap();
-        assert_eq!(imported, Registered { id: 42, version: 7 });
+        assert_eq!(
+            imported,
+            Registered {
+                id: SchemaId(42),
+                version: Version(7)
+            }
+        );
         assert!(matches!(
             r.register(&subject("old"), &breaking(), Import::default()),
             Err(RegistryError::OperationNotPermitted(_))
@@ -356,11 +393,11 @@ fn import_mode_keeps_the_given_ids_and_versions() {
                 &subject("x"),
                 &breaking(),
                 Import {
-                    id: Some(42),
+                    id: Some(SchemaId(42)),
                     version: None
                 }
             ),
-            Err(RegistryError::IdConflict(42))
+            Err(RegistryError::IdConflict(SchemaId(42)))
         ));
         r.delete_mode(None).unwrap();
         assert!(matches!(
@@ -368,7 +405,7 @@ fn import_mode_keeps_the_given_ids_and_versions() {
                 &subject("y"),
                 &breaking(),
                 Import {
-                    id: Some(50),
+                    id: Some(SchemaId(50)),
                     version: None
                 }
             ),
@@ -379,7 +416,7 @@ fn import_mode_keeps_the_given_ids_and_versions() {
             r.register(&subject("y"), &breaking(), Import::default())
                 .unwrap()
                 .id,
-            43
+            SchemaId(43)
         );
     });
 }
@@ -393,7 +430,7 @@ fn compatibility_checks_never_register() {
                 .compatible
         );
         assert!(matches!(
-            r.check_compatibility("s", Some(VersionSpec::Number(1)), &v1()),
+            r.check_compatibility("s", Some(VersionSpec::Number(Version(1))), &v1()),
             Err(RegistryError::VersionNotFound(_))
         ));
         r.register(&subject("s"), &v1(), Import::default()).unwrap();
@@ -405,11 +442,11 @@ fn compatibility_checks_never_register() {
             verdict.messages
         );
         assert!(
-            r.check_compatibility("s", Some(VersionSpec::Number(1)), &v2())
+            r.check_compatibility("s", Some(VersionSpec::Number(Version(1))), &v2())
                 .unwrap()
                 .compatible
         );
-        assert_eq!(r.versions("s", true).unwrap(), [1]);
+        assert_eq!(r.versions("s", true).unwrap(), [Version(1)]);
     });
 }
 
@@ -421,20 +458,20 @@ fn a_reopened_data_dir_serves_everything_it_acknowledged() {
         r.register(&subject("a"), &v1(), Import::default()).unwrap();
         r.register(&subject("a"), &v2(), Import::default()).unwrap();
         r.register(&subject("b"), &v2(), Import::default()).unwrap();
-        r.delete_version("a", VersionSpec::Number(1), false)
+        r.delete_version("a", VersionSpec::Number(Version(1)), false)
             .unwrap();
         r.set_config(Some("a"), Config::level(Level::Full)).unwrap();
         r.set_mode(Some("b"), Mode::ReadOnly, false).unwrap();
     }
     let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
-    assert_eq!(r.versions("a", true).unwrap(), [1, 2]);
-    assert_eq!(r.versions("a", false).unwrap(), [2]);
+    assert_eq!(r.versions("a", true).unwrap(), [Version(1), Version(2)]);
+    assert_eq!(r.versions("a", false).unwrap(), [Version(2)]);
     assert_eq!(
         r.version("b", VersionSpec::Latest, false)
             .unwrap()
             .schema
             .id,
-        2
+        SchemaId(2)
     );
     assert_eq!(
         r.config(Some("a"), false).unwrap(),
@@ -446,7 +483,7 @@ fn a_reopened_data_dir_serves_everything_it_acknowledged() {
         r.register(&subject("c"), &v1(), Import::default())
             .unwrap()
             .id,
-        1
+        SchemaId(1)
     );
     assert!(
         r.register(&subject("c"), &breaking(), Import::default())
@@ -454,7 +491,7 @@ fn a_reopened_data_dir_serves_everything_it_acknowledged() {
             .to_string()
             .contains("AV102")
     );
-    assert_eq!(r.max_id(), 2);
+    assert_eq!(r.max_id(), SchemaId(2));
 }
 
 #[test]
@@ -491,13 +528,16 @@ fn concurrent_registrations_keep_versions_gapless_and_ids_unique() {
         }
     });
     let shared = r.versions("shared", false).unwrap();
-    assert_eq!(shared, (1..=shared.len() as u32).collect::<Vec<_>>());
+    assert_eq!(
+        shared,
+        (1..=shared.len() as u32).map(Version).collect::<Vec<_>>()
+    );
     let mut ids = std::collections::HashSet::new();
     for s in r.subjects(false, false) {
         let versions = r.versions(&s, false).unwrap();
         assert_eq!(
             versions,
-            (1..=versions.len() as u32).collect::<Vec<_>>(),
+            (1..=versions.len() as u32).map(Version).collect::<Vec<_>>(),
             "{s}"
         );
         for v in versions {
@@ -544,13 +584,13 @@ fn register_reference_chain(r: &Registry) -> Registered {
     .unwrap();
     r.register(
         &subject("address"),
-        &referencing(ADDRESS, &[("geo.Country", "country", 1)]),
+        &referencing(ADDRESS, &[("geo.Country", "country", Version(1))]),
         Import::default(),
     )
     .unwrap();
     r.register(
         &subject("customer"),
-        &referencing(CUSTOMER, &[("geo.Address", "address", 1)]),
+        &referencing(CUSTOMER, &[("geo.Address", "address", Version(1))]),
         Import::default(),
     )
     .unwrap()
@@ -560,8 +600,14 @@ fn register_reference_chain(r: &Registry) -> Registered {
 fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
     on_each_backend(|r| {
         let customer = register_reference_chain(r);
-        assert_eq!(customer, Registered { id: 3, version: 1 });
-        let entry = r.schema(3).unwrap();
+        assert_eq!(
+            customer,
+            Registered {
+                id: SchemaId(3),
+                version: Version(1)
+            }
+        );
+        let entry = r.schema(SchemaId(3)).unwrap();
         assert_eq!(
             entry.stored.schema,
             r#"{"fields":[{"name":"home","type":"geo.Address"}],"name":"Customer","type":"record"}"#
@@ -578,7 +624,7 @@ fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
         );
 
         // The same text with the same references is the same schema.
-        let again = referencing(CUSTOMER, &[("geo.Address", "address", 1)]);
+        let again = referencing(CUSTOMER, &[("geo.Address", "address", Version(1))]);
         assert_eq!(
             r.register(&subject("customer"), &again, Import::default())
                 .unwrap(),
@@ -588,7 +634,7 @@ fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
             r.lookup(&subject("customer"), &again, false)
                 .unwrap()
                 .version,
-            1
+            Version(1)
         );
         // Without its references the text does not parse.
         let err = r
@@ -605,7 +651,7 @@ fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
         let err = r
             .register(
                 &subject("customer"),
-                &referencing(CUSTOMER, &[("geo.Address", "address", 9)]),
+                &referencing(CUSTOMER, &[("geo.Address", "address", Version(9))]),
                 Import::default(),
             )
             .unwrap_err();
@@ -622,7 +668,7 @@ fn a_change_inside_a_referenced_type_is_checked() {
         register_reference_chain(r);
         r.register(
             &subject("address"),
-            &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", 1)]),
+            &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", Version(1))]),
             Import::default(),
         )
         .map(|_| ())
@@ -631,7 +677,7 @@ fn a_change_inside_a_referenced_type_is_checked() {
             .unwrap();
         r.register(
             &subject("address"),
-            &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", 1)]),
+            &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", Version(1))]),
             Import::default(),
         )
         .unwrap();
@@ -639,7 +685,7 @@ fn a_change_inside_a_referenced_type_is_checked() {
         let err = r
             .register(
                 &subject("customer"),
-                &referencing(CUSTOMER, &[("geo.Address", "address", 2)]),
+                &referencing(CUSTOMER, &[("geo.Address", "address", Version(2))]),
                 Import::default(),
             )
             .unwrap_err()
@@ -656,20 +702,20 @@ fn referenced_versions_cannot_be_deleted_and_list_their_referrers() {
         assert_eq!(
             r.referenced_by("address", VersionSpec::Latest, false)
                 .unwrap(),
-            [3]
+            [SchemaId(3)]
         );
         assert_eq!(
-            r.referenced_by("country", VersionSpec::Number(1), false)
+            r.referenced_by("country", VersionSpec::Number(Version(1)), false)
                 .unwrap(),
-            [2]
+            [SchemaId(2)]
         );
         assert!(
-            r.referenced_by("customer", VersionSpec::Number(1), false)
+            r.referenced_by("customer", VersionSpec::Number(Version(1)), false)
                 .unwrap()
                 .is_empty()
         );
         let err = r
-            .delete_version("address", VersionSpec::Number(1), false)
+            .delete_version("address", VersionSpec::Number(Version(1)), false)
             .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -684,18 +730,18 @@ fn referenced_versions_cannot_be_deleted_and_list_their_referrers() {
         // the soft-deleted referrer must stay readable by id.
         r.delete_subject("customer", false).unwrap();
         assert_eq!(
-            r.referenced_by("address", VersionSpec::Number(1), true)
+            r.referenced_by("address", VersionSpec::Number(Version(1)), true)
                 .unwrap(),
-            [3]
+            [SchemaId(3)]
         );
-        r.delete_version("address", VersionSpec::Number(1), false)
+        r.delete_version("address", VersionSpec::Number(Version(1)), false)
             .unwrap();
         assert!(matches!(
-            r.delete_version("address", VersionSpec::Number(1), true),
+            r.delete_version("address", VersionSpec::Number(Version(1)), true),
             Err(RegistryError::ReferenceExists(..))
         ));
         r.delete_subject("customer", true).unwrap();
-        r.delete_version("address", VersionSpec::Number(1), true)
+        r.delete_version("address", VersionSpec::Number(Version(1)), true)
             .unwrap();
     });
 }
@@ -709,7 +755,7 @@ fn references_survive_a_restart() {
     }
     let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
     assert!(
-        r.schema(3)
+        r.schema(SchemaId(3))
             .unwrap()
             .parsed()
             .as_avro()
@@ -721,7 +767,7 @@ fn references_survive_a_restart() {
         .check_compatibility(
             "customer",
             None,
-            &referencing(CUSTOMER, &[("geo.Address", "address", 1)]),
+            &referencing(CUSTOMER, &[("geo.Address", "address", Version(1))]),
         )
         .unwrap();
     assert!(verdict.compatible);
@@ -740,19 +786,28 @@ fn metadata_and_rule_sets_are_part_of_identity() {
             r.register(&subject("s"), &v1(), Import::default())
                 .unwrap()
                 .id,
-            1
+            SchemaId(1)
         );
         assert_eq!(
             r.register(&subject("s"), &with(owner_a.clone()), Import::default())
                 .unwrap(),
-            Registered { id: 2, version: 2 }
+            Registered {
+                id: SchemaId(2),
+                version: Version(2)
+            }
         );
         assert_eq!(
             r.register(&subject("s"), &with(owner_a_reordered), Import::default())
                 .unwrap(),
-            Registered { id: 2, version: 2 }
+            Registered {
+                id: SchemaId(2),
+                version: Version(2)
+            }
         );
-        assert_eq!(r.schema(2).unwrap().stored.metadata, Some(owner_a));
+        assert_eq!(
+            r.schema(SchemaId(2)).unwrap().stored.metadata,
+            Some(owner_a)
+        );
         let ruled = NewSchema {
             rule_set: Some(serde_json::json!({"domainRules": []})),
             ..v1()
@@ -761,7 +816,7 @@ fn metadata_and_rule_sets_are_part_of_identity() {
             r.register(&subject("s"), &ruled, Import::default())
                 .unwrap()
                 .id,
-            3
+            SchemaId(3)
         );
     });
 }

@@ -189,9 +189,14 @@ impl Registry {
                         wanted
                     }
                     (None, Some(id)) => id,
-                    (None, None) => last_id + 1,
+                    (None, None) => last_id.next(),
                 };
-                let next_version = state.versions(subject).map(|(v, _)| v).max().unwrap_or(0) + 1;
+                let next_version = state
+                    .versions(subject)
+                    .map(|(v, _)| v)
+                    .max()
+                    .unwrap_or_default()
+                    .next();
                 let version = import.version.unwrap_or(next_version);
                 if state.versions(subject).any(|(v, _)| v == version) {
                     return Err(RegistryError::OperationNotPermitted(format!(
