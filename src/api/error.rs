@@ -136,7 +136,60 @@ impl From<RegistryError> for ApiError {
             return ApiError::backend();
         }
         let (status, code, _) = wire(&error);
-        ApiError::new(status, code, error.to_string())
+        ApiError::new(status, code, confluent_message(&error))
+    }
+}
+
+/// Confluent's wire text for a registry error, as its clients and their logs know it (typos
+/// and missing spaces included); anything Confluent has no text for speaks in our words.
+fn confluent_message(error: &RegistryError) -> String {
+    use RegistryError::*;
+    match error {
+        SubjectNotFound(s) => format!("Subject '{s}' not found."),
+        VersionNotFound(v) => format!("Version {v} not found."),
+        SchemaNotFound(id) => format!("Schema {id} not found"),
+        SchemaNotFoundUnderSubject => "Schema not found".to_string(),
+        SubjectSoftDeleted(s) => {
+            format!("Subject '{s}' was soft deleted.Set permanent=true to delete permanently")
+        }
+        SubjectNotSoftDeleted(s) => {
+            format!("Subject '{s}' was not deleted first before being permanently deleted")
+        }
+        VersionSoftDeleted(s, v) => format!(
+            "Subject '{s}' Version {v} was soft deleted.Set permanent=true to delete permanently"
+        ),
+        VersionNotSoftDeleted(s, v) => format!(
+            "Subject '{s}' Version {v} was not deleted first before being permanently deleted"
+        ),
+        SubjectConfigNotFound(s) => {
+            format!("Subject '{s}' does not have subject-level compatibility configured")
+        }
+        SubjectModeNotFound(s) => {
+            format!("Subject '{s}' does not have subject-level mode configured")
+        }
+        Incompatible {
+            subject,
+            level,
+            findings,
+        } => format!(
+            "Schema being registered is incompatible with an earlier schema for subject \"{subject}\" at {level}, details: [{}]",
+            findings.join("; ")
+        ),
+        InvalidSchema(problem) => format!("Invalid schema: {problem}"),
+        InvalidVersion(v) => format!(
+            "The specified version '{v}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+        ),
+        InvalidCompatibilityLevel(_) => "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive".to_string(),
+        InvalidMode(_) => {
+            "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT."
+                .to_string()
+        }
+        ReferenceExists(s, v) => format!(
+            "One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={s},version={v}}}."
+        ),
+        IdConflict(id) => format!("Schema id {id} is already registered with different content"),
+        InvalidSubject(s) => format!("The specified subject '{s}' is not a valid."),
+        OperationNotPermitted(_) | Product(_) | Store(_) => error.to_string(),
     }
 }
 

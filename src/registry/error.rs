@@ -5,31 +5,34 @@ use crate::registry::policy::ProductError;
 use crate::registry::{SchemaId, Version};
 use crate::store::StoreError;
 
-/// What went wrong, in the registry's words; the API maps each to Confluent's status and code.
+/// What went wrong, in the registry's words. The API maps each to Confluent's status, code and
+/// wire text (`api/error.rs`); the native API sends these messages.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("Subject '{0}' not found.")]
+    #[error("subject `{0}` not found")]
     SubjectNotFound(String),
-    #[error("Version {0} not found.")]
+    #[error("version {0} not found")]
     VersionNotFound(String),
-    #[error("Schema {0} not found")]
+    #[error("schema {0} not found")]
     SchemaNotFound(SchemaId),
-    #[error("Schema not found")]
+    #[error("the schema is not registered under this subject")]
     SchemaNotFoundUnderSubject,
-    #[error("Subject '{0}' was soft deleted.Set permanent=true to delete permanently")]
+    #[error("subject `{0}` was soft-deleted; delete it with permanent=true to remove it")]
     SubjectSoftDeleted(String),
-    #[error("Subject '{0}' was not deleted first before being permanently deleted")]
+    #[error("subject `{0}` must be soft-deleted before it is deleted permanently")]
     SubjectNotSoftDeleted(String),
-    #[error("Subject '{0}' Version {1} was soft deleted.Set permanent=true to delete permanently")]
+    #[error(
+        "version {1} of subject `{0}` was soft-deleted; delete it with permanent=true to remove it"
+    )]
     VersionSoftDeleted(String, Version),
-    #[error("Subject '{0}' Version {1} was not deleted first before being permanently deleted")]
+    #[error("version {1} of subject `{0}` must be soft-deleted before it is deleted permanently")]
     VersionNotSoftDeleted(String, Version),
-    #[error("Subject '{0}' does not have subject-level compatibility configured")]
+    #[error("subject `{0}` has no compatibility level of its own")]
     SubjectConfigNotFound(String),
-    #[error("Subject '{0}' does not have subject-level mode configured")]
+    #[error("subject `{0}` has no mode of its own")]
     SubjectModeNotFound(String),
     #[error(
-        "Schema being registered is incompatible with an earlier schema for subject \"{subject}\" at {level}, details: [{}]",
+        "the schema is incompatible with subject `{subject}` at {level}: {}",
         findings.join("; ")
     )]
     Incompatible {
@@ -37,27 +40,25 @@ pub enum RegistryError {
         level: Level,
         findings: Vec<String>,
     },
-    #[error("Invalid schema: {0}")]
+    #[error("invalid schema: {0}")]
     InvalidSchema(String),
-    #[error(
-        "The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
-    )]
+    #[error("invalid version `{0}`: a number from 1 to 2^31-1, or `latest`")]
     InvalidVersion(String),
     #[error(
-        "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"
+        "invalid compatibility level `{0}`: one of NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE"
     )]
     InvalidCompatibilityLevel(String),
-    #[error("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.")]
+    #[error("invalid mode `{0}`: one of READWRITE, READONLY, READONLY_OVERRIDE, IMPORT")]
     InvalidMode(String),
     #[error("{0}")]
     OperationNotPermitted(String),
-    #[error(
-        "One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={0},version={1}}}."
-    )]
+    #[error("version {1} of subject `{0}` is referenced by other schemas")]
     ReferenceExists(String, Version),
-    #[error("Schema id {0} is already registered with different content")]
+    #[error("schema id {0} is already registered with different content")]
     IdConflict(SchemaId),
-    #[error("The specified subject '{0}' is not a valid.")]
+    #[error(
+        "invalid subject name {0:?}: it must have no control characters and not be __GLOBAL or __EMPTY"
+    )]
     InvalidSubject(String),
     /// Boxed: product refusals carry findings and dates, and every `Result` would pay for them.
     #[error(transparent)]

@@ -11,7 +11,8 @@ use super::RegistryError;
 pub struct SubjectName(String);
 
 impl SubjectName {
-    /// Validates a subject name; control characters and Confluent's reserved names are refused.
+    /// Validates a subject name: the one rule for the Confluent API and data products (which
+    /// also refuse an empty one). Control characters and Confluent's reserved names are refused.
     pub fn new(name: impl Into<String>) -> Result<Self, RegistryError> {
         let name = name.into();
         if name.chars().any(char::is_control) || name == "__GLOBAL" || name == "__EMPTY" {

@@ -13,7 +13,7 @@ use std::fmt;
 use semver::Version as Semver;
 use serde::{Deserialize, Serialize};
 
-use super::model::{SchemaId, Version};
+use super::model::{SchemaId, SubjectName, Version};
 use crate::compat::{Bump, Level};
 
 pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
@@ -63,10 +63,11 @@ impl DataProduct {
             return invalid("a product needs at least one subject".into());
         }
         for (i, subject) in self.subjects.iter().enumerate() {
-            if subject.is_empty() || subject.chars().any(char::is_control) {
-                return invalid(format!(
-                    "subject {subject:?} must be non-empty, without control characters"
-                ));
+            if subject.is_empty() {
+                return invalid("a subject name must not be empty".into());
+            }
+            if let Err(e) = SubjectName::new(subject.as_str()) {
+                return invalid(e.to_string());
             }
             if self.subjects[..i].contains(subject) {
                 return invalid(format!("subject `{subject}` is listed twice"));

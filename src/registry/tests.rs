@@ -657,7 +657,7 @@ fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "Invalid schema: reference `geo.Address` points to subject `address` version 9, which does not exist"
+            "invalid schema: reference `geo.Address` points to subject `address` version 9, which does not exist"
         );
     });
 }
@@ -719,7 +719,7 @@ fn referenced_versions_cannot_be_deleted_and_list_their_referrers() {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=address,version=1}."
+            "version 1 of subject `address` is referenced by other schemas"
         );
         assert!(matches!(
             r.delete_subject("country", false),
