@@ -170,10 +170,10 @@ fn confluent_message(error: &RegistryError) -> String {
         Incompatible {
             subject,
             level,
-            findings,
+            verdict,
         } => format!(
             "Schema being registered is incompatible with an earlier schema for subject \"{subject}\" at {level}, details: [{}]",
-            findings.join("; ")
+            verdict.messages().join("; ")
         ),
         InvalidSchema(problem) => format!("Invalid schema: {problem}"),
         InvalidVersion(v) => format!(

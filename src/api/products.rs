@@ -255,7 +255,7 @@ pub fn evaluation_json(evaluation: &Evaluation) -> Value {
             report["subject"] = json!(s.subject);
             report["unchanged"] = json!(s.unchanged);
             report["against"] = json!(s.against);
-            report["findings_text"] = json!(s.findings);
+            report["findings_text"] = json!(s.findings());
             report
         })
         .collect();

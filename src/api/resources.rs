@@ -408,7 +408,7 @@ async fn compatibility(
     .await?;
     match checked {
         Ok(verdict) if verbose => {
-            ok(json!({"is_compatible": verdict.compatible, "messages": verdict.messages}))
+            ok(json!({"is_compatible": verdict.compatible, "messages": verdict.messages()}))
         }
         Ok(verdict) => ok(json!({"is_compatible": verdict.compatible})),
         Err(RegistryError::InvalidSchema(problem)) if verbose => {

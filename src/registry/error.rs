@@ -2,7 +2,7 @@
 
 use crate::compat::Level;
 use crate::registry::policy::ProductError;
-use crate::registry::{SchemaId, Version};
+use crate::registry::{SchemaId, Verdict, Version};
 use crate::store::StoreError;
 
 /// What went wrong, in the registry's words. The API maps each to Confluent's status, code and
@@ -33,12 +33,13 @@ pub enum RegistryError {
     SubjectModeNotFound(String),
     #[error(
         "the schema is incompatible with subject `{subject}` at {level}: {}",
-        findings.join("; ")
+        verdict.messages().join("; ")
     )]
     Incompatible {
         subject: String,
         level: Level,
-        findings: Vec<String>,
+        /// Boxed: a report is large, and every `Result` would pay for it.
+        verdict: Box<Verdict>,
     },
     #[error("invalid schema: {0}")]
     InvalidSchema(String),

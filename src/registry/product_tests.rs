@@ -607,15 +607,15 @@ fn compatibility_checks_of_a_product_subject_follow_its_latest_line() {
             ),
         )
         .unwrap();
-    assert!(verdict.compatible, "{:?}", verdict.messages);
+    assert!(verdict.compatible, "{:?}", verdict.messages());
     let breaking = transaction(r#",{"name":"coupon","type":"string"},{"name":"y","type":"int"}"#);
     let verdict = r
         .check_compatibility("transactions-value", None, &breaking)
         .unwrap();
     assert!(!verdict.compatible);
     assert!(
-        verdict.messages[0].contains("against version 2.0.0"),
+        verdict.messages()[0].contains("against version 2.0.0"),
         "{:?}",
-        verdict.messages
+        verdict.messages()
     );
 }

@@ -437,9 +437,9 @@ fn compatibility_checks_never_register() {
         let verdict = r.check_compatibility("s", None, &breaking()).unwrap();
         assert!(!verdict.compatible);
         assert!(
-            verdict.messages[0].contains("AV102"),
+            verdict.messages()[0].contains("AV102"),
             "{:?}",
-            verdict.messages
+            verdict.messages()
         );
         assert!(
             r.check_compatibility("s", Some(VersionSpec::Number(Version(1))), &v2())

@@ -92,7 +92,10 @@ impl Registry {
                                 self.clock.now_millis(),
                             );
                             let error = RegistryError::from(refusal);
-                            let findings = checks.iter().flat_map(|c| c.findings.clone()).collect();
+                            let findings = checks
+                                .iter()
+                                .flat_map(super::SubjectCheck::findings)
+                                .collect();
                             let next = line.next_start();
                             self.audit_refusal(&ps, actor, &next, &error, findings)?;
                             return Err(error);
@@ -123,16 +126,19 @@ impl Registry {
     ) -> Result<super::Verdict, RegistryError> {
         let ps = self.product_state(product)?;
         let Some(latest) = ps.latest() else {
-            return Ok(super::Verdict {
-                compatible: true,
-                messages: Vec::new(),
-            });
+            return Ok(super::Verdict::nothing_to_check());
         };
         let line = Line::of(&latest.version);
         let checks = self.subject_checks(&ps, line, &[(subject.to_string(), prepared)])?;
+        // One subject, one check.
+        let Some(check) = checks.into_iter().next() else {
+            return Ok(super::Verdict::nothing_to_check());
+        };
         Ok(super::Verdict {
-            compatible: checks.iter().all(|c| c.report.compatible),
-            messages: checks.into_iter().flat_map(|c| c.findings).collect(),
+            compatible: check.report.compatible,
+            report: Some(check.report),
+            against: check.against,
+            mismatch: None,
         })
     }
 

@@ -45,10 +45,15 @@ pub struct SubjectCheck {
     pub report: Report,
     /// The product version of each version of the history the report was checked against.
     pub against: Vec<String>,
-    /// Each finding as one line, with the product versions it breaks against.
-    pub findings: Vec<String>,
     /// The new schema is the one the line already holds.
     pub unchanged: bool,
+}
+
+impl SubjectCheck {
+    /// Each finding as one line, with the product versions it breaks against.
+    pub fn findings(&self) -> Vec<String> {
+        finding_lines(&self.report, &self.against)
+    }
 }
 
 /// What publishing a version does, or would do.

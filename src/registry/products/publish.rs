@@ -44,7 +44,7 @@ pub(in crate::registry) fn breaking_change(
         .filter(|c| !c.report.compatible)
         .map(|c| c.subject.clone())
         .collect();
-    let findings: Vec<String> = checks.iter().flat_map(|c| c.findings.clone()).collect();
+    let findings: Vec<String> = checks.iter().flat_map(SubjectCheck::findings).collect();
     let latest_line = ps.latest().map(|p| Line::of(&p.version));
     let advice = if Some(line) != latest_line {
         format!(
@@ -167,7 +167,7 @@ impl Registry {
             let findings = evaluation
                 .subjects
                 .iter()
-                .flat_map(|s| s.findings.iter().cloned())
+                .flat_map(SubjectCheck::findings)
                 .collect();
             let error = RegistryError::from(refusal.clone());
             self.audit_refusal(ps, actor, version, &error, findings)?;
@@ -228,7 +228,6 @@ impl Registry {
                         RegistryError::InvalidSchema(format!("subject `{subject}`: {mismatch}"))
                     })?;
                 let against: Vec<String> = history.iter().map(|(v, _)| v.clone()).collect();
-                let findings = super::finding_lines(&report, &against);
                 let unchanged = history
                     .last()
                     .is_some_and(|(_, e)| e.stored.same_content(&new.content));
@@ -236,7 +235,6 @@ impl Registry {
                     subject: subject.clone(),
                     report,
                     against,
-                    findings,
                     unchanged,
                 })
             })

@@ -2,15 +2,42 @@
 
 use std::sync::Arc;
 
-use crate::compat::{self, Level};
+use crate::compat::{self, Level, Report};
 use crate::registry::{NewSchema, Registry, RegistryError, SchemaEntry, Version, VersionSpec};
 use crate::schema::Schema;
 
-/// The verdict of a compatibility check, with one line per finding.
+/// The verdict of a compatibility check: the engine's report, with the name of each version it
+/// was checked against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub compatible: bool,
-    pub messages: Vec<String>,
+    /// `None` when there was nothing to check against, or the schemas could not be compared.
+    pub report: Option<Report>,
+    /// The name of each version of the history, oldest first (a subject or product version).
+    pub against: Vec<String>,
+    /// Why the schemas could not be compared (they are of two formats).
+    pub mismatch: Option<String>,
+}
+
+impl Verdict {
+    /// Compatible, with nothing checked.
+    pub(in crate::registry) fn nothing_to_check() -> Self {
+        Verdict {
+            compatible: true,
+            report: None,
+            against: Vec::new(),
+            mismatch: None,
+        }
+    }
+
+    /// One line per finding, naming the versions it breaks against.
+    pub fn messages(&self) -> Vec<String> {
+        match (&self.report, &self.mismatch) {
+            (_, Some(mismatch)) => vec![mismatch.clone()],
+            (Some(report), None) => finding_lines(report, &self.against),
+            (None, None) => Vec::new(),
+        }
+    }
 }
 
 /// Checks `new` against live versions (oldest first) at `level`; findings name the versions.
@@ -20,17 +47,19 @@ pub(in crate::registry) fn judge(
     level: Level,
 ) -> Verdict {
     let schemas: Vec<&Schema> = history.iter().map(|(_, entry)| entry.parsed()).collect();
+    let against = history.iter().map(|(v, _)| v.to_string()).collect();
     match new.check_history(&schemas, level, None) {
-        Ok(report) => {
-            let labels: Vec<String> = history.iter().map(|(v, _)| v.to_string()).collect();
-            Verdict {
-                compatible: report.compatible,
-                messages: finding_lines(&report, &labels),
-            }
-        }
+        Ok(report) => Verdict {
+            compatible: report.compatible,
+            report: Some(report),
+            against,
+            mismatch: None,
+        },
         Err(mismatch) => Verdict {
             compatible: false,
-            messages: vec![mismatch.to_string()],
+            report: None,
+            against,
+            mismatch: Some(mismatch.to_string()),
         },
     }
 }

@@ -150,7 +150,7 @@ impl Registry {
                 return Err(RegistryError::Incompatible {
                     subject: subject.to_string(),
                     level,
-                    findings: verdict.messages,
+                    verdict: Box::new(verdict),
                 });
             }
         }
