@@ -1,15 +1,13 @@
 //! Findings, reports and their renderings (text for people, JSON for machines).
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
-use anstyle::{AnsiColor, Style};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::level::Direction;
-use super::{Bump, Change, Comparable, Diff, Level, Profile, Rule, diff};
+use super::{Bump, Change, Comparable, Diff, Level, Profile, ReportView, Rule, diff};
 
 /// How a finding fails the check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,195 +155,20 @@ pub(crate) fn check_history<S: Comparable>(history: &[&S], new: &S, level: Level
 impl Report {
     /// The stable JSON shape documented in the README.
     pub fn to_json(&self) -> Value {
-        let changes: Vec<Value> = self
-            .changes
-            .iter()
-            .map(|c| {
-                json!({
-                    "rule": c.rule.code,
-                    "name": c.rule.name,
-                    "path": c.path,
-                    "old_path": c.old_path,
-                    "new_path": c.new_path,
-                    "location": c.location,
-                    "message": c.message,
-                    "breaks": c.breaks.names(),
-                    "refused_by": c.refused_by.map(Profile::name),
-                    "breaks_level": c.fails(self.level),
-                })
-            })
-            .collect();
-        let findings: Vec<Value> = self
-            .findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "rule": f.rule.code,
-                    "name": f.rule.name,
-                    "path": f.path,
-                    "reader_path": f.reader_path,
-                    "writer_path": f.writer_path,
-                    "location": f.location,
-                    "message": f.message,
-                    "breaks": match f.breach {
-                        Breach::Reads(direction) => vec![direction.name()],
-                        Breach::RefusedBy(_) => Vec::new(),
-                    },
-                    "refused_by": match f.breach {
-                        Breach::Reads(_) => None,
-                        Breach::RefusedBy(profile) => Some(profile.name()),
-                    },
-                    "against": f.against,
-                })
-            })
-            .collect();
-        json!({
-            "compatible": self.compatible,
-            "level": self.level.name(),
-            "bump": self.bump.name(),
-            "versions_checked": self.versions_checked(),
-            "changes": changes,
-            "findings": findings,
-        })
+        serde_json::to_value(ReportView::from(self)).expect("a report serializes")
     }
 
-    fn versions_checked(&self) -> usize {
+    /// A report for people, with ANSI styles (strip them when the output is not a terminal).
+    pub fn to_text(&self) -> String {
+        ReportView::from(self).to_text()
+    }
+
+    /// How many versions of the history the level checks.
+    pub(crate) fn versions_checked(&self) -> usize {
         match (self.history_len, self.level) {
             (_, Level::None) => 0,
             (n, level) if level.is_transitive() => n,
             (n, _) => n.min(1),
         }
-    }
-
-    /// A report for people, with ANSI styles (strip them when the output is not a terminal).
-    pub fn to_text(&self) -> String {
-        let bad = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-        let warn = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
-        let good = Style::new().fg_color(Some(AnsiColor::Green.into()));
-        let bold = Style::new().bold();
-        let mut out = String::new();
-        let required = self.level.directions();
-
-        if self.changes.is_empty() {
-            let _ = writeln!(out, "no changes");
-        } else {
-            let _ = writeln!(out, "{bold}changes{bold:#} ({}):", self.changes.len());
-        }
-        for c in &self.changes {
-            let (mark, style, verdict) = if let Some(profile) = c.refused_by {
-                let mark = if self.level == Level::None {
-                    "!"
-                } else {
-                    "✗"
-                };
-                (mark, bad, format!("refused by {}", profile.name()))
-            } else if c.breaks.intersects(required) {
-                (
-                    "✗",
-                    bad,
-                    format!("breaks {}", c.breaks.names().join(" and ")),
-                )
-            } else if c.breaks.any() {
-                (
-                    "!",
-                    warn,
-                    format!(
-                        "breaks {} (not required by {})",
-                        c.breaks.names().join(" and "),
-                        self.level
-                    ),
-                )
-            } else {
-                ("✓", good, "safe".to_string())
-            };
-            entry(
-                &mut out,
-                (style, mark),
-                c.rule,
-                &c.location,
-                &c.path,
-                &c.message,
-            );
-            let _ = writeln!(out, "      {style}{verdict}{style:#}");
-        }
-
-        // Against a single version the changes above already say it all.
-        if self.versions_checked() > 1 && !self.findings.is_empty() {
-            let _ = writeln!(out, "\n{bold}findings{bold:#} ({}):", self.findings.len());
-            for f in &self.findings {
-                let versions: Vec<String> = f.against.iter().map(|v| format!("v{v}")).collect();
-                entry(
-                    &mut out,
-                    (bad, "✗"),
-                    f.rule,
-                    &f.location,
-                    &f.path,
-                    &f.message,
-                );
-                let _ = writeln!(
-                    out,
-                    "      {bad}{} against {}{bad:#}",
-                    f.breach.describe(),
-                    versions.join(", ")
-                );
-            }
-        }
-
-        let _ = writeln!(out);
-        if self.level == Level::None {
-            let _ = write!(out, "{good}compatible{good:#}: level NONE checks nothing");
-        } else if self.compatible {
-            let _ = write!(
-                out,
-                "{good}compatible{good:#} at {} ({})",
-                self.level,
-                plural(
-                    self.versions_checked(),
-                    "version checked",
-                    "versions checked"
-                )
-            );
-        } else {
-            let breaking = self.findings.len();
-            let _ = write!(
-                out,
-                "{bad}incompatible{bad:#} at {}: {}",
-                self.level,
-                plural(breaking, "finding", "findings")
-            );
-        }
-        let _ = writeln!(out, "; required bump: {bold}{}{bold:#}", self.bump.name());
-        out
-    }
-}
-
-/// The first two lines of a change or finding: mark, rule, location and path; the message.
-fn entry(
-    out: &mut String,
-    (style, mark): (Style, &str),
-    rule: &Rule,
-    location: &str,
-    path: &str,
-    message: &str,
-) {
-    let dim = Style::new().dimmed();
-    let location = if location.is_empty() {
-        "(root)"
-    } else {
-        location
-    };
-    let _ = writeln!(
-        out,
-        "  {style}{mark} {} {}{style:#}  {location}  {dim}{path}{dim:#}",
-        rule.code, rule.name
-    );
-    let _ = writeln!(out, "      {message}");
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }

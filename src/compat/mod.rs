@@ -15,6 +15,7 @@ pub mod catalog;
 mod finding;
 mod level;
 mod profile;
+mod render;
 pub mod rules;
 mod walk;
 
@@ -22,6 +23,7 @@ pub use catalog::{Bump, Format, Rule};
 pub use finding::{Breach, Finding, Report};
 pub use level::{Direction, Level, ParseLevelError};
 pub use profile::{Profile, Profiled};
+pub use render::{ChangeView, FindingView, ReportView};
 
 use std::borrow::Cow;
 

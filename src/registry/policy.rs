@@ -29,7 +29,6 @@ pub struct DataProduct {
     /// Days an older major stays open for fixes once the next one is published.
     pub overlap_days: u32,
     /// The level each subject's new schema is checked at, within its line.
-    #[serde(with = "level_name")]
     pub compatibility: Level,
     /// The subjects that carry the product's schemas.
     pub subjects: Vec<String>,
@@ -556,22 +555,6 @@ impl ProductError {
             ProductError::SubjectNotInProduct { .. } => "subject_not_in_product",
             ProductError::MissingSchemas(_) => "missing_schemas",
         }
-    }
-}
-
-/// Levels are stored by their Confluent names.
-mod level_name {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::compat::Level;
-
-    pub fn serialize<S: Serializer>(level: &Level, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(level.name())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Level, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
