@@ -7,6 +7,7 @@ mod input;
 mod metrics;
 mod products;
 mod resources;
+pub mod types;
 
 use std::convert::Infallible;
 use std::pin::Pin;

@@ -14,7 +14,11 @@ use super::AppState;
 use super::error::ApiError;
 use super::input::{JsonBody, Path, Query, actor_of, flag};
 use super::resources::{SchemaRequest, blocking};
-use crate::compat::Level;
+use super::types::{
+    EvaluationView, MajorStatus, NoticeView, ProductStatus, ProductSummary, PublicationView,
+    Published, PublishedSchemaView, RefusalView, StepView, SubjectCheckView,
+};
+use crate::compat::{Level, ReportView};
 use crate::registry::{
     AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication,
     PublicationSpec, Registry, RegistryError, Step, date,
@@ -79,10 +83,8 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
         })
 }
 
-fn time(millis: i64) -> String {
-    jiff::Timestamp::from_millisecond(millis)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
+fn time(millis: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(millis).unwrap_or_default()
 }
 
 /// A product definition as the API takes it: the manifest's fields, defaults applied.
@@ -100,17 +102,15 @@ pub struct ProductRequest {
 
 pub async fn list_products(State(state): State<AppState>) -> NativeResult {
     let registry = &state.registry;
-    let products: Vec<Value> = registry
+    let products: Vec<ProductSummary> = registry
         .products()
         .iter()
         .filter_map(|name| registry.product(name).ok())
-        .map(|ps| {
-            json!({
-                "name": ps.product.name,
-                "domain": ps.product.domain,
-                "owner": ps.product.owner,
-                "latest": ps.latest().map(|p| p.version.to_string()),
-            })
+        .map(|ps| ProductSummary {
+            latest: ps.latest().map(|p| p.version.to_string()),
+            name: ps.product.name,
+            domain: ps.product.domain,
+            owner: ps.product.owner,
         })
         .collect();
     Ok(Json(products).into_response())
@@ -149,73 +149,77 @@ pub async fn define_product(
     };
     let actor = actor(&headers);
     let ps = run(&state, move |r| r.define_product(product, &actor)).await?;
-    Ok(Json(status_json(&state, &ps)?).into_response())
+    Ok(Json(status_of(&state, &ps)?).into_response())
 }
 
 pub async fn get_product(State(state): State<AppState>, Path(name): Path<String>) -> NativeResult {
     let ps = native(state.registry.product(&name))?;
-    Ok(Json(status_json(&state, &ps)?).into_response())
+    Ok(Json(status_of(&state, &ps)?).into_response())
 }
 
 /// A product's definition and status: its lines with their states, the latest version of each,
 /// and the open notices with their effective dates.
-fn status_json(state: &AppState, ps: &ProductState) -> Result<Value, ApiError> {
+fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiError> {
     let lines = native(state.registry.product_lines(&ps.product.name))?;
-    let majors: Vec<Value> = lines
+    let majors = lines
         .iter()
-        .map(|l| {
-            json!({
-                "line": l.line.to_string(),
-                "state": l.state.name(),
-                "latest": l.latest.to_string(),
-                "sunset": l.state.sunset_ts().map(time),
-            })
+        .map(|l| MajorStatus {
+            line: l.line.to_string(),
+            state: l.state.name().to_string(),
+            latest: l.latest.to_string(),
+            sunset: l.state.sunset_ts().map(time),
         })
         .collect();
-    let notices: Vec<Value> = ps
+    let notices = ps
         .notices
         .values()
         .filter(|n| n.is_open())
-        .map(notice_json)
+        .map(notice_view)
         .collect();
-    Ok(json!({
-        "name": ps.product.name,
-        "domain": ps.product.domain,
-        "owner": ps.product.owner,
-        "notice_days": ps.product.notice_days,
-        "overlap_days": ps.product.overlap_days,
-        "compatibility": ps.product.compatibility.name(),
-        "subjects": ps.product.subjects,
-        "latest": ps.latest().map(|p| p.version.to_string()),
-        "majors": majors,
-        "notices": notices,
-    }))
-}
-
-fn notice_json(notice: &Notice) -> Value {
-    json!({
-        "product": notice.product,
-        "major": notice.major,
-        "summary": notice.summary,
-        "actor": notice.actor,
-        "announced": time(notice.announced_ts),
-        "effective": time(notice.effective_ts),
-        "withdrawn": notice.withdrawn_ts.map(time),
+    let product = &ps.product;
+    Ok(ProductStatus {
+        name: product.name.clone(),
+        domain: product.domain.clone(),
+        owner: product.owner.clone(),
+        notice_days: product.notice_days,
+        overlap_days: product.overlap_days,
+        compatibility: product.compatibility,
+        subjects: product.subjects.clone(),
+        latest: ps.latest().map(|p| p.version.to_string()),
+        majors,
+        notices,
     })
 }
 
-fn publication_json(publication: &Publication) -> Value {
-    let schemas: Vec<Value> = publication
-        .schemas
-        .iter()
-        .map(|(subject, s)| json!({"subject": subject, "version": s.version, "id": s.id}))
-        .collect();
-    json!({
-        "version": publication.version.to_string(),
-        "published": time(publication.ts),
-        "actor": publication.actor,
-        "schemas": schemas,
-    })
+fn notice_view(notice: &Notice) -> NoticeView {
+    NoticeView {
+        product: notice.product.clone(),
+        major: notice.major,
+        summary: notice.summary.clone(),
+        actor: notice.actor.clone(),
+        announced: time(notice.announced_ts),
+        effective: time(notice.effective_ts),
+        withdrawn: notice.withdrawn_ts.map(time),
+    }
+}
+
+fn publication_view(publication: &Publication) -> PublicationView {
+    PublicationView {
+        version: publication.version.to_string(),
+        published: time(publication.ts),
+        actor: publication.actor.clone(),
+        schemas: publication
+            .schemas
+            .iter()
+            .map(|(subject, s)| PublishedSchemaView {
+                subject: subject.clone(),
+                version: s.version,
+                id: s.id,
+                schema_type: None,
+                schema: None,
+            })
+            .collect(),
+    }
 }
 
 /// A publication request: the product version and each subject's schema.
@@ -246,33 +250,35 @@ impl PublishRequest {
 }
 
 /// What a publication did or would do, for people and for CI.
-pub fn evaluation_json(evaluation: &Evaluation) -> Value {
-    let subjects: Vec<Value> = evaluation
-        .subjects
-        .iter()
-        .map(|s| {
-            let mut report = s.report.to_json();
-            report["subject"] = json!(s.subject);
-            report["unchanged"] = json!(s.unchanged);
-            report["against"] = json!(s.against);
-            report["findings_text"] = json!(s.findings());
-            report
-        })
-        .collect();
-    json!({
-        "product": evaluation.product,
-        "version": evaluation.version.to_string(),
-        "accepted": evaluation.refusal.is_none(),
-        "refusal": evaluation.refusal.as_ref().map(|r| json!({"code": r.code(), "message": r.to_string()})),
-        "step": evaluation.step.as_ref().map(|s| match s {
-            Step::First => "first",
-            Step::InLine { .. } => "in_line",
-            Step::NewLine => "new_line",
+fn evaluation_view(evaluation: &Evaluation) -> EvaluationView {
+    EvaluationView {
+        product: evaluation.product.clone(),
+        version: evaluation.version.to_string(),
+        accepted: evaluation.refusal.is_none(),
+        refusal: evaluation.refusal.as_ref().map(|r| RefusalView {
+            code: r.code().to_string(),
+            message: r.to_string(),
         }),
-        "required_bump": evaluation.required.name(),
-        "subjects": subjects,
-        "next_notice": evaluation.next_notice.as_ref().map(notice_json),
-    })
+        step: evaluation.step.as_ref().map(|s| match s {
+            Step::First => StepView::First,
+            Step::InLine { .. } => StepView::InLine,
+            Step::NewLine => StepView::NewLine,
+        }),
+        required_bump: Some(evaluation.required.name().to_string()),
+        subjects: evaluation
+            .subjects
+            .iter()
+            .map(|s| SubjectCheckView {
+                subject: s.subject.clone(),
+                unchanged: s.unchanged,
+                against: s.against.clone(),
+                findings_text: s.findings(),
+                report: ReportView::from(&s.report),
+            })
+            .collect(),
+        next_notice: evaluation.next_notice.as_ref().map(notice_view),
+        new_product: false,
+    }
 }
 
 pub async fn publish(
@@ -287,9 +293,11 @@ pub async fn publish(
         r.publish(&name, &version, &schemas, &actor)
     })
     .await?;
-    let mut body = publication_json(&publication);
-    body["evaluation"] = evaluation_json(&evaluation);
-    Ok(Json(body).into_response())
+    Ok(Json(Published {
+        publication: publication_view(&publication),
+        evaluation: evaluation_view(&evaluation),
+    })
+    .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -316,7 +324,7 @@ pub async fn check(
         r.check_publication(&name, &version, &schemas, now)
     })
     .await?;
-    Ok(Json(evaluation_json(&evaluation)).into_response())
+    Ok(Json(evaluation_view(&evaluation)).into_response())
 }
 
 pub async fn list_versions(
@@ -324,7 +332,7 @@ pub async fn list_versions(
     Path(name): Path<String>,
 ) -> NativeResult {
     let ps = native(state.registry.product(&name))?;
-    let versions: Vec<Value> = ps.publications.iter().map(publication_json).collect();
+    let versions: Vec<PublicationView> = ps.publications.iter().map(publication_view).collect();
     Ok(Json(versions).into_response())
 }
 
@@ -347,22 +355,15 @@ pub async fn get_version(
         PublicationSpec::Exact(semver(&version)?)
     };
     let publication = native(state.registry.publication(&name, &which))?;
-    let mut body = publication_json(&publication);
+    let mut view = publication_view(&publication);
     // Each subject's schema text, for consumers that read a product version whole.
-    let schemas: Vec<Value> = publication
-        .schemas
-        .iter()
-        .map(|(subject, s)| {
-            let mut schema = json!({"subject": subject, "version": s.version, "id": s.id});
-            if let Ok(entry) = state.registry.schema(s.id) {
-                schema["schemaType"] = json!(entry.stored.schema_type);
-                schema["schema"] = json!(entry.stored.served());
-            }
-            schema
-        })
-        .collect();
-    body["schemas"] = json!(schemas);
-    Ok(Json(body).into_response())
+    for schema in &mut view.schemas {
+        if let Ok(entry) = state.registry.schema(schema.id) {
+            schema.schema_type = Some(entry.stored.schema_type.clone());
+            schema.schema = Some(entry.stored.served().to_string());
+        }
+    }
+    Ok(Json(view).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -383,7 +384,7 @@ pub async fn announce(
         r.announce_notice(&name, body.major, &body.summary, &actor)
     })
     .await?;
-    Ok(Json(notice_json(&notice)).into_response())
+    Ok(Json(notice_view(&notice)).into_response())
 }
 
 pub async fn withdraw(
@@ -393,7 +394,7 @@ pub async fn withdraw(
 ) -> NativeResult {
     let actor = actor(&headers);
     let notice = run(&state, move |r| r.withdraw_notice(&name, major, &actor)).await?;
-    Ok(Json(notice_json(&notice)).into_response())
+    Ok(Json(notice_view(&notice)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -414,7 +415,7 @@ fn notices(state: &AppState, product: Option<&str>, params: &NoticeParams) -> Na
             .registry
             .notices(product, since, flag(&params.withdrawn)),
     )?;
-    let body: Vec<Value> = notices.iter().map(notice_json).collect();
+    let body: Vec<NoticeView> = notices.iter().map(notice_view).collect();
     Ok(Json(body).into_response())
 }
 

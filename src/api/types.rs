@@ -1,0 +1,133 @@
+//! The native `/v1/` API's response bodies: the server builds them from the registry, the CLI
+//! reads them back, so the contract is defined once. Times are RFC 3339
+//! (`2026-12-16T00:00:00Z`).
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::compat::{Level, ReportView};
+use crate::registry::{SchemaId, Version};
+
+/// A product in the list of products.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub name: String,
+    pub domain: String,
+    pub owner: String,
+    pub latest: Option<String>,
+}
+
+/// A product's definition and status: its major lines, the latest version of each, and its
+/// open notices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductStatus {
+    pub name: String,
+    pub domain: String,
+    pub owner: String,
+    pub notice_days: u32,
+    pub overlap_days: u32,
+    pub compatibility: Level,
+    pub subjects: Vec<String>,
+    pub latest: Option<String>,
+    pub majors: Vec<MajorStatus>,
+    pub notices: Vec<NoticeView>,
+}
+
+/// A major line: `active`, `deprecated` until its sunset, or `retired`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MajorStatus {
+    pub line: String,
+    pub state: String,
+    pub latest: String,
+    pub sunset: Option<Timestamp>,
+}
+
+/// A breaking-change notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub product: String,
+    pub major: u64,
+    pub summary: String,
+    pub actor: String,
+    pub announced: Timestamp,
+    /// From when the major may be published.
+    pub effective: Timestamp,
+    pub withdrawn: Option<Timestamp>,
+}
+
+/// A published product version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicationView {
+    pub version: String,
+    pub published: Timestamp,
+    pub actor: String,
+    pub schemas: Vec<PublishedSchemaView>,
+}
+
+/// One subject's schema in a product version; reading a version also returns its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedSchemaView {
+    pub subject: String,
+    pub version: Version,
+    pub id: SchemaId,
+    #[serde(
+        rename = "schemaType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub schema_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+}
+
+/// The answer to a publication: what was published, and the evaluation that allowed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    #[serde(flatten)]
+    pub publication: PublicationView,
+    pub evaluation: EvaluationView,
+}
+
+/// What publishing a version does, or would do (a dry run), for people and for CI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationView {
+    pub product: String,
+    pub version: String,
+    pub accepted: bool,
+    pub refusal: Option<RefusalView>,
+    pub step: Option<StepView>,
+    pub required_bump: Option<String>,
+    pub subjects: Vec<SubjectCheckView>,
+    pub next_notice: Option<NoticeView>,
+    /// Set by the CLI when the product does not exist yet: its first version.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_product: bool,
+}
+
+/// Why a version is refused: the native error code and the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusalView {
+    pub code: String,
+    pub message: String,
+}
+
+/// Where a version goes: the product's first, within its line, or a new major line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepView {
+    First,
+    InLine,
+    NewLine,
+}
+
+/// One subject's check within an evaluation: the report, the product version of each version
+/// it was checked against, and each finding as a line naming them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectCheckView {
+    pub subject: String,
+    pub unchanged: bool,
+    pub against: Vec<String>,
+    pub findings_text: Vec<String>,
+    #[serde(flatten)]
+    pub report: ReportView,
+}
