@@ -118,9 +118,29 @@ impl RegistryClient {
         }
     }
 
+    /// A request whose answer is a `T` (one of the API's types) when it succeeds.
+    pub fn call_as<T: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Result<T, Refusal>> {
+        match self.call(method, path, body)? {
+            Ok(value) => serde_json::from_value(value)
+                .map(Ok)
+                .with_context(|| format!("the registry's answer to {method} {path} is unexpected")),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    }
+
     /// A request that must succeed.
     pub fn get(&self, path: &str) -> anyhow::Result<Value> {
         self.call("GET", path, None)?.map_err(anyhow::Error::msg)
+    }
+
+    /// A request that must succeed, answered with a `T`.
+    pub fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        self.call_as("GET", path, None)?.map_err(anyhow::Error::msg)
     }
 }
 
@@ -137,8 +157,8 @@ pub(crate) fn segment(subject: &str) -> String {
     out
 }
 
-pub(crate) fn print_json(value: &Value) -> anyhow::Result<()> {
-    super::print(&format!("{value:#}\n"))
+pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    super::print(&format!("{}\n", serde_json::to_string_pretty(value)?))
 }
 
 /// Register a schema file under a subject.

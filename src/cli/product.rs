@@ -5,12 +5,14 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
+use jiff::Timestamp;
+use serde_json::json;
 
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::manifest::Manifest;
 use super::{Outcome, OutputFormat};
 use crate::api::parse_time;
+use crate::api::types::{EvaluationView, NoticeView, ProductStatus, Published, StepView};
 
 /// Work with data products: versioned schemas, semver bumps and breaking-change notices.
 #[derive(Debug, Args)]
@@ -117,24 +119,28 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
         path.push_str(&format!("?now={}", segment(now)));
     }
     let client = RegistryClient::new(&args.registry);
-    let evaluation = match client.call("POST", &path, Some(manifest.publication_json()))? {
+    let answer =
+        client.call_as::<EvaluationView>("POST", &path, Some(manifest.publication_json()))?;
+    let evaluation = match answer {
         Ok(evaluation) => evaluation,
-        Err(refusal) if refusal.name.as_deref() == Some("product_not_found") => json!({
-            "product": manifest.product.name,
-            "version": manifest.version.to_string(),
-            "accepted": true,
-            "refusal": null,
-            "step": "first",
-            "new_product": true,
-            "subjects": [],
-        }),
+        Err(refusal) if refusal.name.as_deref() == Some("product_not_found") => EvaluationView {
+            product: manifest.product.name.clone(),
+            version: manifest.version.to_string(),
+            accepted: true,
+            refusal: None,
+            step: Some(StepView::First),
+            required_bump: None,
+            subjects: Vec::new(),
+            next_notice: None,
+            new_product: true,
+        },
         Err(refusal) => return Err(anyhow::Error::msg(refusal)),
     };
     match args.format {
         OutputFormat::Json => print_json(&evaluation)?,
         OutputFormat::Text => super::print(&evaluation_text(&evaluation))?,
     }
-    Ok(if evaluation["accepted"] == json!(true) {
+    Ok(if evaluation.accepted {
         Outcome::Success
     } else {
         Outcome::Findings
@@ -142,106 +148,59 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The dry run for people: the verdict first, then each subject's changes.
-fn evaluation_text(e: &Value) -> String {
+fn evaluation_text(e: &EvaluationView) -> String {
     let mut out = String::new();
-    let head = format!("{} {}", str_of(&e["product"]), str_of(&e["version"]));
-    match e["refusal"].as_object() {
-        None if e["new_product"] == json!(true) => out.push_str(&format!(
+    let head = format!("{} {}", e.product, e.version);
+    match &e.refusal {
+        None if e.new_product => out.push_str(&format!(
             "{head}: would be accepted (a new product: this is its first version)\n"
         )),
         None => out.push_str(&format!("{head}: would be accepted\n")),
         Some(refusal) => out.push_str(&format!(
             "{head}: would be refused ({})\n  {}\n",
-            str_of(&refusal["code"]),
-            str_of(&refusal["message"])
+            refusal.code, refusal.message
         )),
     }
-    for subject in e["subjects"].as_array().into_iter().flatten() {
-        let history: Vec<&str> = subject["against"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+    for subject in &e.subjects {
+        let report = &subject.report;
+        let history = &subject.against;
         // The plain levels check the latest version only.
-        let checked = subject["versions_checked"].as_u64().unwrap_or(0) as usize;
-        let against = &history[history.len() - checked.min(history.len())..];
-        let level = str_of(&subject["level"]);
-        let changes = subject["changes"].as_array().map_or(0, Vec::len);
-        out.push_str(&format!(
-            "\n{}: {}\n",
-            str_of(&subject["subject"]),
-            if subject["unchanged"] == json!(true) {
-                "unchanged".to_string()
-            } else if history.is_empty() {
-                "a new schema".to_string()
-            } else {
-                format!(
-                    "{changes} change{} from {}, checked against {} at {level}, needs a {} bump",
-                    if changes == 1 { "" } else { "s" },
-                    history.last().unwrap_or(&""),
-                    if against.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        against.join(", ")
-                    },
-                    str_of(&subject["bump"])
-                )
-            }
-        ));
-        for change in subject["changes"].as_array().into_iter().flatten() {
-            let breaks: Vec<&str> = change["breaks"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let (mark, verdict) = if change["breaks_level"] == json!(true) {
-                ("✗", format!("breaks {}", breaks.join(" and ")))
-            } else if !breaks.is_empty() {
-                (
-                    "!",
-                    format!("breaks {} (not required by {level})", breaks.join(" and ")),
-                )
-            } else {
-                ("✓", "safe".to_string())
-            };
-            out.push_str(&format!(
-                "  {mark} {} {}  {}  {}\n      {}\n      {verdict}\n",
-                str_of(&change["rule"]),
-                str_of(&change["name"]),
-                str_of(&change["location"]),
-                str_of(&change["path"]),
-                str_of(&change["message"])
-            ));
-        }
-        let findings: Vec<&str> = subject["findings_text"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        if !findings.is_empty() {
-            out.push_str(&format!("  findings at {level}:\n"));
-            for finding in findings {
+        let against = &history[history.len() - report.versions_checked.min(history.len())..];
+        let changes = report.changes.len();
+        let summary = if subject.unchanged {
+            "unchanged".to_string()
+        } else if history.is_empty() {
+            "a new schema".to_string()
+        } else {
+            format!(
+                "{changes} change{} from {}, checked against {} at {}, needs a {} bump",
+                if changes == 1 { "" } else { "s" },
+                history.last().map_or("", String::as_str),
+                if against.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    against.join(", ")
+                },
+                report.level,
+                report.bump
+            )
+        };
+        out.push_str(&format!("\n{}: {summary}\n", subject.subject));
+        report.write_changes(&mut out);
+        if !subject.findings_text.is_empty() {
+            out.push_str(&format!("  findings at {}:\n", report.level));
+            for finding in &subject.findings_text {
                 out.push_str(&format!("    {finding}\n"));
             }
         }
     }
-    if let Some(bump) = e["required_bump"].as_str() {
+    if let Some(bump) = &e.required_bump {
         out.push_str(&format!("\nrequired bump: {bump}\n"));
     }
-    if let Some(notice) = e["next_notice"].as_object() {
-        out.push_str(&format!(
-            "notice: {}",
-            notice_line(&Value::Object(notice.clone()))
-        ));
+    if let Some(notice) = &e.next_notice {
+        out.push_str(&format!("notice: {}", notice_line(notice)));
     }
     out
-}
-
-fn str_of(value: &Value) -> &str {
-    value.as_str().unwrap_or("")
 }
 
 fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
@@ -252,7 +211,7 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
         .call("PUT", &product_path, Some(manifest.definition_json()))?
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("cannot define product `{}`", manifest.product.name))?;
-    let answer = client.call(
+    let answer = client.call_as::<Published>(
         "POST",
         &format!("{product_path}/versions"),
         Some(manifest.publication_json()),
@@ -262,17 +221,15 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
             match args.format {
                 OutputFormat::Json => print_json(&published)?,
                 OutputFormat::Text => {
+                    let publication = &published.publication;
                     let mut out = format!(
                         "published {} {}\n",
-                        manifest.product.name,
-                        str_of(&published["version"])
+                        manifest.product.name, publication.version
                     );
-                    for s in published["schemas"].as_array().into_iter().flatten() {
+                    for s in &publication.schemas {
                         out.push_str(&format!(
                             "  {}: version {}, id {}\n",
-                            str_of(&s["subject"]),
-                            s["version"],
-                            s["id"]
+                            s.subject, s.version, s.id
                         ));
                     }
                     super::print(&out)?;
@@ -299,35 +256,29 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
 
 fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
     let client = RegistryClient::new(&args.registry);
-    let status = client
-        .call(
-            "GET",
-            &format!("/v1/products/{}", segment(&args.name)),
-            None,
-        )?
-        .map_err(anyhow::Error::msg)?;
+    let status: ProductStatus = client.get_as(&format!("/v1/products/{}", segment(&args.name)))?;
     match args.format {
         OutputFormat::Json => print_json(&status)?,
         OutputFormat::Text => {
             let mut out = format!(
                 "{} (domain {}, owner {}): latest {}\n",
-                str_of(&status["name"]),
-                str_of(&status["domain"]),
-                str_of(&status["owner"]),
-                status["latest"].as_str().unwrap_or("none published")
+                status.name,
+                status.domain,
+                status.owner,
+                status.latest.as_deref().unwrap_or("none published")
             );
-            for major in status["majors"].as_array().into_iter().flatten() {
+            for major in &status.majors {
                 out.push_str(&format!(
                     "  major {}: {}, latest {}{}\n",
-                    str_of(&major["line"]),
-                    str_of(&major["state"]),
-                    str_of(&major["latest"]),
-                    major["sunset"]
-                        .as_str()
-                        .map_or_else(String::new, |s| format!(", sunset {}", day_of(s)))
+                    major.line,
+                    major.state,
+                    major.latest,
+                    major
+                        .sunset
+                        .map_or_else(String::new, |t| format!(", sunset {}", day(t)))
                 ));
             }
-            for notice in status["notices"].as_array().into_iter().flatten() {
+            for notice in &status.notices {
                 out.push_str(&format!("  notice: {}", notice_line(notice)));
             }
             super::print(&out)?;
@@ -337,21 +288,23 @@ fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
 }
 
 /// `payments.transactions major 2: what breaks (announced 2026-11-21, allowed from 2026-12-05)`
-fn notice_line(notice: &Value) -> String {
-    let day = |key: &str| str_of(&notice[key]).get(..10).unwrap_or("").to_string();
+fn notice_line(notice: &NoticeView) -> String {
     format!(
         "{} major {}: {} (announced {}, allowed from {}{})\n",
-        str_of(&notice["product"]),
-        notice["major"],
-        str_of(&notice["summary"]),
-        day("announced"),
-        day("effective"),
-        if notice["withdrawn"].is_string() {
-            format!(", withdrawn {}", day("withdrawn"))
-        } else {
-            String::new()
-        }
+        notice.product,
+        notice.major,
+        notice.summary,
+        day(notice.announced),
+        day(notice.effective),
+        notice
+            .withdrawn
+            .map_or_else(String::new, |t| format!(", withdrawn {}", day(t)))
     )
+}
+
+/// The UTC day of a time, `2026-12-05`.
+fn day(time: Timestamp) -> String {
+    time.strftime("%F").to_string()
 }
 
 /// Announce, withdraw and list breaking-change notices.
@@ -426,8 +379,8 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             let client = RegistryClient::new(&args.registry).with_actor(args.actor);
             let path = format!("/v1/products/{}/notices", segment(&args.name));
             let body = json!({"major": args.major, "summary": args.summary});
-            let notice = client
-                .call("POST", &path, Some(body))?
+            let notice: NoticeView = client
+                .call_as("POST", &path, Some(body))?
                 .map_err(anyhow::Error::msg)?;
             super::print(&format!("announced {}", notice_line(&notice)))?;
             Ok(Outcome::Success)
@@ -465,15 +418,14 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             if !query.is_empty() {
                 path = format!("{path}?{}", query.join("&"));
             }
-            let notices = client.get(&path)?;
+            let notices: Vec<NoticeView> = client.get_as(&path)?;
             match args.format {
                 OutputFormat::Json => print_json(&notices)?,
                 OutputFormat::Text => {
-                    let list = notices.as_array().cloned().unwrap_or_default();
-                    if list.is_empty() {
+                    if notices.is_empty() {
                         super::print("no notices\n")?;
                     }
-                    for notice in &list {
+                    for notice in &notices {
                         super::print(&notice_line(notice))?;
                     }
                 }
@@ -481,11 +433,4 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
     }
-}
-
-/// The UTC day of an RFC 3339 timestamp, or the text itself when it is not one.
-fn day_of(timestamp: &str) -> String {
-    timestamp
-        .parse::<jiff::Timestamp>()
-        .map_or_else(|_| timestamp.to_string(), |t| t.strftime("%F").to_string())
 }
