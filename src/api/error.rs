@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
+use super::types::{ErrorBody, ErrorCode};
 use crate::registry::{ProductError, RegistryError};
 
 /// An error answered as `{"error_code": .., "message": ..}`: a Confluent number on Confluent
@@ -296,9 +296,13 @@ fn wire(error: &RegistryError) -> (StatusCode, u32, &'static str) {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = match self.name {
-            Some(name) => json!({ "error_code": name, "message": self.message }),
-            None => json!({ "error_code": self.code, "message": self.message }),
+        let error_code = match self.name {
+            Some(name) => ErrorCode::Name(name.to_string()),
+            None => ErrorCode::Number(self.code),
+        };
+        let body = ErrorBody {
+            error_code,
+            message: self.message,
         };
         (self.status, axum::Json(body)).into_response()
     }

@@ -21,7 +21,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub use error::ApiError;
+pub use error::{ApiError, code};
 pub use metrics::Metrics;
 pub use products::parse_time;
 

@@ -13,10 +13,11 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::{ApiError, code};
 use super::input::{JsonBody, Path, Query, actor_of, flag};
+use super::types::{RegisteredId, SubjectVersionView};
 use crate::compat::Level;
 use crate::registry::{
-    Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SchemaId, StoredSchema,
-    SubjectName, SubjectVersion, Version, VersionSpec,
+    Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SchemaId, SubjectName,
+    SubjectVersion, Version, VersionSpec,
 };
 use crate::schema::Format;
 
@@ -98,31 +99,18 @@ fn version_spec(text: &str) -> Result<VersionSpec, ApiError> {
 
 /// The schema object Confluent returns for a subject version.
 fn version_json(found: &SubjectVersion) -> Value {
-    let mut value = json!({
-        "subject": found.subject,
-        "version": found.version,
-        "id": found.schema.id,
-        "schemaType": found.schema.stored.schema_type,
-        "schema": found.schema.stored.served(),
-    });
-    add_content_extras(&found.schema.stored, &mut value);
-    if found.deleted {
-        value["deleted"] = json!(true);
-    }
-    value
-}
-
-/// References, metadata and rule set, each only when present (Confluent omits empty ones).
-fn add_content_extras(stored: &StoredSchema, value: &mut Value) {
-    if !stored.references.is_empty() {
-        value["references"] = json!(stored.references);
-    }
-    if let Some(metadata) = &stored.metadata {
-        value["metadata"] = metadata.clone();
-    }
-    if let Some(rule_set) = &stored.rule_set {
-        value["ruleSet"] = rule_set.clone();
-    }
+    let stored = &found.schema.stored;
+    json!(SubjectVersionView {
+        subject: found.subject.clone(),
+        version: found.version,
+        id: found.schema.id,
+        schema_type: stored.schema_type.clone(),
+        schema: stored.served().to_string(),
+        references: stored.references.clone(),
+        metadata: stored.metadata.clone(),
+        rule_set: stored.rule_set.clone(),
+        deleted: found.deleted,
+    })
 }
 
 /// A schema's own text as the body (a JSON document, not a quoted string).
@@ -189,7 +177,7 @@ pub async fn register_schema(
         Err(e) if e.code == code::INVALID_SCHEMA => "invalid",
         Err(_) => "refused",
     });
-    ok(json!({ "id": result?.id }))
+    ok(json!(RegisteredId { id: result?.id }))
 }
 
 fn positive_id(n: i64) -> Result<u32, ApiError> {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{SchemaId, Version};
+use crate::registry::{Reference, SchemaId, Version};
 
 /// A product in the list of products.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,4 +130,67 @@ pub struct SubjectCheckView {
     pub findings_text: Vec<String>,
     #[serde(flatten)]
     pub report: ReportView,
+}
+
+/// `POST /subjects/{subject}/versions`: the schema's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredId {
+    pub id: SchemaId,
+}
+
+/// A subject's version as Confluent's API serves it; references, metadata and the rule set
+/// only when present, as Confluent omits them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectVersionView {
+    pub subject: String,
+    pub version: Version,
+    pub id: SchemaId,
+    #[serde(rename = "schemaType")]
+    pub schema_type: String,
+    pub schema: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(rename = "ruleSet", default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+}
+
+/// A configuration as `GET /config` shows it: only the fields that are set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigView {
+    #[serde(
+        rename = "compatibilityLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub compatibility_level: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalize: Option<bool>,
+}
+
+/// Every error answer: `{"error_code": .., "message": ..}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error_code: ErrorCode,
+    pub message: String,
+}
+
+/// Confluent's number on its paths, a stable snake_case name on the native `/v1/` API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorCode {
+    Number(u32),
+    Name(String),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ErrorCode::Number(n) => n.fmt(f),
+            ErrorCode::Name(name) => f.write_str(name),
+        }
+    }
 }

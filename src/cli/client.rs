@@ -2,10 +2,14 @@
 //! `config`, and the registry side of `check`.
 
 use anyhow::{Context, bail};
+use axum::http::StatusCode;
 use clap::Args;
 use serde_json::{Value, json};
 
 use super::{Outcome, OutputFormat, input};
+use crate::api::code;
+use crate::api::types::{ConfigView, ErrorBody, ErrorCode, RegisteredId, SubjectVersionView};
+use crate::registry::Version;
 use crate::schema::{Format, Schema};
 
 const ACTOR: &str = "X-Accord-Actor";
@@ -29,22 +33,25 @@ pub(crate) struct RegistryClient {
 /// A non-2xx answer, with the registry's `error_code` and `message`.
 #[derive(Debug)]
 pub(crate) struct Refusal {
-    pub status: u16,
-    /// Confluent's numeric `error_code` (-1 for the native API's named codes).
-    pub code: i64,
-    /// The native API's `error_code`, e.g. `notice_window_open`.
-    pub name: Option<String>,
-    pub message: String,
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl Refusal {
+    /// Whether the native API refused with this code, e.g. `product_not_found`.
+    pub fn is(&self, name: &str) -> bool {
+        matches!(&self.body.error_code, ErrorCode::Name(n) if n == name)
+    }
 }
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.name {
-            Some(name) => write!(f, "{} ({name})", self.message),
-            None => write!(
+        match &self.body.error_code {
+            ErrorCode::Name(name) => write!(f, "{} ({name})", self.body.message),
+            ErrorCode::Number(code) => write!(
                 f,
-                "the registry answered {} (error {}): {}",
-                self.status, self.code, self.message
+                "the registry answered {} (error {code}): {}",
+                self.status, self.body.message
             ),
         }
     }
@@ -109,11 +116,14 @@ impl RegistryClient {
         if (200..300).contains(&status) {
             Ok(Ok(value))
         } else {
+            // An error answer without the registry's envelope (a proxy's, say): its text.
+            let body = serde_json::from_value(value).unwrap_or(ErrorBody {
+                error_code: ErrorCode::Number(u32::from(status)),
+                message: text,
+            });
             Ok(Err(Refusal {
-                status,
-                code: value["error_code"].as_i64().unwrap_or(-1),
-                name: value["error_code"].as_str().map(str::to_string),
-                message: value["message"].as_str().unwrap_or(&text).to_string(),
+                status: StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+                body,
             }))
         }
     }
@@ -131,11 +141,6 @@ impl RegistryClient {
                 .with_context(|| format!("the registry's answer to {method} {path} is unexpected")),
             Err(refusal) => Ok(Err(refusal)),
         }
-    }
-
-    /// A request that must succeed.
-    pub fn get(&self, path: &str) -> anyhow::Result<Value> {
-        self.call("GET", path, None)?.map_err(anyhow::Error::msg)
     }
 
     /// A request that must succeed, answered with a `T`.
@@ -185,7 +190,7 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
     let schema = input::read(&args.file)?;
     let client = RegistryClient::new(&args.registry);
     let path = format!("/subjects/{}/versions", segment(&args.subject));
-    match client.call(
+    match client.call_as::<RegisteredId>(
         "POST",
         &path,
         Some(
@@ -199,17 +204,17 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
                     "registered {} under {}: id {}\n",
                     input::display_name(&args.file),
                     args.subject,
-                    answer["id"]
+                    answer.id
                 ))?,
             }
             Ok(Outcome::Success)
         }
-        Err(refusal) if refusal.status == 409 => {
+        Err(refusal) if refusal.status == StatusCode::CONFLICT => {
             match args.format {
-                OutputFormat::Json => {
-                    print_json(&json!({"error_code": refusal.code, "message": refusal.message}))?
+                OutputFormat::Json => print_json(&refusal.body)?,
+                OutputFormat::Text => {
+                    super::print(&format!("refused: {}\n", refusal.body.message))?
                 }
-                OutputFormat::Text => super::print(&format!("refused: {}\n", refusal.message))?,
             }
             Ok(Outcome::Findings)
         }
@@ -228,21 +233,23 @@ pub(crate) struct SubjectsArgs {
 }
 
 pub(crate) fn subjects(args: SubjectsArgs) -> anyhow::Result<Outcome> {
-    let subjects = RegistryClient::new(&args.registry).get("/subjects")?;
+    let subjects: Vec<String> = RegistryClient::new(&args.registry).get_as("/subjects")?;
     print_list(&subjects, args.format)
 }
 
-fn print_list(list: &Value, format: OutputFormat) -> anyhow::Result<Outcome> {
+fn print_list<T: serde::Serialize + std::fmt::Display>(
+    list: &[T],
+    format: OutputFormat,
+) -> anyhow::Result<Outcome> {
     match format {
-        OutputFormat::Json => print_json(list)?,
+        OutputFormat::Json => print_json(&list)?,
         OutputFormat::Text => {
-            let lines: Vec<String> = list
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                .collect();
-            super::print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?;
+            super::print(
+                &list
+                    .iter()
+                    .map(|item| format!("{item}\n"))
+                    .collect::<String>(),
+            )?;
         }
     }
     Ok(Outcome::Success)
@@ -262,7 +269,7 @@ pub(crate) struct VersionsArgs {
 
 pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<Outcome> {
     let path = format!("/subjects/{}/versions", segment(&args.subject));
-    let versions = RegistryClient::new(&args.registry).get(&path)?;
+    let versions: Vec<Version> = RegistryClient::new(&args.registry).get_as(&path)?;
     print_list(&versions, args.format)
 }
 
@@ -291,11 +298,11 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<Outcome> {
         segment(&args.subject),
         segment(&args.schema_version)
     );
-    let found = RegistryClient::new(&args.registry).get(&path)?;
+    let found: SubjectVersionView = RegistryClient::new(&args.registry).get_as(&path)?;
     match args.format {
         OutputFormat::Json => print_json(&found)?,
         OutputFormat::Text => {
-            let schema: Value = serde_json::from_str(found["schema"].as_str().unwrap_or("null"))?;
+            let schema: Value = serde_json::from_str(&found.schema)?;
             print_json(&schema)?;
         }
     }
@@ -329,11 +336,8 @@ pub(crate) fn config(args: ConfigArgs) -> anyhow::Result<Outcome> {
             level.name().to_string()
         }
         None => {
-            let answer = client.get(&format!("{path}?defaultToGlobal=true"))?;
-            answer["compatibilityLevel"]
-                .as_str()
-                .unwrap_or("BACKWARD")
-                .to_string()
+            let answer: ConfigView = client.get_as(&format!("{path}?defaultToGlobal=true"))?;
+            answer.compatibility_level.unwrap_or_default().to_string()
         }
     };
     super::print(&format!("{level}\n"))?;
@@ -347,37 +351,34 @@ pub(crate) fn history(
     subject: &str,
 ) -> anyhow::Result<(Vec<Schema>, crate::compat::Level)> {
     let client = RegistryClient::new(registry);
-    let level_answer = client.get(&format!(
+    let config: ConfigView = client.get_as(&format!(
         "/config/{}?defaultToGlobal=true",
         segment(subject)
     ))?;
-    let level = level_answer["compatibilityLevel"]
-        .as_str()
-        .unwrap_or("BACKWARD")
-        .parse()
-        .map_err(anyhow::Error::msg)?;
-    let versions = match client.call(
+    let level = config.compatibility_level.unwrap_or_default();
+    let versions: Vec<Version> = match client.call_as(
         "GET",
         &format!("/subjects/{}/versions", segment(subject)),
         None,
     )? {
         Ok(versions) => versions,
-        Err(refusal) if refusal.code == 40401 => Value::Array(Vec::new()),
+        Err(refusal) if refusal.body.error_code == ErrorCode::Number(code::SUBJECT_NOT_FOUND) => {
+            Vec::new()
+        }
         Err(refusal) => return Err(anyhow::Error::msg(refusal)),
     };
     let mut history = Vec::new();
-    for version in versions.as_array().into_iter().flatten() {
-        let found = client.get(&format!(
+    for version in versions {
+        let found: SubjectVersionView = client.get_as(&format!(
             "/subjects/{}/versions/{version}",
             segment(subject)
         ))?;
-        let text = found["schema"].as_str().unwrap_or_default();
         let from_registry = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!("{subject} version {version} from the registry: {e}")
         };
-        let format = Format::from_schema_type(found["schemaType"].as_str())
-            .map_err(|e| from_registry(&e))?;
-        let schema = Schema::parse(format, text).map_err(|e| from_registry(&e))?;
+        let format =
+            Format::from_schema_type(Some(&found.schema_type)).map_err(|e| from_registry(&e))?;
+        let schema = Schema::parse(format, &found.schema).map_err(|e| from_registry(&e))?;
         history.push(schema);
     }
     Ok((history, level))

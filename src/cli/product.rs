@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use axum::http::StatusCode;
 use clap::{Args, Subcommand};
 use jiff::Timestamp;
 use serde_json::json;
@@ -123,7 +124,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
         client.call_as::<EvaluationView>("POST", &path, Some(manifest.publication_json()))?;
     let evaluation = match answer {
         Ok(evaluation) => evaluation,
-        Err(refusal) if refusal.name.as_deref() == Some("product_not_found") => EvaluationView {
+        Err(refusal) if refusal.is("product_not_found") => EvaluationView {
             product: manifest.product.name.clone(),
             version: manifest.version.to_string(),
             accepted: true,
@@ -237,15 +238,12 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Success)
         }
-        Err(refusal) if refusal.status == 409 => {
+        Err(refusal) if refusal.status == StatusCode::CONFLICT => {
             match args.format {
-                OutputFormat::Json => {
-                    print_json(&json!({"error_code": refusal.name, "message": refusal.message}))?
-                }
+                OutputFormat::Json => print_json(&refusal.body)?,
                 OutputFormat::Text => super::print(&format!(
                     "refused ({}): {}\n",
-                    refusal.name.as_deref().unwrap_or("refused"),
-                    refusal.message
+                    refusal.body.error_code, refusal.body.message
                 ))?,
             }
             Ok(Outcome::Findings)
