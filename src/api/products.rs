@@ -13,15 +13,16 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use super::input::{JsonBody, Path, Query, actor_of, flag};
-use super::resources::{SchemaRequest, blocking};
+use super::resources::blocking;
 use super::types::{
-    EvaluationView, MajorStatus, NoticeView, ProductStatus, ProductSummary, PublicationView,
-    Published, PublishedSchemaView, RefusalView, StepView, SubjectCheckView,
+    EvaluationView, MajorStatus, NoticeView, ProductDefinition, ProductStatus, ProductSummary,
+    PublicationView, PublishRequest, Published, PublishedSchemaView, RefusalView, StepView,
+    SubjectCheckView,
 };
-use crate::compat::{Level, ReportView};
+use crate::compat::ReportView;
 use crate::registry::{
-    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication,
-    PublicationSpec, Registry, RegistryError, Step, date,
+    AuditEntry, Evaluation, NewSchema, Notice, ProductState, Publication, PublicationSpec,
+    Registry, RegistryError, Step, date,
 };
 
 type NativeResult = Result<Response, ApiError>;
@@ -87,19 +88,6 @@ fn time(millis: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_millisecond(millis).unwrap_or_default()
 }
 
-/// A product definition as the API takes it: the manifest's fields, defaults applied.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProductRequest {
-    name: Option<String>,
-    domain: String,
-    owner: String,
-    notice_days: Option<u32>,
-    overlap_days: Option<u32>,
-    compatibility: Option<String>,
-    subjects: Vec<String>,
-}
-
 pub async fn list_products(State(state): State<AppState>) -> NativeResult {
     let registry = &state.registry;
     let products: Vec<ProductSummary> = registry
@@ -120,7 +108,7 @@ pub async fn define_product(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
-    NativeJson(body): NativeJson<ProductRequest>,
+    NativeJson(body): NativeJson<ProductDefinition>,
 ) -> NativeResult {
     if let Some(given) = &body.name
         && *given != name
@@ -130,23 +118,7 @@ pub async fn define_product(
             format!("the body names product `{given}` but the path `{name}`"),
         ));
     }
-    let compatibility = match &body.compatibility {
-        None => Level::Backward,
-        Some(text) => text
-            .parse()
-            .map_err(|e| ApiError::invalid("invalid_product", format!("{e}")))?,
-    };
-    let product = DataProduct {
-        name,
-        domain: body.domain,
-        owner: body.owner,
-        notice_days: body.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
-        overlap_days: body
-            .overlap_days
-            .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
-        compatibility,
-        subjects: body.subjects,
-    };
+    let product = body.into_product(name);
     let actor = actor(&headers);
     let ps = run(&state, move |r| r.define_product(product, &actor)).await?;
     Ok(Json(status_of(&state, &ps)?).into_response())
@@ -222,31 +194,15 @@ fn publication_view(publication: &Publication) -> PublicationView {
     }
 }
 
-/// A publication request: the product version and each subject's schema.
-#[derive(Debug, Deserialize)]
-pub struct PublishRequest {
-    version: String,
-    #[serde(default)]
-    schemas: Vec<SubjectSchema>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SubjectSchema {
-    subject: String,
-    #[serde(flatten)]
-    schema: SchemaRequest,
-}
-
-impl PublishRequest {
-    fn parts(self) -> Result<(Semver, Vec<(String, NewSchema)>), ApiError> {
-        let version = semver(&self.version)?;
-        let schemas = self
-            .schemas
-            .into_iter()
-            .map(|s| (s.subject, s.schema.new_schema()))
-            .collect();
-        Ok((version, schemas))
-    }
+/// The version and each subject's schema of a publication request.
+fn parts(request: PublishRequest) -> Result<(Semver, Vec<(String, NewSchema)>), ApiError> {
+    let version = semver(&request.version)?;
+    let schemas = request
+        .schemas
+        .into_iter()
+        .map(|s| (s.subject, s.schema.new_schema()))
+        .collect();
+    Ok((version, schemas))
 }
 
 /// What a publication did or would do, for people and for CI.
@@ -287,7 +243,7 @@ pub async fn publish(
     headers: HeaderMap,
     NativeJson(body): NativeJson<PublishRequest>,
 ) -> NativeResult {
-    let (version, schemas) = body.parts()?;
+    let (version, schemas) = parts(body)?;
     let actor = actor(&headers);
     let (evaluation, publication) = run(&state, move |r| {
         r.publish(&name, &version, &schemas, &actor)
@@ -312,7 +268,7 @@ pub async fn check(
     Query(params): Query<CheckParams>,
     NativeJson(body): NativeJson<PublishRequest>,
 ) -> NativeResult {
-    let (version, schemas) = body.parts()?;
+    let (version, schemas) = parts(body)?;
     let now = params
         .now
         .as_deref()

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::{ApiError, code};
 use super::input::{JsonBody, Path, Query, actor_of, flag};
-use super::types::{RegisteredId, SubjectVersionView};
+use super::types::{RegisteredId, SchemaRequest, SubjectVersionView};
 use crate::compat::Level;
 use crate::registry::{
     Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SchemaId, SubjectName,
@@ -38,20 +38,6 @@ pub struct Params {
     latest_only: Option<String>,
     subject_prefix: Option<String>,
     subject: Option<String>,
-}
-
-/// A schema in a request body (register, lookup, compatibility); unknown fields are ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct SchemaRequest {
-    schema: Option<String>,
-    schema_type: Option<String>,
-    #[serde(default)]
-    references: Option<Vec<Reference>>,
-    metadata: Option<Value>,
-    rule_set: Option<Value>,
-    id: Option<i64>,
-    version: Option<i64>,
 }
 
 impl SchemaRequest {

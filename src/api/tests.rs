@@ -747,6 +747,26 @@ fn api_with_clock(start: i64) -> (Api, Arc<FixedClock>) {
 }
 
 #[tokio::test]
+async fn a_product_definition_with_an_unknown_level_is_refused_naming_it() {
+    let api = api();
+    let product = json!({"domain": "payments", "owner": "payments-engineering", "compatibility": "sideways", "subjects": ["transactions-value"]});
+    let reply = api
+        .call("PUT", "/v1/products/payments.transactions", Some(product))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+    assert_eq!(reply.body["error_code"], "invalid_request");
+    let message = reply.body["message"].as_str().unwrap();
+    assert!(
+        message.contains("unknown compatibility level `sideways`"),
+        "{message}"
+    );
+    let reply = api
+        .call("GET", "/v1/products/payments.transactions", None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "nothing was stored");
+}
+
+#[tokio::test]
 async fn a_confluent_registration_to_a_product_records_the_actor_it_names() {
     let api = api();
     let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});

@@ -1,12 +1,87 @@
-//! The native `/v1/` API's response bodies: the server builds them from the registry, the CLI
-//! reads them back, so the contract is defined once. Times are RFC 3339
+//! The API's request and response bodies: one side builds them, the other reads them (the
+//! server and the CLI), so the contract is defined once. Times are RFC 3339
 //! (`2026-12-16T00:00:00Z`).
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{Reference, SchemaId, Version};
+use crate::registry::{DataProduct, Reference, SchemaId, Version};
+
+/// A schema in a request body (register, lookup, compatibility, a product's publication);
+/// unknown fields are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<Reference>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<serde_json::Value>,
+    /// IMPORT mode: the id to register under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// IMPORT mode: the version to register as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+/// A product's definition as a manifest and the API give it: defaults are applied once, by
+/// [`ProductDefinition::into_product`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDefinition {
+    /// The path names the product; a body that names one must name the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub domain: String,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility: Option<Level>,
+    pub subjects: Vec<String>,
+}
+
+impl ProductDefinition {
+    /// The product named `name`, with the defaults for what the definition leaves out.
+    pub fn into_product(self, name: String) -> DataProduct {
+        DataProduct {
+            name,
+            domain: self.domain,
+            owner: self.owner,
+            notice_days: self.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
+            overlap_days: self
+                .overlap_days
+                .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
+            compatibility: self.compatibility.unwrap_or(Level::Backward),
+            subjects: self.subjects,
+        }
+    }
+}
+
+/// A publication request: the product version and each subject's schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRequest {
+    pub version: String,
+    #[serde(default)]
+    pub schemas: Vec<SubjectSchema>,
+}
+
+/// One subject's schema in a publication request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectSchema {
+    pub subject: String,
+    #[serde(flatten)]
+    pub schema: SchemaRequest,
+}
 
 /// A product in the list of products.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

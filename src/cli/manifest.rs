@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use semver::Version as Semver;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
+use crate::api::types::{ProductDefinition, PublishRequest, SchemaRequest, SubjectSchema};
 use crate::compat::Level;
 use crate::registry::DataProduct;
 use crate::schema::{Format, Schema};
@@ -49,6 +49,9 @@ struct RawSchema {
 /// A manifest read and checked: its definition, version, and each subject's schema text.
 #[derive(Debug)]
 pub(crate) struct Manifest {
+    /// The definition as written, sent to the registry (which applies the defaults).
+    pub definition: ProductDefinition,
+    /// The same with the defaults applied, as the registry will hold it.
     pub product: DataProduct,
     pub version: Semver,
     pub schemas: Vec<ManifestSchema>,
@@ -79,13 +82,11 @@ impl Manifest {
                 ))
             })
             .unwrap_or_else(|()| Semver::new(0, 0, 0));
-        let compatibility = match raw.compatibility.as_deref() {
-            None => Level::Backward,
-            Some(text) => text.parse().unwrap_or_else(|e| {
-                problems.push(format!("`compatibility`: {e}"));
-                Level::Backward
-            }),
-        };
+        let compatibility = raw.compatibility.as_deref().and_then(|text| {
+            text.parse::<Level>()
+                .map_err(|e| problems.push(format!("`compatibility`: {e}")))
+                .ok()
+        });
         let base = path.parent().unwrap_or(Path::new("."));
         let mut schemas = Vec::new();
         for (i, schema) in raw.schemas.iter().enumerate() {
@@ -116,17 +117,16 @@ impl Manifest {
                 }
             }
         }
-        let product = DataProduct {
-            name: raw.name,
+        let definition = ProductDefinition {
+            name: Some(raw.name.clone()),
             domain: raw.domain,
             owner: raw.owner,
-            notice_days: raw.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
-            overlap_days: raw
-                .overlap_days
-                .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
+            notice_days: raw.notice_days,
+            overlap_days: raw.overlap_days,
             compatibility,
             subjects: raw.schemas.iter().map(|s| s.subject.clone()).collect(),
         };
+        let product = definition.clone().into_product(raw.name);
         if let Err(e) = product.validate() {
             problems.push(e.to_string());
         }
@@ -140,32 +140,29 @@ impl Manifest {
             );
         }
         Ok(Manifest {
+            definition,
             product,
             version,
             schemas,
         })
     }
 
-    /// The definition as the native API takes it.
-    pub fn definition_json(&self) -> Value {
-        json!({
-            "name": self.product.name,
-            "domain": self.product.domain,
-            "owner": self.product.owner,
-            "notice_days": self.product.notice_days,
-            "overlap_days": self.product.overlap_days,
-            "compatibility": self.product.compatibility.name(),
-            "subjects": self.product.subjects,
-        })
-    }
-
     /// The publication request for the native API.
-    pub fn publication_json(&self) -> Value {
-        let schemas: Vec<Value> = self
-            .schemas
-            .iter()
-            .map(|s| json!({"subject": s.subject, "schema": s.text, "schemaType": s.format.schema_type()}))
-            .collect();
-        json!({"version": self.version.to_string(), "schemas": schemas})
+    pub fn publication(&self) -> PublishRequest {
+        PublishRequest {
+            version: self.version.to_string(),
+            schemas: self
+                .schemas
+                .iter()
+                .map(|s| SubjectSchema {
+                    subject: s.subject.clone(),
+                    schema: SchemaRequest {
+                        schema: Some(s.text.clone()),
+                        schema_type: Some(s.format.schema_type().to_string()),
+                        ..SchemaRequest::default()
+                    },
+                })
+                .collect(),
+        }
     }
 }

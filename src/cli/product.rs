@@ -120,8 +120,11 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
         path.push_str(&format!("?now={}", segment(now)));
     }
     let client = RegistryClient::new(&args.registry);
-    let answer =
-        client.call_as::<EvaluationView>("POST", &path, Some(manifest.publication_json()))?;
+    let answer = client.call_as::<EvaluationView>(
+        "POST",
+        &path,
+        Some(serde_json::to_value(manifest.publication())?),
+    )?;
     let evaluation = match answer {
         Ok(evaluation) => evaluation,
         Err(refusal) if refusal.is("product_not_found") => EvaluationView {
@@ -209,13 +212,17 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
     let client = RegistryClient::new(&args.registry).with_actor(args.actor.clone());
     let product_path = format!("/v1/products/{}", segment(&manifest.product.name));
     client
-        .call("PUT", &product_path, Some(manifest.definition_json()))?
+        .call(
+            "PUT",
+            &product_path,
+            Some(serde_json::to_value(&manifest.definition)?),
+        )?
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("cannot define product `{}`", manifest.product.name))?;
     let answer = client.call_as::<Published>(
         "POST",
         &format!("{product_path}/versions"),
-        Some(manifest.publication_json()),
+        Some(serde_json::to_value(manifest.publication())?),
     )?;
     match answer {
         Ok(published) => {
