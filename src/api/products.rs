@@ -69,23 +69,19 @@ fn semver(text: &str) -> Result<Semver, ApiError> {
     })
 }
 
-/// A time as `2026-12-04T00:00:00Z`, or a date, to milliseconds since the epoch.
-pub fn parse_time(text: &str) -> Result<i64, String> {
+/// A time as `2026-12-04T00:00:00Z`, or a date (its midnight, UTC).
+pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
     let text = text.trim();
     if let Ok(t) = text.parse::<jiff::Timestamp>() {
-        return Ok(t.as_millisecond());
+        return Ok(t);
     }
     text.parse::<jiff::civil::Date>()
         .ok()
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .map(|z| z.timestamp().as_millisecond())
+        .map(|z| z.timestamp())
         .ok_or_else(|| {
             format!("invalid time `{text}`: expected e.g. 2026-12-04 or 2026-12-04T00:00:00Z")
         })
-}
-
-fn time(millis: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_millisecond(millis).unwrap_or_default()
 }
 
 pub async fn list_products(State(state): State<AppState>) -> NativeResult {
@@ -139,7 +135,7 @@ fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiEr
             line: l.line.to_string(),
             state: l.state.name().to_string(),
             latest: l.latest.to_string(),
-            sunset: l.state.sunset_ts().map(time),
+            sunset: l.state.sunset_ts(),
         })
         .collect();
     let notices = ps
@@ -169,16 +165,16 @@ fn notice_view(notice: &Notice) -> NoticeView {
         major: notice.major,
         summary: notice.summary.clone(),
         actor: notice.actor.clone(),
-        announced: time(notice.announced_ts),
-        effective: time(notice.effective_ts),
-        withdrawn: notice.withdrawn_ts.map(time),
+        announced: notice.announced_ts,
+        effective: notice.effective_ts,
+        withdrawn: notice.withdrawn_ts,
     }
 }
 
 fn publication_view(publication: &Publication) -> PublicationView {
     PublicationView {
         version: publication.version.to_string(),
-        published: time(publication.ts),
+        published: publication.ts,
         actor: publication.actor.clone(),
         schemas: publication
             .schemas
@@ -400,7 +396,7 @@ pub async fn audit(State(state): State<AppState>, Path(name): Path<String>) -> N
 
 fn audit_json(entry: &AuditEntry) -> Value {
     let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
-    value["time"] = json!(time(entry.ts));
+    value["time"] = json!(entry.ts);
     value["date"] = json!(date(entry.ts));
     value
 }

@@ -2,10 +2,11 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use jiff::Timestamp;
+
 /// A source of the current time.
 pub trait Clock: Send + Sync {
-    /// Milliseconds since the Unix epoch.
-    fn now_millis(&self) -> i64;
+    fn now(&self) -> Timestamp;
 }
 
 /// The system's clock.
@@ -13,14 +14,13 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    fn now_millis(&self) -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64)
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
     }
 }
 
-/// A clock that shows what it is set to, for tests and simulations.
+/// A clock that shows what it is set to, for tests and simulations: milliseconds since the Unix
+/// epoch, kept in an atomic so that a shared clock can be moved on.
 #[derive(Debug, Default)]
 pub struct FixedClock(AtomicI64);
 
@@ -35,7 +35,8 @@ impl FixedClock {
 }
 
 impl Clock for FixedClock {
-    fn now_millis(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
+    /// The time set; one outside jiff's range (±9999 years) reads as the epoch.
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millisecond(self.0.load(Ordering::SeqCst)).unwrap_or_default()
     }
 }

@@ -32,8 +32,8 @@ pub use model::{
     Mode, Reference, SchemaId, StoredSchema, SubjectName, Version, VersionRecord, VersionSpec,
 };
 pub use policy::{
-    AuditEntry, DAY_MILLIS, DataProduct, Line, LineState, Notice, ProductError, ProductState,
-    Publication, PublishedSchema, Step, date,
+    AuditEntry, DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication,
+    PublishedSchema, Step, date, days,
 };
 use products::load_products;
 pub use products::{

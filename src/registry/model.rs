@@ -220,8 +220,9 @@ pub struct VersionRecord {
     pub id: SchemaId,
     #[serde(default)]
     pub deleted: bool,
-    /// When it was registered, in milliseconds since the Unix epoch.
-    pub ts: i64,
+    /// When it was registered; stored as milliseconds since the Unix epoch.
+    #[serde(with = "jiff::fmt::serde::timestamp::millisecond::required")]
+    pub ts: jiff::Timestamp,
 }
 
 /// Store keys. Subjects never contain control characters, so `\0` separates a subject from

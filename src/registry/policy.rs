@@ -10,13 +10,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use jiff::{SignedDuration, Timestamp};
 use semver::Version as Semver;
 use serde::{Deserialize, Serialize};
 
 use super::model::{SchemaId, SubjectName, Version};
 use crate::compat::{Bump, Level};
 
-pub const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+/// `n` days of 24 hours: notice windows and overlaps are counted in them.
+pub fn days(n: u32) -> SignedDuration {
+    SignedDuration::from_hours(24 * i64::from(n))
+}
 
 /// A data product's definition, as its manifest gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,8 +84,9 @@ impl DataProduct {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Publication {
     pub version: Semver,
-    /// Milliseconds since the Unix epoch.
-    pub ts: i64,
+    /// Stored as milliseconds since the Unix epoch.
+    #[serde(with = "jiff::fmt::serde::timestamp::millisecond::required")]
+    pub ts: Timestamp,
     pub actor: String,
     pub schemas: BTreeMap<String, PublishedSchema>,
 }
@@ -100,11 +105,17 @@ pub struct Notice {
     pub major: u64,
     pub summary: String,
     pub actor: String,
-    pub announced_ts: i64,
+    #[serde(with = "jiff::fmt::serde::timestamp::millisecond::required")]
+    pub announced_ts: Timestamp,
     /// From when the major may be published: announcement + the product's notice days.
-    pub effective_ts: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn_ts: Option<i64>,
+    #[serde(with = "jiff::fmt::serde::timestamp::millisecond::required")]
+    pub effective_ts: Timestamp,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "jiff::fmt::serde::timestamp::millisecond::optional"
+    )]
+    pub withdrawn_ts: Option<Timestamp>,
 }
 
 impl Notice {
@@ -116,7 +127,8 @@ impl Notice {
 /// One decision of a product's audit history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
-    pub ts: i64,
+    #[serde(with = "jiff::fmt::serde::timestamp::millisecond::required")]
+    pub ts: Timestamp,
     pub actor: String,
     /// `define`, `publish`, `announce` or `withdraw`.
     pub action: String,
@@ -175,11 +187,11 @@ pub enum LineState {
     Active,
     /// A newer line was published; fixes are accepted until the sunset.
     Deprecated {
-        sunset_ts: i64,
+        sunset_ts: Timestamp,
     },
     /// Past its sunset: readable, closed to new versions.
     Retired {
-        sunset_ts: i64,
+        sunset_ts: Timestamp,
     },
 }
 
@@ -192,7 +204,7 @@ impl LineState {
         }
     }
 
-    pub fn sunset_ts(self) -> Option<i64> {
+    pub fn sunset_ts(self) -> Option<Timestamp> {
         match self {
             LineState::Active => None,
             LineState::Deprecated { sunset_ts } | LineState::Retired { sunset_ts } => {
@@ -261,7 +273,7 @@ impl ProductState {
 
     /// A line's state at `now`: deprecated from the first publication of the next line on, for
     /// the product's overlap days; retired after.
-    pub fn line_state(&self, line: Line, now: i64) -> LineState {
+    pub fn line_state(&self, line: Line, now: Timestamp) -> LineState {
         let successor = self
             .publications
             .iter()
@@ -271,7 +283,7 @@ impl ProductState {
         match successor {
             None => LineState::Active,
             Some(ts) => {
-                let sunset_ts = ts + i64::from(self.product.overlap_days) * DAY_MILLIS;
+                let sunset_ts = ts + days(self.product.overlap_days);
                 if now < sunset_ts {
                     LineState::Deprecated { sunset_ts }
                 } else {
@@ -289,7 +301,7 @@ impl ProductState {
     /// Judges a version number against the history at `now`: it must be greater than what its
     /// line holds, open a line only right after the latest one, open a new major only after an
     /// effective notice, and not go into a retired line.
-    pub fn step(&self, version: &Semver, now: i64) -> Result<Step, ProductError> {
+    pub fn step(&self, version: &Semver, now: Timestamp) -> Result<Step, ProductError> {
         if !version.pre.is_empty() || !version.build.is_empty() {
             return Err(ProductError::InvalidVersion {
                 version: version.to_string(),
@@ -340,7 +352,7 @@ impl ProductState {
         })
     }
 
-    fn check_notice(&self, major: u64, now: i64) -> Result<(), ProductError> {
+    fn check_notice(&self, major: u64, now: Timestamp) -> Result<(), ProductError> {
         match self.open_notice(major) {
             None => Err(ProductError::NoticeRequired {
                 product: self.product.name.clone(),
@@ -429,15 +441,14 @@ fn next_versions(base: &Semver, open_line: bool) -> Vec<String> {
 }
 
 /// A date as people read it in messages: `2026-12-04`.
-pub fn date(millis: i64) -> String {
-    jiff::Timestamp::from_millisecond(millis)
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_else(|_| format!("{millis} ms"))
+pub fn date(time: Timestamp) -> String {
+    time.strftime("%Y-%m-%d").to_string()
 }
 
 /// Whole days from `now` until `then`, rounded up.
-fn days_until(then: i64, now: i64) -> i64 {
-    (then - now + DAY_MILLIS - 1).div_euclid(DAY_MILLIS)
+fn days_until(then: Timestamp, now: Timestamp) -> i128 {
+    let day = days(1).as_millis();
+    (then.duration_since(now).as_millis() + day - 1).div_euclid(day)
 }
 
 /// Why a product change is refused. Each has a stable snake_case code.
@@ -478,7 +489,7 @@ pub enum ProductError {
         lines: Vec<Line>,
     },
     #[error("line {line} was retired on {}: it stays readable but takes no new versions", date(*sunset_ts))]
-    LineRetired { line: Line, sunset_ts: i64 },
+    LineRetired { line: Line, sunset_ts: Timestamp },
     #[error(
         "breaking change in {}: {}; {}",
         subjects.join(", "),
@@ -517,12 +528,12 @@ pub enum ProductError {
     )]
     NoticeWindowOpen {
         major: u64,
-        announced_ts: i64,
-        effective_ts: i64,
-        now: i64,
+        announced_ts: Timestamp,
+        effective_ts: Timestamp,
+        now: Timestamp,
     },
     #[error("a notice for major {major} is already open, effective {}", date(*effective_ts))]
-    NoticeExists { major: u64, effective_ts: i64 },
+    NoticeExists { major: u64, effective_ts: Timestamp },
     #[error("no open notice for major {major}")]
     NoticeNotFound { major: u64 },
     #[error("invalid notice: {0}")]
@@ -562,6 +573,11 @@ impl ProductError {
 mod tests {
     use super::*;
 
+    /// Midnight (UTC) of day `n` after the epoch.
+    fn day(n: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + SignedDuration::from_hours(24 * n)
+    }
+
     fn v(text: &str) -> Semver {
         Semver::parse(text).unwrap()
     }
@@ -579,9 +595,9 @@ mod tests {
             },
             publications: versions
                 .iter()
-                .map(|(version, day)| Publication {
+                .map(|(version, n)| Publication {
                     version: v(version),
-                    ts: day * DAY_MILLIS,
+                    ts: day(*n),
                     actor: "ci".into(),
                     schemas: BTreeMap::new(),
                 })
@@ -594,19 +610,22 @@ mod tests {
     #[test]
     fn versions_must_increase_within_their_line() {
         let s = state(&[("1.0.0", 0), ("1.1.0", 1)]);
-        let err = s.step(&v("1.1.0"), 2 * DAY_MILLIS).unwrap_err();
+        let err = s.step(&v("1.1.0"), day(2)).unwrap_err();
         assert_eq!(
             err.to_string(),
             "version 1.1.0 is not greater than 1.1.0, the latest of its line; next valid versions: 1.1.1, 1.2.0, 2.0.0 (after a notice)"
         );
         assert_eq!(err.code(), "version_not_increasing");
         assert_eq!(
-            s.step(&v("1.1.1"), 0).unwrap(),
+            s.step(&v("1.1.1"), day(0)).unwrap(),
             Step::InLine { base: v("1.1.0") }
         );
-        assert_eq!(s.step(&v("3.0.0"), 0).unwrap_err().code(), "major_skipped");
         assert_eq!(
-            s.step(&v("1.2.0-rc.1"), 0).unwrap_err().code(),
+            s.step(&v("3.0.0"), day(0)).unwrap_err().code(),
+            "major_skipped"
+        );
+        assert_eq!(
+            s.step(&v("1.2.0-rc.1"), day(0)).unwrap_err().code(),
             "invalid_version"
         );
     }
@@ -615,7 +634,7 @@ mod tests {
     fn a_new_major_waits_for_its_notice() {
         let mut s = state(&[("1.0.0", 0)]);
         assert_eq!(
-            s.step(&v("2.0.0"), DAY_MILLIS).unwrap_err().code(),
+            s.step(&v("2.0.0"), day(1)).unwrap_err().code(),
             "notice_required"
         );
         s.notices.insert(
@@ -625,26 +644,26 @@ mod tests {
                 major: 2,
                 summary: "drop amount".into(),
                 actor: "ci".into(),
-                announced_ts: 10 * DAY_MILLIS,
-                effective_ts: 24 * DAY_MILLIS,
+                announced_ts: day(10),
+                effective_ts: day(24),
                 withdrawn_ts: None,
             },
         );
-        let err = s.step(&v("2.0.0"), 11 * DAY_MILLIS).unwrap_err();
+        let err = s.step(&v("2.0.0"), day(11)).unwrap_err();
         assert_eq!(
             err.to_string(),
             "notice for 2.0.0 announced 1970-01-11; allowed from 1970-01-25, 13 days from now"
         );
-        assert_eq!(s.step(&v("2.0.0"), 24 * DAY_MILLIS).unwrap(), Step::NewLine);
+        assert_eq!(s.step(&v("2.0.0"), day(24)).unwrap(), Step::NewLine);
     }
 
     #[test]
     fn before_1_0_0_a_minor_bump_opens_a_line_without_notice() {
         let s = state(&[("0.1.0", 0), ("0.1.1", 1)]);
-        assert_eq!(s.step(&v("0.2.0"), 2).unwrap(), Step::NewLine);
-        assert_eq!(s.step(&v("1.0.0"), 2).unwrap(), Step::NewLine);
+        assert_eq!(s.step(&v("0.2.0"), day(2)).unwrap(), Step::NewLine);
+        assert_eq!(s.step(&v("1.0.0"), day(2)).unwrap(), Step::NewLine);
         assert_eq!(
-            s.step(&v("0.1.2"), 2).unwrap(),
+            s.step(&v("0.1.2"), day(2)).unwrap(),
             Step::InLine { base: v("0.1.1") }
         );
         assert_eq!(minimum_version(&v("0.1.1"), Bump::Minor), v("0.1.2"));
@@ -656,16 +675,14 @@ mod tests {
     fn an_older_major_takes_fixes_until_its_sunset() {
         let s = state(&[("1.0.0", 0), ("1.1.0", 1), ("2.0.0", 20)]);
         assert_eq!(
-            s.line_state(Line::of(&v("1.0.0")), 25 * DAY_MILLIS),
-            LineState::Deprecated {
-                sunset_ts: 50 * DAY_MILLIS
-            }
+            s.line_state(Line::of(&v("1.0.0")), day(25)),
+            LineState::Deprecated { sunset_ts: day(50) }
         );
         assert_eq!(
-            s.step(&v("1.1.1"), 49 * DAY_MILLIS).unwrap(),
+            s.step(&v("1.1.1"), day(49)).unwrap(),
             Step::InLine { base: v("1.1.0") }
         );
-        let err = s.step(&v("1.1.1"), 50 * DAY_MILLIS).unwrap_err();
+        let err = s.step(&v("1.1.1"), day(50)).unwrap_err();
         assert_eq!(err.code(), "line_retired");
         assert_eq!(
             err.to_string(),

@@ -9,7 +9,7 @@ use super::*;
 use crate::compat::Level;
 use crate::store::RocksStore;
 
-const DAY: i64 = DAY_MILLIS;
+const DAY: i64 = 86_400_000;
 /// 2026-11-02T00:00:00Z
 const START: i64 = 1_793_577_600_000;
 
@@ -253,7 +253,7 @@ fn a_product_lives_through_a_major_change() {
         "{:?}",
         audit[4].findings
     );
-    assert_eq!(audit[8].ts, START + 15 * DAY);
+    assert_eq!(audit[8].ts.as_millisecond(), START + 15 * DAY);
 }
 
 #[test]
@@ -455,8 +455,13 @@ fn products_and_notices_survive_a_restart() {
         r.product_of("transactions-value").as_deref(),
         Some("payments.transactions")
     );
-    assert_eq!(r.notices(None, Some(START), false).unwrap().len(), 1);
-    assert!(r.notices(None, Some(START + 1), false).unwrap().is_empty());
+    let at = |millis| jiff::Timestamp::from_millisecond(millis).unwrap();
+    assert_eq!(r.notices(None, Some(at(START)), false).unwrap().len(), 1);
+    assert!(
+        r.notices(None, Some(at(START + 1)), false)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

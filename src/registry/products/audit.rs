@@ -29,7 +29,7 @@ impl Registry {
         message: String,
     ) -> AuditEntry {
         AuditEntry {
-            ts: self.clock.now_millis(),
+            ts: self.clock.now(),
             actor: actor.to_string(),
             action: action.to_string(),
             version: version.map(ToString::to_string),

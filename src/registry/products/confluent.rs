@@ -85,12 +85,8 @@ impl Registry {
                         let checks = self.subject_checks(&ps, line, &items)?;
                         let required = required_bump(&checks);
                         if required == Bump::Major {
-                            let refusal = implicit_breaking_change(
-                                &ps,
-                                line,
-                                &checks,
-                                self.clock.now_millis(),
-                            );
+                            let refusal =
+                                implicit_breaking_change(&ps, line, &checks, self.clock.now());
                             let error = RegistryError::from(refusal);
                             let findings = checks
                                 .iter()

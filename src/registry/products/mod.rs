@@ -266,7 +266,7 @@ impl Registry {
     /// Each published line with its state at now, oldest first.
     pub fn product_lines(&self, name: &str) -> Result<Vec<LineStatus>, RegistryError> {
         let ps = self.product_state(name)?;
-        let now = self.clock.now_millis();
+        let now = self.clock.now();
         Ok(ps
             .lines()
             .into_iter()

@@ -3,6 +3,7 @@
 use crate::registry::policy::{Notice, ProductError, ProductState};
 use crate::registry::{Registry, RegistryError, json, keys};
 use crate::store::{Keyspace, WriteBatch};
+use jiff::Timestamp;
 
 impl Registry {
     /// Announces a breaking change for the next major; it may be published `notice_days` later.
@@ -19,15 +20,14 @@ impl Registry {
             self.audit_notice(&ps, actor, "announce", major, Err(&refusal))?;
             return Err(refusal.into());
         }
-        let now = self.clock.now_millis();
+        let now = self.clock.now();
         let notice = Notice {
             product: name.to_string(),
             major,
             summary: summary.to_string(),
             actor: actor.to_string(),
             announced_ts: now,
-            effective_ts: now
-                + i64::from(ps.product.notice_days) * crate::registry::policy::DAY_MILLIS,
+            effective_ts: now + crate::registry::policy::days(ps.product.notice_days),
             withdrawn_ts: None,
         };
         self.write_notice(&ps, actor, "announce", notice)
@@ -50,7 +50,7 @@ impl Registry {
             }
         };
         let withdrawn = Notice {
-            withdrawn_ts: Some(self.clock.now_millis()),
+            withdrawn_ts: Some(self.clock.now()),
             ..notice
         };
         self.write_notice(&ps, actor, "withdraw", withdrawn)
@@ -61,7 +61,7 @@ impl Registry {
     pub fn notices(
         &self,
         product: Option<&str>,
-        since: Option<i64>,
+        since: Option<Timestamp>,
         include_withdrawn: bool,
     ) -> Result<Vec<Notice>, RegistryError> {
         let state = self.read();

@@ -1,5 +1,6 @@
 //! Publishing a product version: every subject checked and committed at once.
 
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -37,7 +38,7 @@ pub(in crate::registry) fn breaking_change(
     ps: &ProductState,
     line: Line,
     checks: &[SubjectCheck],
-    now: i64,
+    now: Timestamp,
 ) -> ProductError {
     let subjects: Vec<String> = checks
         .iter()
@@ -82,7 +83,7 @@ pub(in crate::registry) fn implicit_breaking_change(
     ps: &ProductState,
     line: Line,
     checks: &[SubjectCheck],
-    now: i64,
+    now: Timestamp,
 ) -> ProductError {
     match breaking_change(ps, line, checks, now) {
         ProductError::BreakingChangeRequiresMajor {
@@ -108,10 +109,10 @@ impl Registry {
         name: &str,
         version: &Semver,
         schemas: &[(String, NewSchema)],
-        now: Option<i64>,
+        now: Option<Timestamp>,
     ) -> Result<Evaluation, RegistryError> {
         let ps = self.product_state(name)?;
-        let now = now.unwrap_or_else(|| self.clock.now_millis());
+        let now = now.unwrap_or_else(|| self.clock.now());
         let prepared = self.prepare_publication(&ps, schemas)?;
         self.evaluate(&ps, version, &prepared, now)
     }
@@ -155,7 +156,7 @@ impl Registry {
             .iter()
             .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()))
             .collect();
-        let now = self.clock.now_millis();
+        let now = self.clock.now();
         let evaluation = match self.evaluate(ps, version, &prepared, now) {
             Ok(evaluation) => evaluation,
             Err(e) => {
@@ -291,7 +292,7 @@ impl Registry {
         ps: &ProductState,
         version: &Semver,
         prepared: &[(String, Prepared)],
-        now: i64,
+        now: Timestamp,
     ) -> Result<Evaluation, RegistryError> {
         let product = &ps.product;
         let step = ps.step(version, now);
@@ -361,7 +362,7 @@ impl Registry {
         evaluation: &Evaluation,
         prepared: Vec<(String, Prepared)>,
         actor: &str,
-        now: i64,
+        now: Timestamp,
     ) -> Result<Publication, RegistryError> {
         // Subjects not given keep what the line (or, for a new line, the latest version) holds.
         let carried = match &evaluation.step {

@@ -210,7 +210,7 @@ impl Registry {
             last_id
         };
         let registered: Vec<Registered> = planned.iter().map(|(_, _, r, _)| *r).collect();
-        let ts = self.clock.now_millis();
+        let ts = self.clock.now();
         let mut batch = WriteBatch::new();
         for (subject, prepared, r, is_new) in &planned {
             if *is_new {
