@@ -15,14 +15,13 @@ use super::error::ApiError;
 use super::input::{JsonBody, Path, Query, actor_of, flag};
 use super::resources::blocking;
 use super::types::{
-    EvaluationView, MajorStatus, NoticeView, ProductDefinition, ProductStatus, ProductSummary,
-    PublicationView, PublishRequest, Published, PublishedSchemaView, RefusalView, StepView,
-    SubjectCheckView,
+    EvaluationView, MajorStatus, NoticeView, ProductStatus, ProductSummary, PublicationView,
+    PublishRequest, Published, PublishedSchemaView, RefusalView, StepView, SubjectCheckView,
 };
 use crate::compat::ReportView;
 use crate::registry::{
-    AuditEntry, Evaluation, NewSchema, Notice, ProductState, Publication, PublicationSpec,
-    Registry, RegistryError, Step, date,
+    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication,
+    PublicationSpec, Registry, RegistryError, Step, date,
 };
 
 type NativeResult = Result<Response, ApiError>;
@@ -104,17 +103,18 @@ pub async fn define_product(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
-    NativeJson(body): NativeJson<ProductDefinition>,
+    NativeJson(mut product): NativeJson<DataProduct>,
 ) -> NativeResult {
-    if let Some(given) = &body.name
-        && *given != name
-    {
+    if !product.name.is_empty() && product.name != name {
         return Err(ApiError::invalid(
             "invalid_product",
-            format!("the body names product `{given}` but the path `{name}`"),
+            format!(
+                "the body names product `{}` but the path `{name}`",
+                product.name
+            ),
         ));
     }
-    let product = body.into_product(name);
+    product.name = name;
     let actor = actor(&headers);
     let ps = run(&state, move |r| r.define_product(product, &actor)).await?;
     Ok(Json(status_of(&state, &ps)?).into_response())

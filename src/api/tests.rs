@@ -77,6 +77,23 @@ impl Api {
         self.send(request.body(body).unwrap()).await
     }
 
+    /// Defines `payments.transactions` with the subject `transactions-value`.
+    async fn define_product(&self) -> Reply {
+        let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});
+        self.call("PUT", "/v1/products/payments.transactions", Some(product))
+            .await
+    }
+
+    /// A dry run of publishing `version` of `payments.transactions` with `schema`.
+    async fn check_product(&self, version: &str, schema: &str) -> Reply {
+        self.call(
+            "POST",
+            "/v1/products/payments.transactions/check",
+            Some(publication(version, schema)),
+        )
+        .await
+    }
+
     async fn register(&self, subject: &str, schema: &str) -> Reply {
         self.call(
             "POST",
@@ -85,6 +102,11 @@ impl Api {
         )
         .await
     }
+}
+
+/// A publication of `payments.transactions`: its version and the schema of `transactions-value`.
+fn publication(version: &str, schema: &str) -> Value {
+    json!({"version": version, "schemas": [{"subject": "transactions-value", "schema": schema}]})
 }
 
 const V1: &str = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#;
@@ -769,10 +791,7 @@ async fn a_product_definition_with_an_unknown_level_is_refused_naming_it() {
 #[tokio::test]
 async fn a_confluent_registration_to_a_product_records_the_actor_it_names() {
     let api = api();
-    let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});
-    let reply = api
-        .call("PUT", "/v1/products/payments.transactions", Some(product))
-        .await;
+    let reply = api.define_product().await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
         api.register("transactions-value", V1).await.status,
@@ -808,15 +827,12 @@ async fn a_data_product_through_the_native_and_the_confluent_api() {
     const DAY: i64 = 86_400_000;
     const START: i64 = 1_793_577_600_000; // 2026-11-02
     let (api, clock) = api_with_clock(START);
-    let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});
-    let reply = api
-        .call("PUT", "/v1/products/payments.transactions", Some(product))
-        .await;
+    let reply = api.define_product().await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.body["notice_days"], 14);
     assert_eq!(reply.body["compatibility"], "BACKWARD");
 
-    let publish = |version: &str, schema: &str| json!({"version": version, "schemas": [{"subject": "transactions-value", "schema": schema}]});
+    let publish = publication;
     let url = "/v1/products/payments.transactions/versions";
     let reply = api.call("POST", url, Some(publish("1.0.0", V1))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -841,13 +857,7 @@ async fn a_data_product_through_the_native_and_the_confluent_api() {
     );
 
     // A dry run says what is wrong without writing anything.
-    let reply = api
-        .call(
-            "POST",
-            "/v1/products/payments.transactions/check",
-            Some(publish("2.0.0", BREAKING)),
-        )
-        .await;
+    let reply = api.check_product("2.0.0", BREAKING).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["accepted"], false);
     assert_eq!(reply.body["refusal"]["code"], "notice_required");

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{DataProduct, Reference, SchemaId, Version};
+use crate::registry::{Reference, SchemaId, Version};
 
 /// A schema in a request body (register, lookup, compatibility, a product's publication);
 /// unknown fields are ignored.
@@ -29,42 +29,6 @@ pub struct SchemaRequest {
     /// IMPORT mode: the version to register as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-}
-
-/// A product's definition as a manifest and the API give it: defaults are applied once, by
-/// [`ProductDefinition::into_product`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProductDefinition {
-    /// The path names the product; a body that names one must name the same.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub domain: String,
-    pub owner: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notice_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overlap_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compatibility: Option<Level>,
-    pub subjects: Vec<String>,
-}
-
-impl ProductDefinition {
-    /// The product named `name`, with the defaults for what the definition leaves out.
-    pub fn into_product(self, name: String) -> DataProduct {
-        DataProduct {
-            name,
-            domain: self.domain,
-            owner: self.owner,
-            notice_days: self.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
-            overlap_days: self
-                .overlap_days
-                .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
-            compatibility: self.compatibility.unwrap_or(Level::Backward),
-            subjects: self.subjects,
-        }
-    }
 }
 
 /// A publication request: the product version and each subject's schema.

@@ -20,7 +20,7 @@ use anyhow::Context;
 use semver::Version as Semver;
 use serde::Deserialize;
 
-use crate::api::types::{ProductDefinition, PublishRequest, SchemaRequest, SubjectSchema};
+use crate::api::types::{PublishRequest, SchemaRequest, SubjectSchema};
 use crate::compat::Level;
 use crate::registry::DataProduct;
 use crate::schema::{Format, Schema};
@@ -49,9 +49,6 @@ struct RawSchema {
 /// A manifest read and checked: its definition, version, and each subject's schema text.
 #[derive(Debug)]
 pub(crate) struct Manifest {
-    /// The definition as written, sent to the registry (which applies the defaults).
-    pub definition: ProductDefinition,
-    /// The same with the defaults applied, as the registry will hold it.
     pub product: DataProduct,
     pub version: Semver,
     pub schemas: Vec<ManifestSchema>,
@@ -82,11 +79,13 @@ impl Manifest {
                 ))
             })
             .unwrap_or_else(|()| Semver::new(0, 0, 0));
-        let compatibility = raw.compatibility.as_deref().and_then(|text| {
-            text.parse::<Level>()
-                .map_err(|e| problems.push(format!("`compatibility`: {e}")))
-                .ok()
-        });
+        let compatibility = match raw.compatibility.as_deref() {
+            None => Level::Backward,
+            Some(text) => text.parse().unwrap_or_else(|e| {
+                problems.push(format!("`compatibility`: {e}"));
+                Level::Backward
+            }),
+        };
         let base = path.parent().unwrap_or(Path::new("."));
         let mut schemas = Vec::new();
         for (i, schema) in raw.schemas.iter().enumerate() {
@@ -117,16 +116,17 @@ impl Manifest {
                 }
             }
         }
-        let definition = ProductDefinition {
-            name: Some(raw.name.clone()),
+        let product = DataProduct {
+            name: raw.name,
             domain: raw.domain,
             owner: raw.owner,
-            notice_days: raw.notice_days,
-            overlap_days: raw.overlap_days,
+            notice_days: raw.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
+            overlap_days: raw
+                .overlap_days
+                .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
             compatibility,
             subjects: raw.schemas.iter().map(|s| s.subject.clone()).collect(),
         };
-        let product = definition.clone().into_product(raw.name);
         if let Err(e) = product.validate() {
             problems.push(e.to_string());
         }
@@ -140,7 +140,6 @@ impl Manifest {
             );
         }
         Ok(Manifest {
-            definition,
             product,
             version,
             schemas,

@@ -215,7 +215,7 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
         .call(
             "PUT",
             &product_path,
-            Some(serde_json::to_value(&manifest.definition)?),
+            Some(serde_json::to_value(&manifest.product)?),
         )?
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("cannot define product `{}`", manifest.product.name))?;

@@ -22,17 +22,24 @@ pub fn days(n: u32) -> SignedDuration {
     SignedDuration::from_hours(24 * i64::from(n))
 }
 
-/// A data product's definition, as its manifest gives it.
+/// A data product's definition, as its manifest and the API give it: what they leave out takes
+/// its default here, once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DataProduct {
+    /// Taken from the path by the API, which refuses a body naming another product.
+    #[serde(default)]
     pub name: String,
     pub domain: String,
     pub owner: String,
     /// Days a breaking change must be announced ahead.
+    #[serde(default = "DataProduct::default_notice_days")]
     pub notice_days: u32,
     /// Days an older major stays open for fixes once the next one is published.
+    #[serde(default = "DataProduct::default_overlap_days")]
     pub overlap_days: u32,
     /// The level each subject's new schema is checked at, within its line.
+    #[serde(default = "DataProduct::default_compatibility")]
     pub compatibility: Level,
     /// The subjects that carry the product's schemas.
     pub subjects: Vec<String>,
@@ -41,6 +48,18 @@ pub struct DataProduct {
 impl DataProduct {
     pub const DEFAULT_NOTICE_DAYS: u32 = 14;
     pub const DEFAULT_OVERLAP_DAYS: u32 = 30;
+
+    fn default_notice_days() -> u32 {
+        Self::DEFAULT_NOTICE_DAYS
+    }
+
+    fn default_overlap_days() -> u32 {
+        Self::DEFAULT_OVERLAP_DAYS
+    }
+
+    fn default_compatibility() -> Level {
+        Level::Backward
+    }
 
     /// Checks what a definition must hold; the problem is named in the error.
     pub fn validate(&self) -> Result<(), ProductError> {

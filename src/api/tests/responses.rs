@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::{BREAKING, V1, V2, api_with_clock};
+use super::{BREAKING, V1, V2, api_with_clock, publication};
 
 const START: i64 = 1_793_577_600_000; // 2026-11-02
 
@@ -38,30 +38,20 @@ async fn confluent_registration_and_refusal() {
 #[tokio::test]
 async fn product_check_status_and_audit() {
     let (api, _clock) = api_with_clock(START);
-    let product = json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["transactions-value"]});
-    let reply = api
-        .call("PUT", "/v1/products/payments.transactions", Some(product))
-        .await;
+    let reply = api.define_product().await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    let publish = |version: &str, schema: &str| json!({"version": version, "schemas": [{"subject": "transactions-value", "schema": schema}]});
     for (version, schema) in [("1.0.0", V1), ("1.1.0", V2)] {
         let reply = api
             .call(
                 "POST",
                 "/v1/products/payments.transactions/versions",
-                Some(publish(version, schema)),
+                Some(publication(version, schema)),
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     }
 
-    let reply = api
-        .call(
-            "POST",
-            "/v1/products/payments.transactions/check",
-            Some(publish("2.0.0", BREAKING)),
-        )
-        .await;
+    let reply = api.check_product("2.0.0", BREAKING).await;
     assert_eq!(reply.status, StatusCode::OK);
     insta::assert_snapshot!("product_check", pretty(&reply.body));
 
