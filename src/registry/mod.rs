@@ -43,7 +43,7 @@ pub use products::{
 pub use state::SchemaEntry;
 use state::{State, parse_with_imports};
 pub use subjects::{Config, Import, NewSchema, Registered, SubjectVersion, Verdict};
-use subjects::{Normalize, Prepared, Setting, finding_lines, judge};
+use subjects::{Normalize, Prepared, Setting, SubjectState, finding_lines, judge};
 
 use crate::store::Store;
 

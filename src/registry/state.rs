@@ -4,12 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use crate::compat::Level;
 use crate::registry::policy::ProductState;
-use crate::registry::{
-    Mode, Normalize, Prepared, Reference, Registered, RegistryError, SchemaId, Setting,
-    StoredSchema, Version, VersionRecord,
-};
+use crate::registry::{RegistryError, SchemaId, StoredSchema, SubjectState, Version};
 use crate::schema::{Format, Schema};
 
 /// A stored schema, with its parsed form built on first use (a restart reads texts only).
@@ -65,74 +61,14 @@ pub(in crate::registry) fn parse_with_imports(
 
 #[derive(Default)]
 pub(in crate::registry) struct State {
-    pub(in crate::registry) schemas: HashMap<SchemaId, Arc<SchemaEntry>>,
-    pub(in crate::registry) identities: HashMap<u64, Vec<SchemaId>>,
-    pub(in crate::registry) subjects: BTreeMap<String, BTreeMap<Version, VersionRecord>>,
-    pub(in crate::registry) config: HashMap<Option<String>, Level>,
-    pub(in crate::registry) normalize: HashMap<Option<String>, Normalize>,
-    pub(in crate::registry) modes: HashMap<Option<String>, Mode>,
-    pub(in crate::registry) last_id: SchemaId,
+    /// Schemas, subjects' versions and settings.
+    pub(in crate::registry) subjects: SubjectState,
     pub(in crate::registry) products: BTreeMap<String, ProductState>,
     /// Subject -> the data product it belongs to.
     pub(in crate::registry) bound: HashMap<String, String>,
 }
 
 impl State {
-    /// The id of a schema with the same content, if one is stored.
-    pub(in crate::registry) fn id_of(
-        &self,
-        identity: u64,
-        content: &StoredSchema,
-    ) -> Option<SchemaId> {
-        self.identities
-            .get(&identity)?
-            .iter()
-            .copied()
-            .find(|id| self.schemas[id].stored.same_content(content))
-    }
-
-    /// The live version of a subject that already holds this content, if one does: registering
-    /// it again returns that version and creates nothing.
-    pub(in crate::registry) fn registered(
-        &self,
-        subject: &str,
-        prepared: &Prepared,
-    ) -> Option<Registered> {
-        let id = self.id_of(prepared.identity, &prepared.content)?;
-        let (version, _) = self.live_versions(subject).find(|(_, r)| r.id == id)?;
-        Some(Registered { id, version })
-    }
-
-    /// The id a subject's version holds, soft-deleted or not.
-    pub(in crate::registry) fn id_at(&self, subject: &str, version: Version) -> Option<SchemaId> {
-        Some(self.subjects.get(subject)?.get(&version)?.id)
-    }
-
-    /// The schemas `references` resolve to, with their own imports first, each once.
-    pub(in crate::registry) fn resolve(
-        &self,
-        references: &[Reference],
-    ) -> Result<Vec<Arc<SchemaEntry>>, RegistryError> {
-        let mut imports: Vec<Arc<SchemaEntry>> = Vec::new();
-        for reference in references {
-            let entry = self
-                .id_at(&reference.subject, reference.version)
-                .and_then(|id| self.schemas.get(&id))
-                .ok_or_else(|| {
-                    RegistryError::InvalidSchema(format!(
-                        "reference `{}` points to subject `{}` version {}, which does not exist",
-                        reference.name, reference.subject, reference.version
-                    ))
-                })?;
-            for import in entry.imports.iter().chain([entry]) {
-                if !imports.iter().any(|known| known.id == import.id) {
-                    imports.push(import.clone());
-                }
-            }
-        }
-        Ok(imports)
-    }
-
     /// Refuses to delete a subject version a data product published: product versions stay
     /// readable for good.
     pub(in crate::registry) fn ensure_unpublished(
@@ -154,76 +90,5 @@ impl State {
             ))),
             None => Ok(()),
         }
-    }
-
-    /// Ids of schemas whose references name this subject version and that some version holds
-    /// (a live one, unless `include_deleted`), ascending.
-    pub(in crate::registry) fn referrers(
-        &self,
-        subject: &str,
-        version: Version,
-        include_deleted: bool,
-    ) -> Vec<SchemaId> {
-        let mut ids: Vec<SchemaId> = self
-            .schemas
-            .values()
-            .filter(|e| {
-                e.stored
-                    .references
-                    .iter()
-                    .any(|r| r.subject == subject && r.version == version)
-            })
-            .map(|e| e.id)
-            .filter(|id| {
-                self.subjects.values().any(|versions| {
-                    versions
-                        .values()
-                        .any(|r| r.id == *id && (include_deleted || !r.deleted))
-                })
-            })
-            .collect();
-        ids.sort_unstable();
-        ids
-    }
-
-    pub(in crate::registry) fn versions(
-        &self,
-        subject: &str,
-    ) -> impl Iterator<Item = (Version, VersionRecord)> + '_ {
-        self.subjects
-            .get(subject)
-            .into_iter()
-            .flat_map(|versions| versions.iter().map(|(v, r)| (*v, *r)))
-    }
-
-    pub(in crate::registry) fn live_versions(
-        &self,
-        subject: &str,
-    ) -> impl Iterator<Item = (Version, VersionRecord)> + '_ {
-        self.versions(subject).filter(|(_, r)| !r.deleted)
-    }
-
-    pub(in crate::registry) fn latest_live(
-        &self,
-        subject: &str,
-    ) -> Option<(Version, VersionRecord)> {
-        self.live_versions(subject).last()
-    }
-
-    /// Forgets a permanently deleted subject's configuration and mode.
-    pub(in crate::registry) fn forget_subject_settings(&mut self, subject: &str) {
-        let scope = Some(subject.to_string());
-        self.config.remove(&scope);
-        self.normalize.remove(&scope);
-        self.modes.remove(&scope);
-    }
-
-    /// A subject's setting, else the global one, else the default.
-    pub(in crate::registry) fn effective<S: Setting>(&self, subject: &str) -> S {
-        let map = S::map(self);
-        map.get(&Some(subject.to_string()))
-            .or_else(|| map.get(&None))
-            .copied()
-            .unwrap_or_default()
     }
 }

@@ -39,7 +39,7 @@ impl Registry {
         // the publication, so concurrent registrations each get the next version.
         let _products = self.product_guard();
         // Registered meanwhile (the same schema from another producer): nothing to publish.
-        if let Some(registered) = self.read().registered(subject, &prepared) {
+        if let Some(registered) = self.read().subjects.registered(subject, &prepared) {
             return Ok(registered);
         }
         let ps = self.product_state(product)?;
@@ -190,29 +190,30 @@ impl Registry {
                     .and_then(|p| p.schemas.get(subject))
                     .map(|s| s.version)
             });
+        let subjects = &state.subjects;
         let property = |record: &super::VersionRecord| {
-            state.schemas[&record.id]
-                .stored
-                .metadata
-                .as_ref()
+            subjects
+                .schema(record.id)
+                .and_then(|entry| entry.stored.metadata.as_ref())
                 .and_then(|m| m.get("properties"))
                 .and_then(|p| p.get(key))
                 .and_then(|v| v.as_str())
                 == Some(value)
         };
-        let found = state
+        let found = subjects
             .versions(subject)
             .filter(|(_, r)| include_deleted || !r.deleted)
             .filter(|(v, r)| published == Some(*v) || property(r))
+            .filter_map(|(version, record)| Some((version, record, subjects.schema(record.id)?)))
             .last();
         match found {
-            Some((version, record)) => Ok(super::SubjectVersion {
+            Some((version, record, schema)) => Ok(super::SubjectVersion {
                 subject: subject.to_string(),
                 version,
-                schema: state.schemas[&record.id].clone(),
+                schema: schema.clone(),
                 deleted: record.deleted,
             }),
-            None if state.versions(subject).next().is_none() => {
+            None if subjects.versions(subject).next().is_none() => {
                 Err(RegistryError::SubjectNotFound(subject.to_string()))
             }
             None => Err(RegistryError::SchemaNotFoundUnderSubject),

@@ -216,7 +216,7 @@ impl Registry {
                         && !seen.contains(&published.version)
                     {
                         seen.push(published.version);
-                        if let Some(entry) = state.schemas.get(&published.id) {
+                        if let Some(entry) = state.subjects.schema(published.id) {
                             history.push((publication.version.to_string(), entry.clone()));
                         }
                     }
@@ -384,8 +384,9 @@ impl Registry {
             let state = self.read();
             for (subject, p) in prepared {
                 // A schema the subject already holds keeps its version.
-                let existing = state.id_of(p.identity, &p.content).and_then(|id| {
+                let existing = state.subjects.id_of(p.identity, &p.content).and_then(|id| {
                     state
+                        .subjects
                         .live_versions(&subject)
                         .filter(|(_, r)| r.id == id)
                         .last()

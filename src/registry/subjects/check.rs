@@ -108,23 +108,26 @@ impl Registry {
         }
         let (level, history) = {
             let state = self.read();
-            let level = state.effective::<Level>(subject);
+            let level = state.subjects.effective::<Level>(subject);
             let history: Vec<(Version, Arc<SchemaEntry>)> = match against {
                 None => state
+                    .subjects
                     .live_versions(subject)
-                    .map(|(v, r)| (v, state.schemas[&r.id].clone()))
+                    .map(|(v, r)| (v, state.subjects.schemas[&r.id].clone()))
                     .collect(),
                 Some(VersionSpec::Latest) => state
+                    .subjects
                     .latest_live(subject)
-                    .map(|(v, r)| (v, state.schemas[&r.id].clone()))
+                    .map(|(v, r)| (v, state.subjects.schemas[&r.id].clone()))
                     .into_iter()
                     .collect(),
                 Some(VersionSpec::Number(n)) => {
                     let (v, r) = state
+                        .subjects
                         .live_versions(subject)
                         .find(|(v, _)| *v == n)
                         .ok_or_else(|| RegistryError::VersionNotFound(n.to_string()))?;
-                    vec![(v, state.schemas[&r.id].clone())]
+                    vec![(v, state.subjects.schemas[&r.id].clone())]
                 }
             };
             (level, history)

@@ -9,7 +9,12 @@ use crate::store::{Keyspace, WriteBatch};
 
 impl Registry {
     pub(in crate::registry) fn ensure_writable(&self, subject: &str) -> Result<(), RegistryError> {
-        if self.read().effective::<Mode>(subject).is_read_only() {
+        if self
+            .read()
+            .subjects
+            .effective::<Mode>(subject)
+            .is_read_only()
+        {
             return Err(RegistryError::OperationNotPermitted(format!(
                 "Subject {subject} is in read-only mode"
             )));
@@ -29,12 +34,12 @@ impl Registry {
         self.ensure_writable(subject)?;
         let (version, record) = {
             let state = self.read();
-            if state.versions(subject).next().is_none() {
+            if state.subjects.versions(subject).next().is_none() {
                 return Err(RegistryError::SubjectNotFound(subject.to_string()));
             }
             let found = match spec {
-                VersionSpec::Latest => state.latest_live(subject),
-                VersionSpec::Number(n) => state.versions(subject).find(|(v, _)| *v == n),
+                VersionSpec::Latest => state.subjects.latest_live(subject),
+                VersionSpec::Number(n) => state.subjects.versions(subject).find(|(v, _)| *v == n),
             };
             found.ok_or_else(|| RegistryError::VersionNotFound(spec.to_string()))?
         };
@@ -42,6 +47,7 @@ impl Registry {
         // A permanent delete would leave even soft-deleted referrers unreadable.
         if !self
             .read()
+            .subjects
             .referrers(subject, version, permanent)
             .is_empty()
         {
@@ -49,7 +55,7 @@ impl Registry {
         }
         let key = keys::subject_version(subject, version);
         let mut batch = WriteBatch::new();
-        let last = self.read().versions(subject).count() == 1;
+        let last = self.read().subjects.versions(subject).count() == 1;
         match (permanent, record.deleted) {
             (false, true) => {
                 return Err(RegistryError::VersionSoftDeleted(subject.into(), version));
@@ -79,12 +85,16 @@ impl Registry {
         }
         self.store.write(batch)?;
         let mut state = self.write_state();
-        let versions = state.subjects.entry(subject.to_string()).or_default();
+        let versions = state
+            .subjects
+            .by_subject
+            .entry(subject.to_string())
+            .or_default();
         if permanent {
             versions.remove(&version);
             if versions.is_empty() {
-                state.subjects.remove(subject);
-                state.forget_subject_settings(subject);
+                state.subjects.by_subject.remove(subject);
+                state.subjects.forget_subject_settings(subject);
             }
         } else if let Some(r) = versions.get_mut(&version) {
             r.deleted = true;
@@ -101,7 +111,8 @@ impl Registry {
         let lock = self.subject_lock(subject);
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
         self.ensure_writable(subject)?;
-        let versions: Vec<(Version, VersionRecord)> = self.read().versions(subject).collect();
+        let versions: Vec<(Version, VersionRecord)> =
+            self.read().subjects.versions(subject).collect();
         if versions.is_empty() {
             return Err(RegistryError::SubjectNotFound(subject.to_string()));
         }
@@ -112,7 +123,7 @@ impl Registry {
             }
             if let Some((version, _)) = versions
                 .iter()
-                .find(|(v, _)| !state.referrers(subject, *v, permanent).is_empty())
+                .find(|(v, _)| !state.subjects.referrers(subject, *v, permanent).is_empty())
             {
                 return Err(RegistryError::ReferenceExists(subject.into(), *version));
             }
@@ -154,9 +165,9 @@ impl Registry {
         self.store.write(batch)?;
         let mut state = self.write_state();
         if permanent {
-            state.subjects.remove(subject);
-            state.forget_subject_settings(subject);
-        } else if let Some(versions) = state.subjects.get_mut(subject) {
+            state.subjects.by_subject.remove(subject);
+            state.subjects.forget_subject_settings(subject);
+        } else if let Some(versions) = state.subjects.by_subject.get_mut(subject) {
             for r in versions.values_mut() {
                 r.deleted = true;
             }

@@ -5,6 +5,7 @@ mod delete;
 mod read;
 mod register;
 mod settings;
+mod state;
 
 pub use check::Verdict;
 pub(super) use check::{finding_lines, judge};
@@ -13,3 +14,4 @@ pub(super) use register::Prepared;
 pub use register::{Import, NewSchema, Registered};
 pub use settings::Config;
 pub(super) use settings::{Normalize, Setting};
+pub(super) use state::SubjectState;

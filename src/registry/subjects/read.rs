@@ -19,6 +19,7 @@ impl Registry {
         let state = self.read();
         state
             .subjects
+            .by_subject
             .iter()
             .filter(|(_, versions)| {
                 let live = versions.values().any(|r| !r.deleted);
@@ -40,6 +41,7 @@ impl Registry {
     ) -> Result<Vec<Version>, RegistryError> {
         let state = self.read();
         let versions: Vec<Version> = state
+            .subjects
             .versions(subject)
             .filter(|(_, r)| include_deleted || !r.deleted)
             .map(|(v, _)| v)
@@ -59,8 +61,9 @@ impl Registry {
     ) -> Result<SubjectVersion, RegistryError> {
         let state = self.read();
         let found = match spec {
-            VersionSpec::Latest => state.latest_live(subject),
+            VersionSpec::Latest => state.subjects.latest_live(subject),
             VersionSpec::Number(n) => state
+                .subjects
                 .versions(subject)
                 .find(|(v, r)| *v == n && (include_deleted || !r.deleted)),
         };
@@ -68,10 +71,11 @@ impl Registry {
             Some((version, record)) => Ok(SubjectVersion {
                 subject: subject.to_string(),
                 version,
-                schema: state.schemas[&record.id].clone(),
+                schema: state.subjects.schemas[&record.id].clone(),
                 deleted: record.deleted,
             }),
             None if state
+                .subjects
                 .versions(subject)
                 .any(|(_, r)| include_deleted || !r.deleted) =>
             {
@@ -84,6 +88,7 @@ impl Registry {
     /// A schema by its id; soft-deleted schemas stay readable.
     pub fn schema(&self, id: SchemaId) -> Result<Arc<SchemaEntry>, RegistryError> {
         self.read()
+            .subjects
             .schemas
             .get(&id)
             .cloned()
@@ -97,11 +102,12 @@ impl Registry {
         include_deleted: bool,
     ) -> Result<Vec<(String, Version)>, RegistryError> {
         let state = self.read();
-        if !state.schemas.contains_key(&id) {
+        if !state.subjects.schemas.contains_key(&id) {
             return Err(RegistryError::SchemaNotFound(id));
         }
         Ok(state
             .subjects
+            .by_subject
             .iter()
             .flat_map(|(subject, versions)| {
                 versions
@@ -131,11 +137,12 @@ impl Registry {
         let found = self.version(subject, spec, true)?;
         Ok(self
             .read()
+            .subjects
             .referrers(subject, found.version, include_deleted))
     }
 
     /// The largest schema id handed out so far.
     pub fn max_id(&self) -> SchemaId {
-        self.read().last_id
+        self.read().subjects.last_id
     }
 }

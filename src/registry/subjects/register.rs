@@ -57,7 +57,7 @@ impl Registry {
         let invalid = |e: &dyn std::fmt::Display| RegistryError::InvalidSchema(e.to_string());
         let format =
             Format::from_schema_type(new.schema_type.as_deref()).map_err(|e| invalid(&e))?;
-        let imports = self.read().resolve(&new.references)?;
+        let imports = self.read().subjects.resolve(&new.references)?;
         let parsed = parse_with_imports(format, &new.schema, &imports).map_err(|e| invalid(&e))?;
         let normalized = parsed.normalized_form();
         let original = Some(crate::schema::compact(&new.schema)).filter(|t| *t != normalized);
@@ -93,10 +93,10 @@ impl Registry {
         // product's rules; IMPORT mode still copies versions as they are.
         if let Some(product) = self.product_of(subject) {
             let state = self.read();
-            if let Some(registered) = state.registered(subject, &prepared) {
+            if let Some(registered) = state.subjects.registered(subject, &prepared) {
                 return Ok(registered);
             }
-            let mode = state.effective::<Mode>(subject);
+            let mode = state.subjects.effective::<Mode>(subject);
             drop(state);
             if mode != Mode::Import {
                 if mode.is_read_only() {
@@ -113,16 +113,17 @@ impl Registry {
         // Content already registered under this subject: its id, no new version, no checks.
         let (mode, level, history) = {
             let state = self.read();
-            if let Some(registered) = state.registered(subject, &prepared) {
+            if let Some(registered) = state.subjects.registered(subject, &prepared) {
                 return Ok(registered);
             }
             let history: Vec<(Version, Arc<SchemaEntry>)> = state
+                .subjects
                 .live_versions(subject)
-                .map(|(v, r)| (v, state.schemas[&r.id].clone()))
+                .map(|(v, r)| (v, state.subjects.schemas[&r.id].clone()))
                 .collect();
             (
-                state.effective::<Mode>(subject),
-                state.effective::<Level>(subject),
+                state.subjects.effective::<Mode>(subject),
+                state.subjects.effective::<Level>(subject),
                 history,
             )
         };
@@ -171,17 +172,20 @@ impl Registry {
         let mut planned: Vec<(&str, Prepared, Registered, bool)> = Vec::new();
         let last_id = {
             let state = self.read();
-            let mut last_id = state.last_id;
+            let mut last_id = state.subjects.last_id;
             for (subject, prepared, import) in items {
                 // Content new to the store but repeated within this batch gets one id.
                 let fresh = planned
                     .iter()
                     .find(|(_, p, _, is_new)| *is_new && p.content.same_content(&prepared.content))
                     .map(|(_, _, r, _)| r.id);
-                let existing = state.id_of(prepared.identity, &prepared.content).or(fresh);
+                let existing = state
+                    .subjects
+                    .id_of(prepared.identity, &prepared.content)
+                    .or(fresh);
                 let id = match (import.id, existing) {
                     (Some(wanted), _) => {
-                        if let Some(entry) = state.schemas.get(&wanted)
+                        if let Some(entry) = state.subjects.schemas.get(&wanted)
                             && !entry.stored.same_content(&prepared.content)
                         {
                             return Err(RegistryError::IdConflict(wanted));
@@ -192,18 +196,19 @@ impl Registry {
                     (None, None) => last_id.next(),
                 };
                 let next_version = state
+                    .subjects
                     .versions(subject)
                     .map(|(v, _)| v)
                     .max()
                     .unwrap_or_default()
                     .next();
                 let version = import.version.unwrap_or(next_version);
-                if state.versions(subject).any(|(v, _)| v == version) {
+                if state.subjects.versions(subject).any(|(v, _)| v == version) {
                     return Err(RegistryError::OperationNotPermitted(format!(
                         "Subject {subject} already has a version {version}"
                     )));
                 }
-                let is_new = !state.schemas.contains_key(&id) && fresh != Some(id);
+                let is_new = !state.subjects.schemas.contains_key(&id) && fresh != Some(id);
                 last_id = last_id.max(id);
                 planned.push((subject, prepared, Registered { id, version }, is_new));
             }
@@ -250,13 +255,14 @@ impl Registry {
         for (subject, prepared, r, is_new) in planned {
             if is_new {
                 state
+                    .subjects
                     .identities
                     .entry(prepared.identity)
                     .or_default()
                     .push(r.id);
                 let entry = SchemaEntry::new(r.id, prepared.content, prepared.imports);
                 let _ = entry.parsed.set(prepared.parsed);
-                state.schemas.insert(r.id, Arc::new(entry));
+                state.subjects.schemas.insert(r.id, Arc::new(entry));
             }
             let record = VersionRecord {
                 id: r.id,
@@ -265,11 +271,12 @@ impl Registry {
             };
             state
                 .subjects
+                .by_subject
                 .entry(subject.to_string())
                 .or_default()
                 .insert(r.version, record);
         }
-        state.last_id = state.last_id.max(last_id);
+        state.subjects.last_id = state.subjects.last_id.max(last_id);
         apply(&mut state, &registered);
         Ok(registered)
     }
@@ -285,6 +292,7 @@ impl Registry {
         let subject = subject.as_str();
         let state = self.read();
         let visible: Vec<(Version, VersionRecord)> = state
+            .subjects
             .versions(subject)
             .filter(|(_, r)| include_deleted || !r.deleted)
             .collect();
@@ -292,6 +300,7 @@ impl Registry {
             return Err(RegistryError::SubjectNotFound(subject.to_string()));
         }
         let id = state
+            .subjects
             .id_of(prepared.identity, &prepared.content)
             .ok_or(RegistryError::SchemaNotFoundUnderSubject)?;
         let (version, record) = visible
@@ -302,7 +311,7 @@ impl Registry {
         Ok(SubjectVersion {
             subject: subject.to_string(),
             version,
-            schema: state.schemas[&id].clone(),
+            schema: state.subjects.schemas[&id].clone(),
             deleted: record.deleted,
         })
     }

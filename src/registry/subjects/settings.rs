@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::compat::Level;
-use crate::registry::{Mode, Registry, RegistryError, State, keys};
+use crate::registry::{Mode, Registry, RegistryError, SubjectState, keys};
 use crate::store::{Keyspace, WriteBatch};
 
 pub(in crate::registry) fn stage_setting<S: Setting>(
@@ -49,8 +49,8 @@ pub(in crate::registry) trait Setting: Copy + Default {
     fn key(subject: Option<&str>) -> Vec<u8> {
         [Self::KEY_PREFIX, &keys::scope(subject)].concat()
     }
-    fn map(state: &State) -> &HashMap<Option<String>, Self>;
-    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self>;
+    fn map(state: &SubjectState) -> &HashMap<Option<String>, Self>;
+    fn map_mut(state: &mut SubjectState) -> &mut HashMap<Option<String>, Self>;
     /// The error for a subject without its own setting (40408 or 40409).
     fn not_configured(subject: &str) -> RegistryError;
 }
@@ -60,10 +60,10 @@ impl Setting for Level {
     fn name(self) -> &'static str {
         Level::name(self)
     }
-    fn map(state: &State) -> &HashMap<Option<String>, Self> {
+    fn map(state: &SubjectState) -> &HashMap<Option<String>, Self> {
         &state.config
     }
-    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
+    fn map_mut(state: &mut SubjectState) -> &mut HashMap<Option<String>, Self> {
         &mut state.config
     }
     fn not_configured(subject: &str) -> RegistryError {
@@ -78,10 +78,10 @@ impl Setting for Normalize {
     fn name(self) -> &'static str {
         if self.0 { "true" } else { "false" }
     }
-    fn map(state: &State) -> &HashMap<Option<String>, Self> {
+    fn map(state: &SubjectState) -> &HashMap<Option<String>, Self> {
         &state.normalize
     }
-    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
+    fn map_mut(state: &mut SubjectState) -> &mut HashMap<Option<String>, Self> {
         &mut state.normalize
     }
     fn not_configured(subject: &str) -> RegistryError {
@@ -94,10 +94,10 @@ impl Setting for Mode {
     fn name(self) -> &'static str {
         Mode::name(self)
     }
-    fn map(state: &State) -> &HashMap<Option<String>, Self> {
+    fn map(state: &SubjectState) -> &HashMap<Option<String>, Self> {
         &state.modes
     }
-    fn map_mut(state: &mut State) -> &mut HashMap<Option<String>, Self> {
+    fn map_mut(state: &mut SubjectState) -> &mut HashMap<Option<String>, Self> {
         &mut state.modes
     }
     fn not_configured(subject: &str) -> RegistryError {
@@ -115,10 +115,10 @@ impl Registry {
     ) -> Result<Config, RegistryError> {
         let state = self.read();
         let own = Config {
-            level: Level::map(&state)
+            level: Level::map(&state.subjects)
                 .get(&subject.map(str::to_string))
                 .copied(),
-            normalize: Normalize::map(&state)
+            normalize: Normalize::map(&state.subjects)
                 .get(&subject.map(str::to_string))
                 .map(|n| n.0),
         };
@@ -128,10 +128,10 @@ impl Registry {
                 ..own
             }),
             Some(s) if default_to_global => Ok(Config {
-                level: Some(state.effective::<Level>(s)),
+                level: Some(state.subjects.effective::<Level>(s)),
                 normalize: own
                     .normalize
-                    .or_else(|| Normalize::map(&state).get(&None).map(|n| n.0)),
+                    .or_else(|| Normalize::map(&state.subjects).get(&None).map(|n| n.0)),
             }),
             Some(s) if own.is_empty() => Err(Level::not_configured(s)),
             Some(_) => Ok(own),
@@ -151,10 +151,10 @@ impl Registry {
         let mut state = self.write_state();
         let scope = subject.map(str::to_string);
         if let Some(level) = config.level {
-            Level::map_mut(&mut state).insert(scope.clone(), level);
+            Level::map_mut(&mut state.subjects).insert(scope.clone(), level);
         }
         if let Some(normalize) = config.normalize {
-            Normalize::map_mut(&mut state).insert(scope, Normalize(normalize));
+            Normalize::map_mut(&mut state.subjects).insert(scope, Normalize(normalize));
         }
         Ok(())
     }
@@ -173,15 +173,15 @@ impl Registry {
         batch.delete(Keyspace::Config, Normalize::key(subject));
         self.store.write(batch)?;
         let mut state = self.write_state();
-        Level::map_mut(&mut state).remove(&subject.map(str::to_string));
-        Normalize::map_mut(&mut state).remove(&subject.map(str::to_string));
+        Level::map_mut(&mut state.subjects).remove(&subject.map(str::to_string));
+        Normalize::map_mut(&mut state.subjects).remove(&subject.map(str::to_string));
         Ok(previous)
     }
 
     /// Whether a registration under `subject` stores the normalized form as the served text:
     /// asked for by the request, or configured for the subject or globally.
     pub(in crate::registry) fn normalizes(&self, subject: &str, requested: bool) -> bool {
-        requested || self.read().effective::<Normalize>(subject).0
+        requested || self.read().subjects.effective::<Normalize>(subject).0
     }
 
     /// The mode of a subject, or the global one.
@@ -205,9 +205,10 @@ impl Registry {
             let occupied = match subject {
                 None => state
                     .subjects
+                    .by_subject
                     .keys()
-                    .any(|s| state.live_versions(s).next().is_some()),
-                Some(s) => state.live_versions(s).next().is_some(),
+                    .any(|s| state.subjects.live_versions(s).next().is_some()),
+                Some(s) => state.subjects.live_versions(s).next().is_some(),
             };
             if occupied {
                 return Err(RegistryError::OperationNotPermitted(
@@ -232,10 +233,13 @@ impl Registry {
     ) -> Result<S, RegistryError> {
         let state = self.read();
         match subject {
-            None => Ok(S::map(&state).get(&None).copied().unwrap_or_default()),
-            Some(s) => match S::map(&state).get(&Some(s.to_string())) {
+            None => Ok(S::map(&state.subjects)
+                .get(&None)
+                .copied()
+                .unwrap_or_default()),
+            Some(s) => match S::map(&state.subjects).get(&Some(s.to_string())) {
                 Some(value) => Ok(*value),
-                None if default_to_global => Ok(state.effective(s)),
+                None if default_to_global => Ok(state.subjects.effective(s)),
                 None => Err(S::not_configured(s)),
             },
         }
@@ -249,7 +253,7 @@ impl Registry {
         let mut batch = WriteBatch::new();
         stage_setting(&mut batch, subject, value);
         self.store.write(batch)?;
-        S::map_mut(&mut self.write_state()).insert(subject.map(str::to_string), value);
+        S::map_mut(&mut self.write_state().subjects).insert(subject.map(str::to_string), value);
         Ok(())
     }
 
@@ -259,7 +263,7 @@ impl Registry {
         subject: Option<&str>,
     ) -> Result<S, RegistryError> {
         let previous = match subject {
-            Some(s) => S::map(&self.read())
+            Some(s) => S::map(&self.read().subjects)
                 .get(&Some(s.to_string()))
                 .copied()
                 .ok_or_else(|| RegistryError::SubjectNotFound(s.to_string()))?,
@@ -268,7 +272,7 @@ impl Registry {
         let mut batch = WriteBatch::new();
         batch.delete(S::KEYSPACE, S::key(subject));
         self.store.write(batch)?;
-        S::map_mut(&mut self.write_state()).remove(&subject.map(str::to_string));
+        S::map_mut(&mut self.write_state().subjects).remove(&subject.map(str::to_string));
         Ok(previous)
     }
 }
