@@ -41,7 +41,10 @@ fn run(label: &str, growing: bool, history: usize, measured: usize) {
     let registry = Registry::open(store, Arc::new(SystemClock)).unwrap();
     let subject = SubjectName::new("evolving-value").unwrap();
     registry
-        .set_config(Some("evolving-value"), Config::level(Level::FullTransitive))
+        .set_config(
+            Some(&SubjectName::new("evolving-value").unwrap()),
+            Config::level(Level::FullTransitive),
+        )
         .unwrap();
     let started = Instant::now();
     for n in 0..history {

@@ -484,10 +484,7 @@ pub async fn set_subject_config(
 ) -> ApiResult {
     let subject = subject_name(subject)?;
     let config = body.config()?;
-    blocking(&state, move |r| {
-        r.set_config(Some(subject.as_str()), config)
-    })
-    .await?;
+    blocking(&state, move |r| r.set_config(Some(&subject), config)).await?;
     config_json(config, "compatibility")
 }
 
@@ -548,10 +545,7 @@ pub async fn set_subject_mode(
     let subject = subject_name(subject)?;
     let mode = mode(&body)?;
     let force = flag(&p.force);
-    blocking(&state, move |r| {
-        r.set_mode(Some(subject.as_str()), mode, force)
-    })
-    .await?;
+    blocking(&state, move |r| r.set_mode(Some(&subject), mode, force)).await?;
     ok(json!({"mode": mode.name()}))
 }
 

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::RegistryError;
 
-/// A subject name: any UTF-8 text without control characters (Confluent's rule).
+/// A subject name that gets written (a registration, a subject's config or mode): any UTF-8
+/// text without control characters, not a reserved name (Confluent's rule). Lookups take any
+/// text, as Confluent's do: a name that could never be written is simply not found.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SubjectName(String);
 

@@ -599,7 +599,7 @@ fn compatibility_checks_of_a_product_subject_follow_its_latest_line() {
         .unwrap();
     // The subject's own config would check against 1.0.0 too; the product checks line 2 only.
     r.set_config(
-        Some("transactions-value"),
+        Some(&SubjectName::new("transactions-value").unwrap()),
         Config::level(Level::FullTransitive),
     )
     .unwrap();

@@ -110,7 +110,11 @@ fn register_rejects_an_incompatible_version_and_names_the_findings() {
         assert_eq!(r.versions("s", false).unwrap(), [Version(1)]);
         assert_eq!(r.max_id(), SchemaId(1));
         // NONE accepts it.
-        r.set_config(Some("s"), Config::level(Level::None)).unwrap();
+        r.set_config(
+            Some(&SubjectName::new("s").unwrap()),
+            Config::level(Level::None),
+        )
+        .unwrap();
         assert_eq!(
             r.register(&subject("s"), &breaking(), Import::default())
                 .unwrap()
@@ -307,7 +311,11 @@ fn config_is_per_subject_with_a_global_fallback() {
             r.config(Some("s"), true).unwrap(),
             Config::level(Level::Full)
         );
-        r.set_config(Some("s"), Config::level(Level::None)).unwrap();
+        r.set_config(
+            Some(&SubjectName::new("s").unwrap()),
+            Config::level(Level::None),
+        )
+        .unwrap();
         assert_eq!(
             r.config(Some("s"), false).unwrap(),
             Config::level(Level::None)
@@ -332,7 +340,8 @@ fn config_is_per_subject_with_a_global_fallback() {
 fn read_only_mode_refuses_new_versions_but_answers_existing_ones() {
     on_each_backend(|r| {
         r.register(&subject("s"), &v1(), Import::default()).unwrap();
-        r.set_mode(Some("s"), Mode::ReadOnly, false).unwrap();
+        r.set_mode(Some(&SubjectName::new("s").unwrap()), Mode::ReadOnly, false)
+            .unwrap();
         assert_eq!(
             r.register(&subject("s"), &v1(), Import::default())
                 .unwrap()
@@ -460,8 +469,13 @@ fn a_reopened_data_dir_serves_everything_it_acknowledged() {
         r.register(&subject("b"), &v2(), Import::default()).unwrap();
         r.delete_version("a", VersionSpec::Number(Version(1)), false)
             .unwrap();
-        r.set_config(Some("a"), Config::level(Level::Full)).unwrap();
-        r.set_mode(Some("b"), Mode::ReadOnly, false).unwrap();
+        r.set_config(
+            Some(&SubjectName::new("a").unwrap()),
+            Config::level(Level::Full),
+        )
+        .unwrap();
+        r.set_mode(Some(&SubjectName::new("b").unwrap()), Mode::ReadOnly, false)
+            .unwrap();
     }
     let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
     assert_eq!(r.versions("a", true).unwrap(), [Version(1), Version(2)]);
@@ -673,8 +687,11 @@ fn a_change_inside_a_referenced_type_is_checked() {
         )
         .map(|_| ())
         .unwrap_err();
-        r.set_config(Some("address"), Config::level(Level::None))
-            .unwrap();
+        r.set_config(
+            Some(&SubjectName::new("address").unwrap()),
+            Config::level(Level::None),
+        )
+        .unwrap();
         r.register(
             &subject("address"),
             &referencing(ADDRESS_WITH_ZIP, &[("geo.Country", "country", Version(1))]),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::compat::Level;
-use crate::registry::{Mode, Registry, RegistryError, SubjectState, keys};
+use crate::registry::{Mode, Registry, RegistryError, SubjectName, SubjectState, keys};
 use crate::store::{Keyspace, WriteBatch};
 
 pub(in crate::registry) fn stage_setting<S: Setting>(
@@ -139,7 +139,12 @@ impl Registry {
     }
 
     /// Sets what `config` gives of a subject's configuration or, with `None`, the global one.
-    pub fn set_config(&self, subject: Option<&str>, config: Config) -> Result<(), RegistryError> {
+    pub fn set_config(
+        &self,
+        subject: Option<&SubjectName>,
+        config: Config,
+    ) -> Result<(), RegistryError> {
+        let subject = subject.map(SubjectName::as_str);
         let mut batch = WriteBatch::new();
         if let Some(level) = config.level {
             stage_setting(&mut batch, subject, level);
@@ -196,10 +201,11 @@ impl Registry {
     /// Sets a mode. IMPORT is refused while the scope holds live versions, unless forced.
     pub fn set_mode(
         &self,
-        subject: Option<&str>,
+        subject: Option<&SubjectName>,
         mode: Mode,
         force: bool,
     ) -> Result<(), RegistryError> {
+        let subject = subject.map(SubjectName::as_str);
         if mode == Mode::Import && !force {
             let state = self.read();
             let occupied = match subject {
