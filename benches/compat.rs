@@ -199,9 +199,35 @@ fn arrow_benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// A union of `n` one-field records, in the given order.
+fn union_of_records(order: impl Iterator<Item = usize>) -> avro::Schema {
+    let branches: Vec<Value> = order
+        .map(|i| json!({"type": "record", "name": format!("R{i}"), "fields": [{"name": "f", "type": "int"}]}))
+        .collect();
+    avro::parse(&Value::Array(branches).to_string()).unwrap()
+}
+
+/// A 100,000-branch union checked against its own reversal: every branch's counterpart is
+/// found by lookup (it took 51 s of scanning before).
+fn union_benches(c: &mut Criterion) {
+    // `cargo test --benches` runs each benchmark once, unoptimized: a small union does.
+    let n = if std::env::args().any(|a| a == "--bench") {
+        100_000
+    } else {
+        1_000
+    };
+    let (old, reversed) = (union_of_records(0..n), union_of_records((0..n).rev()));
+    let mut group = c.benchmark_group("union-100k");
+    group.sample_size(10);
+    group.bench_function("check against its reversal at FULL", |b| {
+        b.iter(|| compat::check_history(&[black_box(&old)], black_box(&reversed), Level::Full))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = compat_benches;
     config = Criterion::default().sample_size(30);
-    targets = benches, arrow_benches
+    targets = benches, arrow_benches, union_benches
 }
 criterion_main!(compat_benches);

@@ -11,6 +11,7 @@
 //! name and alias) and asks every rule about each pair.
 
 mod arrow_walk;
+mod branches;
 pub mod catalog;
 mod finding;
 mod level;

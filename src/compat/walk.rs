@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::avro::{Field, Kind, NamedId, NamedKind, NamedType, Node, Schema};
 
+use super::branches::{BranchIndex, INDEX_FROM};
 use super::catalog::{Checks, RULES};
 use super::{Change, Directions, Rule};
 
@@ -65,6 +66,8 @@ pub(crate) struct Cx<'a> {
     /// Where each change is in `changes`, so that a change met again (a named type walked for a
     /// second direction) adds its directions to the first report instead of repeating it.
     reported: FxHashMap<(&'static str, String, String, String), usize>,
+    /// Unions' branch indexes, by the address and length of their branches.
+    branch_indexes: FxHashMap<(usize, usize), BranchIndex>,
 }
 
 impl Cx<'_> {
@@ -169,6 +172,7 @@ fn walk_from(
         changes: Vec::new(),
         wanted,
         reported: FxHashMap::default(),
+        branch_indexes: FxHashMap::default(),
     };
     walk_node(&mut cx, old_node, new_node);
     cx.changes
@@ -308,14 +312,21 @@ fn walk_union<'a>(cx: &mut Cx<'a>, old: &'a Node, new: &'a Node) {
     // then an alias, so that an alias never takes a branch whose namesake is still there.
     let mut used = vec![false; old_branches.len()];
     let mut partner: Vec<Option<usize>> = vec![None; new_branches.len()];
+    // Large unions look their candidates up; small ones scan (the same first match either way).
+    let index = (old_branches.len() >= INDEX_FROM && new_branches.len() >= INDEX_FROM)
+        .then(|| BranchIndex::new(old_schema, old_branches));
     for closeness in [Closeness::Same, Closeness::SameName, Closeness::Alias] {
         for (j, nb) in new_branches.iter().enumerate() {
             if partner[j].is_some() {
                 continue;
             }
-            let found = (0..old_branches.len()).find(|&i| {
+            let fits = |&i: &usize| {
                 !used[i] && correspond(old_schema, &old_branches[i], new_schema, nb, closeness)
-            });
+            };
+            let found = match &index {
+                Some(index) => index.counterparts(new_schema, nb).into_iter().find(fits),
+                None => (0..old_branches.len()).find(fits),
+            };
             if let Some(i) = found {
                 used[i] = true;
                 partner[j] = Some(i);
@@ -453,16 +464,32 @@ fn matches(reader_schema: &Schema, reader: &Node, writer_schema: &Schema, writer
 /// Whether a reader whose type has these `readers` branches reads a value written as `writer`:
 /// the first branch that matches it must resolve it completely.
 pub(crate) fn union_reads(
-    reader_schema: &Schema,
+    cx: &mut Cx,
     readers: &[Node],
-    writer_schema: &Schema,
     writer: &Node,
     reader_is_old: bool,
 ) -> bool {
-    let Some(reader) = readers
-        .iter()
-        .find(|r| matches(reader_schema, r, writer_schema, writer))
-    else {
+    let (reader_schema, writer_schema) = if reader_is_old {
+        (cx.old, cx.new)
+    } else {
+        (cx.new, cx.old)
+    };
+    let is_match = |r: &&Node| matches(reader_schema, r, writer_schema, writer);
+    let reader = if readers.len() >= INDEX_FROM {
+        // Each unpaired branch asks about the same union: index it once.
+        let index = cx
+            .branch_indexes
+            .entry((readers.as_ptr() as usize, readers.len()))
+            .or_insert_with(|| BranchIndex::new(reader_schema, readers));
+        index
+            .readers_of(writer_schema, writer)
+            .into_iter()
+            .map(|i| &readers[i])
+            .find(is_match)
+    } else {
+        readers.iter().find(is_match)
+    };
+    let Some(reader) = reader else {
         return false;
     };
     // Resolve the pair on its own: old -> new, in the direction the reader stands for.

@@ -284,3 +284,57 @@ fn changes_inside_a_named_type_are_reported_once_at_its_definition() {
     assert_eq!(changed.old_path, "$.fields[0].type.fields[0].type");
     assert_eq!(changed.new_path, "$.fields[0].type.fields[0].type");
 }
+
+/// A union of `n` records `R0..`, each with one field, in the order `order` gives.
+fn union_of_records(order: impl Iterator<Item = usize>, rename: Option<usize>) -> avro::Schema {
+    let branches: Vec<serde_json::Value> = order
+        .map(|i| {
+            let name = if rename == Some(i) {
+                serde_json::json!({"name": format!("Renamed{i}"), "aliases": [format!("ns.R{i}")]})
+            } else {
+                serde_json::json!({"name": format!("R{i}")})
+            };
+            let mut record = serde_json::json!({"type": "record", "namespace": "ns", "fields": [{"name": "f", "type": "int"}]});
+            record["name"] = name["name"].clone();
+            if let Some(aliases) = name.get("aliases") {
+                record["aliases"] = aliases.clone();
+            }
+            record
+        })
+        .collect();
+    avro::parse(&serde_json::Value::Array(branches).to_string()).unwrap()
+}
+
+#[test]
+fn large_unions_pair_their_branches_by_name_and_alias_in_any_order() {
+    // Above the size from which branches are looked up in an index rather than scanned.
+    let n = 200;
+    let old = union_of_records(0..n, None);
+    let reversed = union_of_records((0..n).rev(), None);
+    let codes: Vec<&str> = compat::diff(&old, &reversed)
+        .changes
+        .iter()
+        .map(|c| c.rule.code)
+        .collect();
+    assert_eq!(codes, ["AV313"], "only the order changed");
+
+    // One branch renamed with an alias, one removed: found as such, not as 200 changes.
+    let mut edited: Vec<usize> = (0..n).rev().collect();
+    edited.retain(|&i| i != 7);
+    let edited = union_of_records(edited.into_iter(), Some(42));
+    let diff = compat::diff(&old, &edited);
+    let mut codes: Vec<&str> = diff.changes.iter().map(|c| c.rule.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert!(codes.contains(&"AV312"), "{codes:?}");
+    assert!(codes.contains(&"AV401"), "{codes:?}");
+    assert!(
+        !codes.contains(&"AV311"),
+        "the renamed branch pairs by its alias: {codes:?}"
+    );
+    assert!(
+        compat::check(&old, &edited)
+            .iter()
+            .all(|f| f.rule.code != "AV311")
+    );
+}

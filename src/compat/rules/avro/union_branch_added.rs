@@ -19,7 +19,7 @@ declare_rule! {
 fn check(cx: &mut Cx, branch: &Node, old_branches: &[Node]) {
     // The old schema reads the new branch if the first of its branches that matches it
     // resolves it completely.
-    let readable = union_reads(cx.old, old_branches, cx.new, branch, true);
+    let readable = union_reads(cx, old_branches, branch, true);
     cx.emit(
         &RULE,
         format!("union branch `{}` added", cx.new.describe(branch)),

@@ -17,7 +17,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut Cx, branch: &Node, new_branches: &[Node]) {
-    let readable = union_reads(cx.new, new_branches, cx.old, branch, false);
+    let readable = union_reads(cx, new_branches, branch, false);
     cx.emit(
         &RULE,
         format!("union branch `{}` removed", cx.old.describe(branch)),
