@@ -837,3 +837,49 @@ fn metadata_and_rule_sets_are_part_of_identity() {
         );
     });
 }
+
+/// Issue 11, item 7: an IMPORT of a long chain of references, with ids descending along the
+/// chain, was acknowledged and then refused to load ("a chain too deep").
+#[test]
+fn an_imported_chain_of_references_in_any_id_order_loads_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = || Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
+    let length = 300u32;
+    {
+        let r = open();
+        r.set_mode(None, Mode::Import, true).unwrap();
+        for i in 0..length {
+            let schema = match i {
+                0 => r#"{"type":"record","name":"T0","fields":[]}"#.to_string(),
+                _ => format!(
+                    r#"{{"type":"record","name":"T{i}","fields":[{{"name":"previous","type":"T{}"}}]}}"#,
+                    i - 1
+                ),
+            };
+            let previous = format!("s{}", i.saturating_sub(1));
+            let references = match i {
+                0 => Vec::new(),
+                _ => vec![(format!("T{}", i - 1), previous, Version(1))],
+            };
+            let references: Vec<(&str, &str, Version)> = references
+                .iter()
+                .map(|(name, subject, version)| (name.as_str(), subject.as_str(), *version))
+                .collect();
+            r.register(
+                &subject(&format!("s{i}")),
+                &referencing(&schema, &references),
+                Import {
+                    id: Some(SchemaId(10_000 - i)),
+                    version: Some(Version(1)),
+                },
+            )
+            .unwrap();
+        }
+    }
+    let r = open();
+    let last = r
+        .version("s299", VersionSpec::Number(Version(1)), false)
+        .unwrap();
+    assert_eq!(last.schema.id, SchemaId(10_000 - (length - 1)));
+    assert_eq!(r.versions("s0", false).unwrap(), [Version(1)]);
+}

@@ -2,7 +2,7 @@
 //! every subject's versions, and the settings. Its fields are the subjects' own; data products
 //! read it through the methods marked `pub(in crate::registry)`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::compat::Level;
@@ -206,11 +206,7 @@ impl SubjectState {
         }
         // References name subject versions, so schemas are built once those are known; a referenced
         // schema is built before the schemas that import it.
-        let mut ids: Vec<SchemaId> = stored_schemas.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
-            add_schema(&mut state, &mut stored_schemas, id, 0)?;
-        }
+        add_schemas(&mut state, stored_schemas)?;
         for (key, value) in store.scan_prefix(Keyspace::Config, b"")? {
             let value = String::from_utf8_lossy(&value);
             if let Some(scope) = key.strip_prefix(keys::NORMALIZE) {
@@ -232,39 +228,62 @@ impl SubjectState {
     }
 }
 
-/// Builds the entry of a stored schema after those it references.
-fn add_schema(
+/// Builds the entry of every stored schema, each after the schemas it references. Depth-first
+/// by an explicit stack: anything registration acknowledged loads, however long its chain of
+/// references (an IMPORT can make one of any length, in any id order).
+fn add_schemas(
     state: &mut SubjectState,
-    pending: &mut HashMap<SchemaId, StoredSchema>,
-    id: SchemaId,
-    depth: usize,
+    mut pending: HashMap<SchemaId, StoredSchema>,
 ) -> Result<(), RegistryError> {
-    let Some(stored) = pending.remove(&id) else {
-        return Ok(()); // already built
-    };
-    if depth > crate::schema::MAX_DEPTH {
-        return Err(corrupt("schema references", "a cycle or a chain too deep"));
+    let mut ids: Vec<SchemaId> = pending.keys().copied().collect();
+    ids.sort_unstable();
+    for root in ids {
+        // (id, its references are on the stack already); a schema stays on the path until built.
+        let mut stack = vec![(root, false)];
+        let mut on_path: HashSet<SchemaId> = HashSet::new();
+        while let Some((id, expanded)) = stack.pop() {
+            if expanded {
+                let Some(stored) = pending.remove(&id) else {
+                    continue;
+                };
+                let imports = state
+                    .resolve(&stored.references)
+                    .map_err(|e| corrupt("schema references", format!("schema {id}: {e}")))?;
+                state
+                    .schemas
+                    .insert(id, Arc::new(SchemaEntry::new(id, stored, imports)));
+                on_path.remove(&id);
+                continue;
+            }
+            let Some(stored) = pending.get(&id) else {
+                continue; // built already
+            };
+            on_path.insert(id);
+            stack.push((id, true));
+            for reference in &stored.references {
+                let target = state
+                    .id_at(&reference.subject, reference.version)
+                    .ok_or_else(|| {
+                        corrupt(
+                            "schema references",
+                            format!(
+                                "schema {id} references `{}` version {}, which is not stored",
+                                reference.subject, reference.version
+                            ),
+                        )
+                    })?;
+                if on_path.contains(&target) {
+                    return Err(corrupt(
+                        "schema references",
+                        format!("schema {id} is part of a cycle of references"),
+                    ));
+                }
+                if pending.contains_key(&target) {
+                    stack.push((target, false));
+                }
+            }
+        }
     }
-    for reference in &stored.references {
-        let target = state
-            .id_at(&reference.subject, reference.version)
-            .ok_or_else(|| {
-                corrupt(
-                    "schema references",
-                    format!(
-                        "schema {id} references `{}` version {}, which is not stored",
-                        reference.subject, reference.version
-                    ),
-                )
-            })?;
-        add_schema(state, pending, target, depth + 1)?;
-    }
-    let imports = state
-        .resolve(&stored.references)
-        .map_err(|e| corrupt("schema references", format!("schema {id}: {e}")))?;
-    state
-        .schemas
-        .insert(id, Arc::new(SchemaEntry::new(id, stored, imports)));
     Ok(())
 }
 
