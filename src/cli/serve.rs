@@ -15,7 +15,7 @@ use crate::store::RocksStore;
 ///
 /// Prints `accord listening on http://ADDR` once it accepts connections (with `--listen
 /// 127.0.0.1:0`, ADDR has the port the system chose). SIGINT or SIGTERM stop it after the
-/// requests in flight, and close the data dir cleanly.
+/// requests in flight (for at most `--shutdown-timeout`), and close the data dir cleanly.
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// Where the registry keeps its data (created if missing)
@@ -27,6 +27,10 @@ pub(crate) struct ServeArgs {
     /// Largest request body accepted, in bytes (larger ones get a 413 with error code 42209)
     #[arg(long, env = "ACCORD_MAX_BODY_BYTES", default_value_t = DEFAULT_BODY_LIMIT)]
     max_body_bytes: usize,
+    /// Seconds to let requests in flight finish after SIGINT or SIGTERM; then the connections
+    /// left (a client that sent half a request, say) are dropped and the server stops
+    #[arg(long, env = "ACCORD_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    shutdown_timeout: u64,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
@@ -58,11 +62,31 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), "serving");
     println!("accord listening on http://{address}");
-    axum::serve(listener, router(state, args.max_body_bytes))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server failed")?;
-    // The registry, and with it RocksDB, is dropped here: the data dir closes cleanly.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router(state, args.max_body_bytes)).with_graceful_shutdown(
+        async move {
+            shutdown_signal().await;
+            let _ = stopping.send(());
+        },
+    );
+    // A graceful shutdown waits for every connection, and a client that sent half a request
+    // would hold it forever: past the timeout, what is left is dropped.
+    let deadline = async move {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(std::time::Duration::from_secs(args.shutdown_timeout)).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        served = server => served.context("the server failed")?,
+        () = deadline => tracing::warn!(
+            timeout_seconds = args.shutdown_timeout,
+            "shutdown timeout: dropping the connections left"
+        ),
+    }
+    // The registry, and with it RocksDB, is dropped once the runtime's tasks are: the data dir
+    // closes cleanly.
     tracing::info!("stopped");
     Ok(())
 }

@@ -14,8 +14,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(data_dir: &std::path::Path) -> Server {
+        Server::start_with(data_dir, &[])
+    }
+
+    pub fn start_with(data_dir: &std::path::Path, options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(options)
+            .arg("--data-dir")
             .arg(data_dir)
             .env("ACCORD_LOG", "warn")
             .stdout(Stdio::piped())
@@ -139,6 +145,43 @@ fn sigterm_stops_the_server_cleanly() {
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
     // The data dir opens again (RocksDB's lock was released).
+    let server = Server::start(dir.path());
+    assert_eq!(server.call("GET", "/subjects", None).1, json!(["s"]));
+}
+
+/// Issue 11, item 6: a client that sent half a request held a graceful shutdown forever.
+#[test]
+fn sigterm_stops_the_server_even_with_half_a_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with(dir.path(), &["--shutdown-timeout", "0"]);
+    server.register("s", r#"{"name":"id","type":"long"}"#);
+    let mut half = TcpStream::connect(&server.address).unwrap();
+    write!(
+        half,
+        "POST /subjects/t/versions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{{\"sch"
+    )
+    .unwrap();
+    half.flush().unwrap();
+    // The request has reached the server once another one on a second connection is answered.
+    assert_eq!(server.call("GET", "/health", None).0, 200);
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Waited for on another thread, so that a hang fails the test instead of stalling it.
+    let mut child = std::mem::replace(&mut server.child, Command::new("true").spawn().unwrap());
+    let (done, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait().unwrap()));
+    let status = exited
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the server stops despite the half-sent request");
+    assert!(status.success(), "exit status {status}");
+    drop(half);
+    // Nothing acknowledged was lost, and the data dir opens again.
     let server = Server::start(dir.path());
     assert_eq!(server.call("GET", "/subjects", None).1, json!(["s"]));
 }
