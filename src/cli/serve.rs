@@ -31,6 +31,11 @@ pub(crate) struct ServeArgs {
     /// left (a client that sent half a request, say) are dropped and the server stops
     #[arg(long, env = "ACCORD_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     shutdown_timeout: u64,
+    /// Start even though the write-ahead log is damaged before its end, keeping the writes
+    /// before the damage and dropping the rest (acknowledged ones among them). Without it, such
+    /// a data dir is refused; keep a copy of it first
+    #[arg(long)]
+    drop_damaged_log: bool,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
@@ -51,8 +56,16 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = RocksStore::open(&args.data_dir)
-        .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
+    let store = if args.drop_damaged_log {
+        tracing::warn!(
+            data_dir = %args.data_dir.display(),
+            "opening with --drop-damaged-log: writes after any damage in the log are dropped"
+        );
+        RocksStore::open_dropping_damaged_log(&args.data_dir)
+    } else {
+        RocksStore::open(&args.data_dir)
+    }
+    .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
         .context("cannot load the registry from its data dir")?;
     let state = AppState::new(Arc::new(registry));

@@ -132,6 +132,13 @@ pub enum StoreError {
         found: u32,
         expected: u32,
     },
+    /// The data dir is damaged: a file's checksum fails, or the write-ahead log is damaged
+    /// before its last record (acknowledged writes follow the damage, and opening anyway would
+    /// silently forget them).
+    #[error(
+        "data dir `{path}` is damaged ({detail}); the registry does not start rather than forget acknowledged writes. Restore the data dir from a backup; if the damage is in the write-ahead log (`*.log`), the loss can be accepted explicitly: keep a copy of the data dir, then start once with `accord serve --drop-damaged-log`, which keeps the writes before the damage and drops the rest"
+    )]
+    Damaged { path: String, detail: String },
     /// The backend failed; the details are the backend's own.
     #[error("storage backend failed: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),

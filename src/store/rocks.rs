@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use rocksdb::{ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options, WriteOptions};
+use rocksdb::{
+    ColumnFamilyDescriptor, DB, DBRecoveryMode, Direction, IteratorMode, Options, WriteOptions,
+};
 
 use super::{Entry, Keyspace, Op, Store, StoreError, WriteBatch};
 
@@ -34,21 +36,34 @@ impl RocksStore {
     /// Opens the data dir, creating it when it does not exist. A data dir written in another
     /// storage format is refused with [`StoreError::FormatVersion`], never read silently.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, true)
+        Self::open_with(path, true, false)
+    }
+
+    /// Opens a data dir whose write-ahead log is damaged, keeping the writes before the damage
+    /// and dropping the rest: only for an operator who chose that loss over a backup.
+    pub fn open_dropping_damaged_log(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, true, true)
     }
 
     /// Opens the data dir for a bulk load: writes are not synced, so a power loss may lose
     /// writes that were acknowledged. Only for filling a data dir that can be rebuilt, such as a
     /// benchmark's; a clean close still persists everything.
     pub fn open_for_bulk_load(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, false)
+        Self::open_with(path, false, false)
     }
 
-    fn open_with(path: &Path, sync: bool) -> Result<Self, StoreError> {
+    fn open_with(path: &Path, sync: bool, drop_damaged_log: bool) -> Result<Self, StoreError> {
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
         options.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        // Every write is synced before it is acknowledged, so only a torn last record can be
+        // dropped: damage anywhere else fails the open instead of forgetting what follows it.
+        options.set_wal_recovery_mode(if drop_damaged_log {
+            DBRecoveryMode::PointInTime
+        } else {
+            DBRecoveryMode::TolerateCorruptedTailRecords
+        });
         // Keep families a newer build may have added, so opening does not fail on them.
         let mut families: Vec<String> = DB::list_cf(&options, path).unwrap_or_default();
         for keyspace in Keyspace::ALL {
@@ -59,7 +74,16 @@ impl RocksStore {
         let descriptors = families
             .iter()
             .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
-        let db = DB::open_cf_descriptors(&options, path, descriptors).map_err(backend)?;
+        let db = DB::open_cf_descriptors(&options, path, descriptors).map_err(|e| {
+            if e.kind() == rocksdb::ErrorKind::Corruption {
+                StoreError::Damaged {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                }
+            } else {
+                backend(e)
+            }
+        })?;
         let store = RocksStore { db, sync };
         store.check_format(path)?;
         Ok(store)
