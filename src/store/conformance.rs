@@ -214,38 +214,57 @@ fn rocks_store_refuses_another_format_version_by_name() {
     );
 }
 
-/// Issue 11, item 9: damage in the middle of the write-ahead log silently dropped every
-/// acknowledged write after it.
+/// Issue 11, item 8: after a clean stop, removing the `*.log` files emptied the registry; with
+/// `CURRENT` removed too, RocksDB created a new database and deleted the table files.
 #[test]
-fn rocks_store_refuses_a_log_damaged_before_its_end() {
+fn rocks_store_survives_a_log_cleanup_and_refuses_an_incomplete_dir() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = RocksStore::open(dir.path()).unwrap();
-        for i in 0..200u32 {
-            let key = i.to_be_bytes();
-            store
-                .write(batch(&[(Keyspace::Schemas, &key, Some(&[7u8; 100]))]))
-                .unwrap();
-        }
-        // Dropped without a flush: the writes live in the log only, as after a crash.
+        store
+            .write(batch(&[(Keyspace::Schemas, b"1", Some(b"kept"))]))
+            .unwrap();
     }
-    let log = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "log"))
-        .expect("a write-ahead log");
-    let mut bytes = std::fs::read(&log).unwrap();
-    assert!(bytes.len() > 20_000, "{} bytes", bytes.len());
-    let middle = bytes.len() / 2;
-    bytes[middle..middle + 64].fill(0xAB);
-    std::fs::write(&log, bytes).unwrap();
+    let remove = |extension: &str| {
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == extension) {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    };
+    remove("log");
+    {
+        let store = RocksStore::open(dir.path()).unwrap();
+        assert_eq!(
+            store.get(Keyspace::Schemas, b"1").unwrap(),
+            Some(b"kept".to_vec()),
+            "flushed on close, so the logs were not needed"
+        );
+    }
+    remove("log");
+    std::fs::remove_file(dir.path().join("CURRENT")).unwrap();
+    let tables = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "sst")
+            })
+            .count()
+    };
+    let before = tables(dir.path());
+    assert!(before > 0);
     let err = RocksStore::open(dir.path()).unwrap_err();
-    assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
-    assert!(err.to_string().contains("is damaged"), "{err}");
-    // Accepting the loss is explicit, and keeps what precedes the damage.
-    let store = RocksStore::open_dropping_damaged_log(dir.path()).unwrap();
-    let kept = store.scan_prefix(Keyspace::Schemas, b"").unwrap().len();
-    assert!(kept > 0 && kept < 200, "{kept} of 200 kept");
+    assert!(matches!(err, StoreError::NotADataDir { .. }), "{err}");
+    assert!(err.to_string().contains("no `CURRENT` file"), "{err}");
+    assert_eq!(tables(dir.path()), before, "no table file was deleted");
+    // An empty directory is where a new registry starts.
+    let empty = tempfile::tempdir().unwrap();
+    RocksStore::open(empty.path()).unwrap();
 }
 
 #[test]

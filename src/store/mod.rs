@@ -139,6 +139,13 @@ pub enum StoreError {
         "data dir `{path}` is damaged ({detail}); the registry does not start rather than forget acknowledged writes. Restore the data dir from a backup; if the damage is in the write-ahead log (`*.log`), the loss can be accepted explicitly: keep a copy of the data dir, then start once with `accord serve --drop-damaged-log`, which keeps the writes before the damage and drops the rest"
     )]
     Damaged { path: String, detail: String },
+    /// A directory that holds files but no database: a data dir with its `CURRENT` file lost
+    /// (a partial restore, say), or the wrong directory. Creating a database there would start
+    /// an empty registry (and RocksDB would delete the data files it does not know).
+    #[error(
+        "`{path}` is not empty but holds no complete data dir (no `CURRENT` file; found {found}); refusing to create a new registry over it. Point --data-dir at the data dir, restore it whole, or use an empty directory for a new registry"
+    )]
+    NotADataDir { path: String, found: String },
     /// The backend failed; the details are the backend's own.
     #[error("storage backend failed: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),

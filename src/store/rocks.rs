@@ -53,6 +53,7 @@ impl RocksStore {
     }
 
     fn open_with(path: &Path, sync: bool, drop_damaged_log: bool) -> Result<Self, StoreError> {
+        refuse_incomplete(path)?;
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
@@ -110,11 +111,56 @@ impl RocksStore {
         }
     }
 
+    /// Writes the memtables to table files, so that the data no longer depends on the log.
+    fn flush(&self) -> Result<(), rocksdb::Error> {
+        for keyspace in Keyspace::ALL {
+            self.db.flush_cf(self.family(keyspace))?;
+        }
+        Ok(())
+    }
+
     fn family(&self, keyspace: Keyspace) -> &rocksdb::ColumnFamily {
         self.db
             .cf_handle(keyspace.name())
             .expect("every keyspace's column family is opened in RocksStore::open")
     }
+}
+
+/// A clean close flushes: what was written since the last start no longer lives in the
+/// write-ahead log alone (an operator "cleaning up" `*.log` files after a stop loses nothing).
+impl Drop for RocksStore {
+    fn drop(&mut self) {
+        if let Err(e) = self.flush() {
+            tracing::warn!(error = %e, "flush on close failed; the write-ahead log still holds the writes");
+        }
+    }
+}
+
+/// A database is created only in an absent or empty directory.
+fn refuse_incomplete(path: &Path) -> Result<(), StoreError> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(()); // absent (created), or not a directory (RocksDB names the problem)
+    };
+    if path.join("CURRENT").exists() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    names.sort();
+    let shown = names.len().min(5);
+    let mut found = names[..shown].join(", ");
+    if names.len() > shown {
+        found.push_str(&format!(" and {} more", names.len() - shown));
+    }
+    Err(StoreError::NotADataDir {
+        path: path.display().to_string(),
+        found,
+    })
 }
 
 impl Store for RocksStore {

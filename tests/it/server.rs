@@ -186,6 +186,59 @@ fn sigterm_stops_the_server_even_with_half_a_request_in_flight() {
     assert_eq!(server.call("GET", "/subjects", None).1, json!(["s"]));
 }
 
+/// Issue 11, item 9: damage in the middle of the write-ahead log silently dropped every
+/// acknowledged write after it, and the server handed their ids out again.
+#[test]
+fn a_log_damaged_before_its_end_is_refused_unless_the_loss_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let server = Server::start(dir.path());
+        for i in 0..200 {
+            let (status, _) = server.register(&format!("s{i}"), r#"{"name":"id","type":"long"}"#);
+            assert_eq!(status, 200);
+        }
+        // Dropped: killed with SIGKILL, so the registrations live in the log alone.
+    }
+    let log = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .expect("a write-ahead log");
+    let mut bytes = std::fs::read(&log).unwrap();
+    assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 64].fill(0xAB);
+    std::fs::write(&log, bytes).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (done, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        done.send((child.wait().unwrap(), text))
+    });
+    let (status, message) = exited
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the server refuses to start instead of serving");
+    assert_eq!(status.code(), Some(2), "{message}");
+    assert!(message.contains("is damaged"), "{message}");
+    assert!(message.contains("--drop-damaged-log"), "{message}");
+
+    // Accepting the loss is explicit, and keeps what precedes the damage.
+    let server = Server::start_with(dir.path(), &["--drop-damaged-log"]);
+    let kept = server.call("GET", "/subjects", None).1;
+    let kept = kept.as_array().unwrap().len();
+    assert!(kept > 0 && kept < 200, "{kept} of 200 subjects kept");
+}
+
 #[test]
 fn concurrent_registrations_over_http_stay_consistent() {
     let dir = tempfile::tempdir().unwrap();
