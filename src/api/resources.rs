@@ -1,8 +1,6 @@
 //! The Confluent resources: subjects, versions, schemas by id, compatibility, config and mode.
 //! Field names, status codes and error codes follow `shared/reference/confluent-api.md`.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -182,9 +180,9 @@ pub async fn lookup_schema(
     JsonBody(body): JsonBody<SchemaRequest>,
 ) -> ApiResult {
     let subject = subject_name(subject)?;
-    let found = state
-        .registry
-        .lookup(&subject, &body.new_schema(), flag(&p.deleted))?;
+    let (new, deleted) = (body.new_schema(), flag(&p.deleted));
+    // A lookup parses the schema: CPU work, off the async workers.
+    let found = blocking(&state, move |r| r.lookup(&subject, &new, deleted)).await?;
     ok(version_json(&found))
 }
 
@@ -339,29 +337,35 @@ pub async fn schema_types() -> ApiResult {
 }
 
 pub async fn list_schemas(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult {
-    let registry: &Arc<Registry> = &state.registry;
     let include_deleted = flag(&p.deleted);
+    let latest_only = flag(&p.latest_only);
     let prefix = p.subject_prefix.filter(|p| p != ":*:").unwrap_or_default();
-    let mut out = Vec::new();
-    for subject in registry.subjects(include_deleted, false) {
-        if !subject.starts_with(&prefix) {
-            continue;
-        }
-        let versions = match registry.versions(&subject, include_deleted) {
-            Ok(versions) => versions,
-            Err(_) => continue,
-        };
-        let chosen: Vec<Version> = if flag(&p.latest_only) {
-            versions.last().copied().into_iter().collect()
-        } else {
-            versions
-        };
-        for v in chosen {
-            if let Ok(found) = registry.version(&subject, VersionSpec::Number(v), include_deleted) {
-                out.push(version_json(&found));
+    // Every subject's versions: proportional to the registry, off the async workers.
+    let out = blocking(&state, move |registry| {
+        let mut out = Vec::new();
+        for subject in registry.subjects(include_deleted, false) {
+            if !subject.starts_with(&prefix) {
+                continue;
+            }
+            let Ok(versions) = registry.versions(&subject, include_deleted) else {
+                continue;
+            };
+            let chosen: Vec<Version> = if latest_only {
+                versions.last().copied().into_iter().collect()
+            } else {
+                versions
+            };
+            for v in chosen {
+                if let Ok(found) =
+                    registry.version(&subject, VersionSpec::Number(v), include_deleted)
+                {
+                    out.push(version_json(&found));
+                }
             }
         }
-    }
+        Ok(out)
+    })
+    .await?;
     ok(json!(out))
 }
 
