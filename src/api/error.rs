@@ -5,7 +5,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::types::{ErrorBody, ErrorCode};
-use crate::registry::{ProductError, RegistryError};
+use crate::registry::{ProductError, RegistryError, capped};
+
+/// The findings a refused registration's message lists.
+const MAX_MESSAGE_FINDINGS: usize = 50;
 
 /// An error answered as `{"error_code": .., "message": ..}`: a Confluent number on Confluent
 /// paths, a stable snake_case name on the native `/v1/` API.
@@ -173,7 +176,12 @@ fn confluent_message(error: &RegistryError) -> String {
             verdict,
         } => format!(
             "Schema being registered is incompatible with an earlier schema for subject \"{subject}\" at {level}, details: [{}]",
-            verdict.messages().join("; ")
+            // A break of thousands of fields helps nobody as one message; the whole report is a
+            // verbose compatibility check away.
+            capped(verdict.messages(), MAX_MESSAGE_FINDINGS, &format!(
+                "findings (all of them: POST /compatibility/subjects/{subject}/versions?verbose=true)"
+            ))
+            .join("; ")
         ),
         InvalidSchema(problem) => format!("Invalid schema: {problem}"),
         InvalidVersion(v) => format!(

@@ -387,15 +387,42 @@ pub async fn all_notices(
     notices(&state, None, &params)
 }
 
-pub async fn audit(State(state): State<AppState>, Path(name): Path<String>) -> NativeResult {
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditParams {
+    limit: Option<usize>,
+    after: Option<u64>,
+}
+
+/// Entries a page of the audit holds unless `?limit=` says otherwise, and at most.
+const AUDIT_PAGE: usize = 1000;
+const AUDIT_PAGE_MAX: usize = 10_000;
+
+/// A page of the audit history: `?limit=` entries (1,000 by default, 10,000 at most) after the
+/// entry `?after=` names by its `seq`.
+pub async fn audit(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Query<AuditParams>,
+) -> NativeResult {
+    let limit = params.limit.unwrap_or(AUDIT_PAGE);
+    if !(1..=AUDIT_PAGE_MAX).contains(&limit) {
+        return Err(ApiError::invalid(
+            "invalid_request",
+            format!("`limit` must be 1 to {AUDIT_PAGE_MAX}, not {limit}"),
+        ));
+    }
     // The audit history is read from the store: blocking I/O, off the async workers.
-    let entries = run(&state, move |r| r.audit(&name)).await?;
-    let body: Vec<Value> = entries.iter().map(audit_json).collect();
+    let entries = run(&state, move |r| r.audit(&name, params.after, limit)).await?;
+    let body: Vec<Value> = entries
+        .iter()
+        .map(|(seq, entry)| audit_json(*seq, entry))
+        .collect();
     Ok(Json(body).into_response())
 }
 
-fn audit_json(entry: &AuditEntry) -> Value {
+fn audit_json(seq: u64, entry: &AuditEntry) -> Value {
     let mut value = serde_json::to_value(entry).unwrap_or(Value::Null);
+    value["seq"] = json!(seq);
     value["time"] = json!(entry.ts);
     value["date"] = json!(date(entry.ts));
     value

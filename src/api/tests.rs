@@ -768,6 +768,94 @@ fn api_with_clock(start: i64) -> (Api, Arc<FixedClock>) {
     (api, clock)
 }
 
+/// Issue 11, item 11: a refusal listing 5.4 MB of findings helped nobody.
+#[tokio::test]
+async fn a_refusal_lists_its_first_findings_and_counts_the_rest() {
+    let api = api();
+    let record = |fields: &str| format!(r#"{{"type":"record","name":"Wide","fields":[{fields}]}}"#);
+    assert_eq!(
+        api.register("wide", &record("")).await.status,
+        StatusCode::OK
+    );
+    let required: Vec<String> = (0..120)
+        .map(|i| format!(r#"{{"name":"f{i}","type":"int"}}"#))
+        .collect();
+    let reply = api.register("wide", &record(&required.join(","))).await;
+    assert_eq!(error_of(&reply), (StatusCode::CONFLICT, 409));
+    let message = reply.body["message"].as_str().unwrap();
+    assert_eq!(message.matches("AV102").count(), 50, "{message}");
+    assert!(
+        message.contains("... and 70 more findings (all of them: POST /compatibility/subjects/wide/versions?verbose=true)"),
+        "{message}"
+    );
+    // The verbose check has them all.
+    let reply = api
+        .call(
+            "POST",
+            "/compatibility/subjects/wide/versions?verbose=true",
+            Some(json!({"schema": record(&required.join(","))})),
+        )
+        .await;
+    assert_eq!(reply.body["messages"].as_array().unwrap().len(), 120);
+}
+
+#[tokio::test]
+async fn the_audit_is_read_a_page_at_a_time() {
+    let api = api();
+    assert_eq!(api.define_product().await.status, StatusCode::OK);
+    for version in ["1.0.0", "1.1.0", "1.2.0"] {
+        let schema = if version == "1.0.0" { V1 } else { V2 };
+        let reply = api
+            .call(
+                "POST",
+                "/v1/products/payments.transactions/versions",
+                Some(publication(version, schema)),
+            )
+            .await;
+        let _ = reply;
+    }
+    let page = |query: &'static str| {
+        let api = &api;
+        async move {
+            api.call(
+                "GET",
+                &format!("/v1/products/payments.transactions/audit{query}"),
+                None,
+            )
+            .await
+        }
+    };
+    let all = page("").await;
+    let seqs = |reply: &Reply| -> Vec<u64> {
+        reply
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["seq"].as_u64().unwrap())
+            .collect()
+    };
+    let total = seqs(&all).len();
+    assert!(total >= 3, "{}", all.text);
+    assert_eq!(seqs(&page("?limit=2").await), [0, 1]);
+    assert_eq!(
+        seqs(&page("?limit=2&after=1").await),
+        [2, 3][..(total - 2).min(2)]
+    );
+    let reply = page("?limit=0").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.text.contains("`limit` must be 1 to 10000"),
+        "{}",
+        reply.text
+    );
+}
+
 #[tokio::test]
 async fn a_product_definition_with_an_unknown_level_is_refused_naming_it() {
     let api = api();

@@ -33,7 +33,7 @@ pub use model::{
 };
 pub use policy::{
     AuditEntry, DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication,
-    PublishedSchema, Step, date, days,
+    PublishedSchema, Step, capped, date, days,
 };
 use products::load_products;
 pub use products::{

@@ -138,6 +138,9 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// What a summary may hold: what breaks, for consumers, not a document.
+    pub const MAX_SUMMARY_BYTES: usize = 4096;
+
     pub fn is_open(&self) -> bool {
         self.withdrawn_ts.is_none()
     }
@@ -157,8 +160,24 @@ pub struct AuditEntry {
     /// The rule that decided: `accepted`, or the code of the refusal.
     pub decided_by: String,
     pub message: String,
+    /// At most [`AuditEntry::MAX_FINDINGS`], the last line counting the rest.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
+}
+
+impl AuditEntry {
+    /// The findings an entry keeps: a refusal of a thousand-subject break stays readable.
+    pub const MAX_FINDINGS: usize = 100;
+}
+
+/// The first `limit` lines, and a last one counting those left out.
+pub fn capped(mut lines: Vec<String>, limit: usize, what: &str) -> Vec<String> {
+    if lines.len() > limit {
+        let more = lines.len() - limit;
+        lines.truncate(limit);
+        lines.push(format!("... and {more} more {what}"));
+    }
+    lines
 }
 
 /// The key of a line: the major, or `0.minor` before 1.0.0.
@@ -388,8 +407,15 @@ impl ProductState {
         }
     }
 
-    /// Judges an announcement for `major` at `now`.
-    pub fn check_announcement(&self, major: u64) -> Result<(), ProductError> {
+    /// Judges an announcement for `major` with its summary.
+    pub fn check_announcement(&self, major: u64, summary: &str) -> Result<(), ProductError> {
+        if summary.trim().is_empty() || summary.len() > Notice::MAX_SUMMARY_BYTES {
+            return Err(ProductError::InvalidNotice(format!(
+                "a notice's summary says what breaks in 1 to {} bytes; this one has {}",
+                Notice::MAX_SUMMARY_BYTES,
+                summary.len()
+            )));
+        }
         let latest_major = self.latest().map_or(0, |p| p.version.major);
         if major != latest_major + 1 {
             return Err(ProductError::InvalidNotice(format!(

@@ -219,7 +219,12 @@ fn a_product_lives_through_a_major_change() {
     ));
 
     // Every decision is in the audit history, in order.
-    let audit = r.audit("payments.transactions").unwrap();
+    let audit: Vec<AuditEntry> = r
+        .audit("payments.transactions", None, 100)
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
     let decisions: Vec<(&str, Option<&str>, &str)> = audit
         .iter()
         .map(|e| {
@@ -450,7 +455,18 @@ fn products_and_notices_survive_a_restart() {
     let ps = r.product("payments.transactions").unwrap();
     assert_eq!(ps.publications.len(), 1);
     assert!(ps.open_notice(2).is_some());
-    assert_eq!(r.audit("payments.transactions").unwrap().len(), 3);
+    assert_eq!(
+        r.audit("payments.transactions", None, 100).unwrap().len(),
+        3
+    );
+    // Pages follow one another by sequence number.
+    let first = r.audit("payments.transactions", None, 2).unwrap();
+    assert_eq!(
+        first.iter().map(|(seq, _)| *seq).collect::<Vec<_>>(),
+        [0, 1]
+    );
+    let rest = r.audit("payments.transactions", Some(1), 2).unwrap();
+    assert_eq!(rest.iter().map(|(seq, _)| *seq).collect::<Vec<_>>(), [2]);
     assert_eq!(
         r.product_of("transactions-value").as_deref(),
         Some("payments.transactions")
@@ -623,4 +639,31 @@ fn compatibility_checks_of_a_product_subject_follow_its_latest_line() {
         "{:?}",
         verdict.messages()
     );
+}
+
+/// Issue 11, item 11: every announce stored the whole summary (a 15 MiB one included).
+#[test]
+fn a_notice_summary_is_bounded() {
+    let w = World::with_transactions();
+    let r = &w.registry;
+    w.publish("payments.transactions", "1.0.0", transaction(""))
+        .unwrap();
+    let long = "x".repeat(Notice::MAX_SUMMARY_BYTES + 1);
+    for summary in ["", "  ", long.as_str()] {
+        let err = r
+            .announce_notice("payments.transactions", 2, summary, "alice")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("summary says what breaks in 1 to 4096 bytes"),
+            "{err}"
+        );
+    }
+    r.announce_notice(
+        "payments.transactions",
+        2,
+        "amount becomes amount_usd",
+        "alice",
+    )
+    .unwrap();
 }

@@ -148,10 +148,37 @@ fn concurrent_writers_lose_nothing(store: &dyn Store) {
     );
 }
 
+fn scan_page_reads_one_page(store: &dyn Store) {
+    let keys: Vec<Vec<u8>> = (0u8..10).map(|i| vec![b'p', i]).collect();
+    let mut batch = WriteBatch::new();
+    for key in &keys {
+        batch.put(Keyspace::Audit, key.clone(), b"v".to_vec());
+    }
+    batch.put(Keyspace::Audit, b"q0".to_vec(), b"other".to_vec());
+    store.write(batch).unwrap();
+    let page = |from: &[u8], limit| -> Vec<Vec<u8>> {
+        store
+            .scan_page(Keyspace::Audit, b"p", from, limit)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    };
+    assert_eq!(page(b"", 3), keys[..3]);
+    assert_eq!(page(&keys[3], 4), keys[3..7]);
+    assert_eq!(
+        page(&keys[8], 10),
+        keys[8..],
+        "stops at the end of the prefix"
+    );
+    assert!(page(b"p\xff", 10).is_empty());
+}
+
 fn conformance(store: &dyn Store) {
     get_put_delete(store);
     keyspaces_are_separate(store);
     scan_prefix_is_ordered_and_bounded(store);
+    scan_page_reads_one_page(store);
     batches_apply_across_keyspaces(store);
     concurrent_writers_lose_nothing(store);
 }

@@ -35,6 +35,23 @@ impl Store for MemStore {
             .collect())
     }
 
+    fn scan_page(
+        &self,
+        keyspace: Keyspace,
+        prefix: &[u8],
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let data = self.data.read().unwrap_or_else(|e| e.into_inner());
+        let start = if from > prefix { from } else { prefix };
+        Ok(data
+            .range((keyspace, start.to_vec())..)
+            .take_while(|((ks, key), _)| *ks == keyspace && key.starts_with(prefix))
+            .take(limit)
+            .map(|((_, key), value)| (key.clone(), value.clone()))
+            .collect())
+    }
+
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
         // One write lock for the whole batch: readers see all of it or none of it.
         let mut data = self.data.write().unwrap_or_else(|e| e.into_inner());

@@ -115,6 +115,16 @@ pub trait Store: Send + Sync {
     /// Every entry whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
 
+    /// At most `limit` entries whose key starts with `prefix`, in key order, from the first key
+    /// at or after `from`: a page of a long listing, read without reading the rest.
+    fn scan_page(
+        &self,
+        keyspace: Keyspace,
+        prefix: &[u8],
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError>;
+
     /// Applies the batch atomically across keyspaces; when this returns `Ok`, the writes survive
     /// a crash of the process or of the machine.
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;

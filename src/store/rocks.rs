@@ -181,6 +181,29 @@ impl Store for RocksStore {
         Ok(entries)
     }
 
+    fn scan_page(
+        &self,
+        keyspace: Keyspace,
+        prefix: &[u8],
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let start = if from > prefix { from } else { prefix };
+        let mut entries = Vec::new();
+        let mode = IteratorMode::From(start, Direction::Forward);
+        for item in self.db.iterator_cf(self.family(keyspace), mode) {
+            if entries.len() == limit {
+                break;
+            }
+            let (key, value) = item.map_err(backend)?;
+            if !key.starts_with(prefix) {
+                break;
+            }
+            entries.push((key.into_vec(), value.into_vec()));
+        }
+        Ok(entries)
+    }
+
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
         let mut rocks_batch = rocksdb::WriteBatch::default();
         for op in batch.ops {

@@ -3,19 +3,30 @@
 use semver::Version as Semver;
 
 use super::error_code;
-use crate::registry::policy::{AuditEntry, ProductState};
+use crate::registry::policy::{AuditEntry, ProductState, capped};
 use crate::registry::{Registry, RegistryError, json, keys};
 use crate::store::{Keyspace, WriteBatch};
 
 impl Registry {
-    /// A product's audit history, oldest first.
-    pub fn audit(&self, name: &str) -> Result<Vec<AuditEntry>, RegistryError> {
+    /// A page of a product's audit history, oldest first: at most `limit` entries with their
+    /// sequence numbers, from the one after `after` (from the first without it).
+    pub fn audit(
+        &self,
+        name: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<(u64, AuditEntry)>, RegistryError> {
         self.product_state(name)?;
+        let from = keys::product_seq(name, after.map_or(0, |seq| seq.saturating_add(1)));
         self.store
-            .scan_prefix(Keyspace::Audit, &keys::subject_prefix(name))?
+            .scan_page(Keyspace::Audit, &keys::subject_prefix(name), &from, limit)?
             .into_iter()
-            .map(|(_, value)| {
-                serde_json::from_slice(&value).map_err(|e| super::corrupt("audit entry", e))
+            .map(|(key, value)| {
+                let (_, seq) = keys::parse_product_seq(&key)
+                    .ok_or_else(|| super::corrupt("audit entry", "bad key"))?;
+                let entry =
+                    serde_json::from_slice(&value).map_err(|e| super::corrupt("audit entry", e))?;
+                Ok((seq, entry))
             })
             .collect()
     }
@@ -73,7 +84,7 @@ impl Registry {
             Some(error),
             error.to_string(),
         );
-        entry.findings = findings;
+        entry.findings = capped(findings, AuditEntry::MAX_FINDINGS, "findings");
         self.append_audit(ps, &entry)
     }
 }

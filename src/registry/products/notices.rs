@@ -16,7 +16,7 @@ impl Registry {
     ) -> Result<Notice, RegistryError> {
         let _products = self.product_guard();
         let ps = self.product_state(name)?;
-        if let Err(refusal) = ps.check_announcement(major) {
+        if let Err(refusal) = ps.check_announcement(major, summary) {
             self.audit_notice(&ps, actor, "announce", major, Err(&refusal))?;
             return Err(refusal.into());
         }
