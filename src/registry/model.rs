@@ -237,6 +237,13 @@ pub(crate) mod keys {
     pub const NORMALIZE: &[u8] = b"\x01";
     pub const LAST_SCHEMA_ID: &[u8] = b"last_schema_id";
 
+    /// The counter of a product's audit entries, so that a start need not read the audit.
+    pub fn audit_len(product: &str) -> Vec<u8> {
+        let mut key = b"audit_len\0".to_vec();
+        key.extend_from_slice(product.as_bytes());
+        key
+    }
+
     pub fn schema(id: SchemaId) -> Vec<u8> {
         id.to_be_bytes().to_vec()
     }

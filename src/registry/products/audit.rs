@@ -62,6 +62,11 @@ impl Registry {
             keys::product_seq(&ps.product.name, ps.audit_len),
             json(entry),
         );
+        batch.put(
+            Keyspace::Counters,
+            keys::audit_len(&ps.product.name),
+            (ps.audit_len + 1).to_be_bytes(),
+        );
         self.store.write(batch)?;
         if let Some(ps) = self.write_state().products.get_mut(&ps.product.name) {
             ps.audit_len += 1;

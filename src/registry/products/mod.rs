@@ -128,12 +128,30 @@ pub(in crate::registry) fn load_products(
             ps.notices.insert(notice.major, notice);
         }
     }
-    for (key, _) in store.scan_prefix(Keyspace::Audit, b"")? {
-        let (name, seq) =
-            keys::parse_product_seq(&key).ok_or_else(|| super::corrupt("audit", "bad key"))?;
-        if let Some(ps) = state.products.get_mut(&name) {
-            ps.audit_len = ps.audit_len.max(seq + 1);
-        }
+    // Each product's audit length is a counter; a data dir written before the counter existed
+    // has its audit counted a page at a time.
+    for (name, ps) in state.products.iter_mut() {
+        ps.audit_len = match store.get(Keyspace::Counters, &keys::audit_len(name))? {
+            Some(bytes) => u64::from_be_bytes(
+                bytes
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| super::corrupt("audit counter", "bad length"))?,
+            ),
+            None => {
+                let prefix = keys::subject_prefix(name);
+                let mut len = 0;
+                loop {
+                    let from = keys::product_seq(name, len);
+                    let page = store.scan_page(Keyspace::Audit, &prefix, &from, 1024)?;
+                    let Some((last, _)) = page.last() else { break };
+                    let (_, seq) = keys::parse_product_seq(last)
+                        .ok_or_else(|| super::corrupt("audit", "bad key"))?;
+                    len = seq + 1;
+                }
+                len
+            }
+        };
     }
     Ok(())
 }
