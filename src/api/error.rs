@@ -112,6 +112,15 @@ impl ApiError {
         )
     }
 
+    /// Too much registry work is waiting: retry in a second.
+    pub fn busy() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            u32::from(StatusCode::SERVICE_UNAVAILABLE.as_u16()),
+            "the registry is busy: too many requests are waiting; retry later",
+        )
+    }
+
     /// A failure inside the server; details go to the log, not to the client.
     pub fn backend() -> Self {
         ApiError::new(
@@ -312,6 +321,12 @@ impl IntoResponse for ApiError {
             error_code,
             message: self.message,
         };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, 1.into());
+        }
+        response
     }
 }

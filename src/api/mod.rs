@@ -8,6 +8,7 @@ mod metrics;
 mod products;
 mod resources;
 pub mod types;
+mod work;
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -24,6 +25,7 @@ use axum::routing::{get, post};
 pub use error::{ApiError, code};
 pub use metrics::Metrics;
 pub use products::parse_time;
+pub use work::WorkQueue;
 
 use crate::registry::Registry;
 
@@ -35,6 +37,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 pub struct AppState {
     pub registry: Arc<Registry>,
     pub metrics: Arc<Metrics>,
+    /// Where registry work waits for its turn.
+    pub work: Arc<WorkQueue>,
 }
 
 impl AppState {
@@ -43,6 +47,7 @@ impl AppState {
         AppState {
             registry,
             metrics: Arc::new(Metrics::default()),
+            work: Arc::new(WorkQueue::for_this_machine()),
         }
     }
 }

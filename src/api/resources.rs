@@ -59,14 +59,18 @@ pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let turn = state.work.turn().await.map_err(|_| ApiError::busy())?;
     let registry = state.registry.clone();
-    tokio::task::spawn_blocking(move || call(&registry))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "registry task failed");
-            ApiError::backend()
-        })?
-        .map_err(ApiError::from)
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        call(&registry)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "registry task failed");
+        ApiError::backend()
+    })?
+    .map_err(ApiError::from)
 }
 
 fn ok(value: Value) -> ApiResult {

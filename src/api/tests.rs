@@ -856,6 +856,42 @@ async fn the_audit_is_read_a_page_at_a_time() {
     );
 }
 
+/// Issue 11, item 1: registry work waits in a bounded queue; past it, 503 with `Retry-After`,
+/// while `/health` and reads by id never wait on it.
+#[tokio::test]
+async fn a_full_work_queue_answers_503_and_health_still_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+    let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
+    let state = AppState {
+        // No turn is ever free, and no one may wait.
+        work: Arc::new(super::WorkQueue::new(0, 0)),
+        ..AppState::new(Arc::new(registry))
+    };
+    let api = Api {
+        router: router(state, DEFAULT_BODY_LIMIT),
+        _dir: dir,
+    };
+    let reply = api.register("orders-value", V1).await;
+    assert_eq!(error_of(&reply), (StatusCode::SERVICE_UNAVAILABLE, 503));
+    let request = Request::builder()
+        .method("POST")
+        .uri("/subjects/orders-value/versions")
+        .header(
+            header::CONTENT_TYPE,
+            "application/vnd.schemaregistry.v1+json",
+        )
+        .body(Body::from(json!({"schema": V1}).to_string()))
+        .unwrap();
+    let response = api.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    assert_eq!(
+        api.call("GET", "/health", None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(api.call("GET", "/subjects", None).await.body, json!([]));
+}
+
 #[tokio::test]
 async fn a_product_definition_with_an_unknown_level_is_refused_naming_it() {
     let api = api();
