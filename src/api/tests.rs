@@ -84,6 +84,16 @@ impl Api {
             .await
     }
 
+    /// Publishes `version` of `payments.transactions` with `schema`.
+    async fn publish_product(&self, version: &str, schema: &str) -> Reply {
+        self.call(
+            "POST",
+            "/v1/products/payments.transactions/versions",
+            Some(publication(version, schema)),
+        )
+        .await
+    }
+
     /// A dry run of publishing `version` of `payments.transactions` with `schema`.
     async fn check_product(&self, version: &str, schema: &str) -> Reply {
         self.call(
@@ -803,16 +813,8 @@ async fn a_refusal_lists_its_first_findings_and_counts_the_rest() {
 async fn the_audit_is_read_a_page_at_a_time() {
     let api = api();
     assert_eq!(api.define_product().await.status, StatusCode::OK);
-    for version in ["1.0.0", "1.1.0", "1.2.0"] {
-        let schema = if version == "1.0.0" { V1 } else { V2 };
-        let reply = api
-            .call(
-                "POST",
-                "/v1/products/payments.transactions/versions",
-                Some(publication(version, schema)),
-            )
-            .await;
-        let _ = reply;
+    for (version, schema) in [("1.0.0", V1), ("1.1.0", V2), ("1.2.0", V2)] {
+        api.publish_product(version, schema).await;
     }
     let page = |query: &'static str| {
         let api = &api;

@@ -26,15 +26,6 @@ impl Store for MemStore {
         Ok(data.get(&(keyspace, key.to_vec())).cloned())
     }
 
-    fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
-        let data = self.data.read().unwrap_or_else(|e| e.into_inner());
-        Ok(data
-            .range((keyspace, prefix.to_vec())..)
-            .take_while(|((ks, key), _)| *ks == keyspace && key.starts_with(prefix))
-            .map(|((_, key), value)| (key.clone(), value.clone()))
-            .collect())
-    }
-
     fn scan_page(
         &self,
         keyspace: Keyspace,

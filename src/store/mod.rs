@@ -113,7 +113,9 @@ pub trait Store: Send + Sync {
     fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// Every entry whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
+    fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
+        self.scan_page(keyspace, prefix, prefix, usize::MAX)
+    }
 
     /// At most `limit` entries whose key starts with `prefix`, in key order, from the first key
     /// at or after `from`: a page of a long listing, read without reading the rest.

@@ -168,19 +168,6 @@ impl Store for RocksStore {
         self.db.get_cf(self.family(keyspace), key).map_err(backend)
     }
 
-    fn scan_prefix(&self, keyspace: Keyspace, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
-        let mut entries = Vec::new();
-        let mode = IteratorMode::From(prefix, Direction::Forward);
-        for item in self.db.iterator_cf(self.family(keyspace), mode) {
-            let (key, value) = item.map_err(backend)?;
-            if !key.starts_with(prefix) {
-                break;
-            }
-            entries.push((key.into_vec(), value.into_vec()));
-        }
-        Ok(entries)
-    }
-
     fn scan_page(
         &self,
         keyspace: Keyspace,

@@ -68,6 +68,20 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Sends SIGTERM, as an orchestrator stopping the service does.
+    fn terminate(&self) {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -134,14 +148,7 @@ fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path());
     server.register("s", r#"{"name":"id","type":"long"}"#);
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    server.terminate();
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
     // The data dir opens again (RocksDB's lock was released).
@@ -164,14 +171,7 @@ fn sigterm_stops_the_server_even_with_half_a_request_in_flight() {
     half.flush().unwrap();
     // The request has reached the server once another one on a second connection is answered.
     assert_eq!(server.call("GET", "/health", None).0, 200);
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    server.terminate();
     // Waited for on another thread, so that a hang fails the test instead of stalling it.
     let mut child = std::mem::replace(&mut server.child, Command::new("true").spawn().unwrap());
     let (done, exited) = std::sync::mpsc::channel();

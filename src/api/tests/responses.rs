@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::{BREAKING, V1, V2, api_with_clock, publication};
+use super::{BREAKING, V1, V2, api_with_clock};
 
 const START: i64 = 1_793_577_600_000; // 2026-11-02
 
@@ -41,13 +41,7 @@ async fn product_check_status_and_audit() {
     let reply = api.define_product().await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     for (version, schema) in [("1.0.0", V1), ("1.1.0", V2)] {
-        let reply = api
-            .call(
-                "POST",
-                "/v1/products/payments.transactions/versions",
-                Some(publication(version, schema)),
-            )
-            .await;
+        let reply = api.publish_product(version, schema).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     }
 
