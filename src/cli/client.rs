@@ -212,9 +212,10 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
         Err(refusal) if refusal.status == StatusCode::CONFLICT => {
             match args.format {
                 OutputFormat::Json => print_json(&refusal.body)?,
-                OutputFormat::Text => {
-                    super::print(&format!("refused: {}\n", refusal.body.message))?
-                }
+                OutputFormat::Text => super::print(&format!(
+                    "refused: {}\n",
+                    super::shown(&refusal.body.message)
+                ))?,
             }
             Ok(Outcome::Findings)
         }

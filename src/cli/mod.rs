@@ -110,6 +110,29 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Text a server or a file supplied, safe to print: control characters and bidirectional
+/// overrides are written as escapes (`\u{1b}`), so that a product's owner or a notice's summary
+/// cannot write to the clipboard, retitle the window or reorder what the reader sees.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Writes text to stdout, stripping styles unless colour is wanted.
 pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = anstream::stdout();
@@ -121,6 +144,18 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    /// Issue 11, item 12: OSC 52, window titles and bidi overrides reached the reader.
+    #[test]
+    fn supplied_text_is_shown_without_its_control_sequences() {
+        assert_eq!(super::shown("payments"), "payments");
+        assert_eq!(
+            super::shown("team\u{1b}]52;c;aGk=\u{7}"),
+            "team\\u{1b}]52;c;aGk=\\u{7}"
+        );
+        assert_eq!(super::shown("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(super::shown("line\nbreak"), "line\\u{a}break");
+    }
 
     /// clap's own consistency checks over every command (e.g. two arguments with one name).
     #[test]

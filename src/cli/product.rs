@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::manifest::Manifest;
-use super::{Outcome, OutputFormat};
+use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
 use crate::api::types::{EvaluationView, NoticeView, ProductStatus, Published, StepView};
 
@@ -154,7 +154,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
 /// The dry run for people: the verdict first, then each subject's changes.
 fn evaluation_text(e: &EvaluationView) -> String {
     let mut out = String::new();
-    let head = format!("{} {}", e.product, e.version);
+    let head = format!("{} {}", shown(&e.product), shown(&e.version));
     match &e.refusal {
         None if e.new_product => out.push_str(&format!(
             "{head}: would be accepted (a new product: this is its first version)\n"
@@ -162,7 +162,8 @@ fn evaluation_text(e: &EvaluationView) -> String {
         None => out.push_str(&format!("{head}: would be accepted\n")),
         Some(refusal) => out.push_str(&format!(
             "{head}: would be refused ({})\n  {}\n",
-            refusal.code, refusal.message
+            shown(&refusal.code),
+            shown(&refusal.message)
         )),
     }
     for subject in &e.subjects {
@@ -189,12 +190,12 @@ fn evaluation_text(e: &EvaluationView) -> String {
                 report.bump
             )
         };
-        out.push_str(&format!("\n{}: {summary}\n", subject.subject));
+        out.push_str(&format!("\n{}: {summary}\n", shown(&subject.subject)));
         report.write_changes(&mut out);
         if !subject.findings_text.is_empty() {
             out.push_str(&format!("  findings at {}:\n", report.level));
             for finding in &subject.findings_text {
-                out.push_str(&format!("    {finding}\n"));
+                out.push_str(&format!("    {}\n", shown(finding)));
             }
         }
     }
@@ -232,12 +233,15 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
                     let publication = &published.publication;
                     let mut out = format!(
                         "published {} {}\n",
-                        manifest.product.name, publication.version
+                        shown(&manifest.product.name),
+                        shown(&publication.version)
                     );
                     for s in &publication.schemas {
                         out.push_str(&format!(
                             "  {}: version {}, id {}\n",
-                            s.subject, s.version, s.id
+                            shown(&s.subject),
+                            s.version,
+                            s.id
                         ));
                     }
                     super::print(&out)?;
@@ -250,7 +254,8 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
                 OutputFormat::Json => print_json(&refusal.body)?,
                 OutputFormat::Text => super::print(&format!(
                     "refused ({}): {}\n",
-                    refusal.body.error_code, refusal.body.message
+                    refusal.body.error_code,
+                    shown(&refusal.body.message)
                 ))?,
             }
             Ok(Outcome::Findings)
@@ -267,17 +272,17 @@ fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
         OutputFormat::Text => {
             let mut out = format!(
                 "{} (domain {}, owner {}): latest {}\n",
-                status.name,
-                status.domain,
-                status.owner,
-                status.latest.as_deref().unwrap_or("none published")
+                shown(&status.name),
+                shown(&status.domain),
+                shown(&status.owner),
+                shown(status.latest.as_deref().unwrap_or("none published"))
             );
             for major in &status.majors {
                 out.push_str(&format!(
                     "  major {}: {}, latest {}{}\n",
-                    major.line,
-                    major.state,
-                    major.latest,
+                    shown(&major.line),
+                    shown(&major.state),
+                    shown(&major.latest),
                     major
                         .sunset
                         .map_or_else(String::new, |t| format!(", sunset {}", day(t)))
@@ -296,9 +301,9 @@ fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
 fn notice_line(notice: &NoticeView) -> String {
     format!(
         "{} major {}: {} (announced {}, allowed from {}{})\n",
-        notice.product,
+        shown(&notice.product),
         notice.major,
-        notice.summary,
+        shown(&notice.summary),
         day(notice.announced),
         day(notice.effective),
         notice

@@ -64,17 +64,24 @@ impl DataProduct {
     /// Checks what a definition must hold; the problem is named in the error.
     pub fn validate(&self) -> Result<(), ProductError> {
         let invalid = |message: String| Err(ProductError::InvalidProduct(message));
+        // `.` and `..` would be path segments, not names, in every URL that names the product.
         let name_ok = !self.name.is_empty()
             && self.name.len() <= 200
             && self
                 .name
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            && !self.name.chars().all(|c| c == '.');
         if !name_ok {
             return invalid(format!(
-                "product name `{}` must be 1 to 200 letters, digits, `.`, `-` or `_`",
+                "product name `{}` must be 1 to 200 letters, digits, `.`, `-` or `_`, and not only dots",
                 self.name
             ));
+        }
+        for (field, value) in [("domain", &self.domain), ("owner", &self.owner)] {
+            if value.chars().any(char::is_control) {
+                return invalid(format!("`{field}` must not contain control characters"));
+            }
         }
         for (field, value) in [("domain", &self.domain), ("owner", &self.owner)] {
             if value.trim().is_empty() {

@@ -667,3 +667,26 @@ fn a_notice_summary_is_bounded() {
     )
     .unwrap();
 }
+
+/// Issue 11, item 15: `.` and `..` were accepted as product names.
+#[test]
+fn a_product_name_is_not_a_path_segment_and_its_texts_hold_no_control_characters() {
+    let w = World::new();
+    let r = &w.registry;
+    for name in [".", "..", "..."] {
+        let err = r
+            .define_product(product(name, &["orders-value"]), "bob")
+            .unwrap_err();
+        assert!(err.to_string().contains("not only dots"), "{name}: {err}");
+    }
+    let mut escaping = product("payments.orders", &["orders-value"]);
+    escaping.owner = "team\u{1b}]52;c;aGk=\u{7}".to_string();
+    let err = r.define_product(escaping, "bob").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`owner` must not contain control characters"),
+        "{err}"
+    );
+    r.define_product(product("payments.orders", &["orders-value"]), "bob")
+        .unwrap();
+}
