@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use super::types::{ACTOR_HEADER, decode_actor};
 
 /// A query flag: `true` in any case is true, anything else false (Python sends `True`/`False`).
 pub fn flag(value: &Option<String>) -> bool {
@@ -130,15 +131,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// The header naming who acts, recorded in a data product's audit history.
-pub const ACTOR_HEADER: &str = "x-accord-actor";
-
-/// The actor a request names, if it names one.
-pub fn actor_of(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get(ACTOR_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
+/// The actor a request names, if it names one; a name that cannot be read is refused (400),
+/// never recorded as someone else.
+pub fn actor_of(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get(ACTOR_HEADER) {
+        None => Ok(None),
+        Some(value) if value.as_bytes().iter().all(u8::is_ascii_whitespace) => Ok(None),
+        Some(value) => decode_actor(value.as_bytes())
+            .map(Some)
+            .map_err(|e| ApiError::bad_request(format!("`{ACTOR_HEADER}`: {e}"))),
+    }
 }

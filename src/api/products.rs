@@ -36,10 +36,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for NativeJs
         JsonBody::from_request(request, state)
             .await
             .map(|JsonBody(body)| NativeJson(body))
-            .map_err(|e| ApiError {
-                name: Some("invalid_request"),
-                ..e
-            })
+            .map_err(native_request)
     }
 }
 
@@ -55,8 +52,18 @@ async fn run<T: Send + 'static>(
     native(blocking(state, move |r| Ok(call(r))).await?)
 }
 
-fn actor(headers: &HeaderMap) -> String {
-    actor_of(headers).unwrap_or_else(|| "anonymous".to_string())
+fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
+    Ok(actor_of(headers)
+        .map_err(native_request)?
+        .unwrap_or_else(|| "anonymous".to_string()))
+}
+
+/// A request error in the native envelope.
+fn native_request(error: ApiError) -> ApiError {
+    ApiError {
+        name: Some("invalid_request"),
+        ..error
+    }
 }
 
 fn semver(text: &str) -> Result<Semver, ApiError> {
@@ -115,7 +122,7 @@ pub async fn define_product(
         ));
     }
     product.name = name;
-    let actor = actor(&headers);
+    let actor = actor(&headers)?;
     let ps = run(&state, move |r| r.define_product(product, &actor)).await?;
     Ok(Json(status_of(&state, &ps)?).into_response())
 }
@@ -240,7 +247,7 @@ pub async fn publish(
     NativeJson(body): NativeJson<PublishRequest>,
 ) -> NativeResult {
     let (version, schemas) = parts(body)?;
-    let actor = actor(&headers);
+    let actor = actor(&headers)?;
     let (evaluation, publication) = run(&state, move |r| {
         r.publish(&name, &version, &schemas, &actor)
     })
@@ -331,7 +338,7 @@ pub async fn announce(
     headers: HeaderMap,
     NativeJson(body): NativeJson<NoticeRequest>,
 ) -> NativeResult {
-    let actor = actor(&headers);
+    let actor = actor(&headers)?;
     let notice = run(&state, move |r| {
         r.announce_notice(&name, body.major, &body.summary, &actor)
     })
@@ -344,7 +351,7 @@ pub async fn withdraw(
     Path((name, major)): Path<(String, u64)>,
     headers: HeaderMap,
 ) -> NativeResult {
-    let actor = actor(&headers);
+    let actor = actor(&headers)?;
     let notice = run(&state, move |r| r.withdraw_notice(&name, major, &actor)).await?;
     Ok(Json(notice_view(&notice)).into_response())
 }

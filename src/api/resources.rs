@@ -155,7 +155,7 @@ pub async fn register_schema(
     };
     let new = NewSchema {
         normalize: flag(&p.normalize),
-        actor: actor_of(&headers),
+        actor: actor_of(&headers)?,
         ..body.new_schema()
     };
     let result = blocking(&state, move |r| r.register(&subject, &new, import)).await;

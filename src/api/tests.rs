@@ -946,6 +946,31 @@ async fn a_confluent_registration_to_a_product_records_the_actor_it_names() {
         .collect();
     // The definition (no header), then the two registrations.
     assert_eq!(actors, ["anonymous", "confluent-api", "orders-producer"]);
+
+    // A name beyond ASCII is kept as given; one with control characters is refused.
+    for (header, expected) in [
+        ("UTF-8''Jos%C3%A9", StatusCode::OK),
+        ("UTF-8''a%0Ab", StatusCode::BAD_REQUEST),
+    ] {
+        let request = Request::builder()
+            .method("POST")
+            .uri("/v1/products/payments.transactions/notices")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("X-Accord-Actor", header)
+            .body(Body::from(
+                json!({"major": 2, "summary": "coupon required"}).to_string(),
+            ))
+            .unwrap();
+        let reply = api.send(request).await;
+        assert_eq!(reply.status, expected, "{}", reply.text);
+    }
+    let reply = api
+        .call("GET", "/v1/products/payments.transactions/audit", None)
+        .await;
+    assert_eq!(
+        reply.body.as_array().unwrap().last().unwrap()["actor"],
+        "José"
+    );
 }
 
 #[tokio::test]

@@ -233,3 +233,101 @@ impl std::fmt::Display for ErrorCode {
         }
     }
 }
+
+/// The header naming who acts, recorded in a data product's audit history.
+pub const ACTOR_HEADER: &str = "x-accord-actor";
+
+/// Who acts, for the audit history: a name without control characters, 1 to 200 characters.
+pub fn check_actor(name: &str) -> Result<String, String> {
+    if name.trim().is_empty() || name.chars().count() > 200 {
+        return Err("an actor is 1 to 200 characters".to_string());
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!("the actor {name:?} contains control characters"));
+    }
+    Ok(name.to_string())
+}
+
+/// An actor as the header carries it: printable ASCII as it is, any other name as RFC 8187's
+/// `UTF-8''` and its bytes percent-encoded (`José` is `UTF-8''Jos%C3%A9`).
+pub fn encode_actor(name: &str) -> String {
+    if name.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !name.starts_with("UTF-8''") {
+        return name.to_string();
+    }
+    let mut out = String::from("UTF-8''");
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The actor a header names (see [`encode_actor`]); raw UTF-8 is read as it is too.
+pub fn decode_actor(value: &[u8]) -> Result<String, String> {
+    let text = std::str::from_utf8(value).map_err(|_| "the actor is not UTF-8".to_string())?;
+    let name = match text.strip_prefix("UTF-8''") {
+        None => text.trim().to_string(),
+        Some(encoded) => {
+            let mut bytes = Vec::with_capacity(encoded.len());
+            let mut rest = encoded.as_bytes();
+            while let Some((&byte, tail)) = rest.split_first() {
+                if byte == b'%' {
+                    let hex = tail
+                        .get(..2)
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        .ok_or_else(|| format!("the actor `{text}` has a bad % escape"))?;
+                    bytes.push(hex);
+                    rest = &tail[2..];
+                } else {
+                    bytes.push(byte);
+                    rest = tail;
+                }
+            }
+            String::from_utf8(bytes).map_err(|_| format!("the actor `{text}` is not UTF-8"))?
+        }
+    };
+    check_actor(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11, item 13: non-ASCII actors were audited as "anonymous".
+    #[test]
+    fn actors_cross_the_header_whole() {
+        for name in [
+            "alice",
+            "José",
+            "名前",
+            "team payments",
+            "UTF-8''literal",
+            "50% off",
+        ] {
+            let header = encode_actor(name);
+            assert!(header.is_ascii(), "{header}");
+            assert_eq!(
+                decode_actor(header.as_bytes()).as_deref(),
+                Ok(name),
+                "{header}"
+            );
+        }
+        assert_eq!(encode_actor("José"), "UTF-8''Jos%C3%A9");
+        assert_eq!(decode_actor("José".as_bytes()).as_deref(), Ok("José"));
+        assert!(
+            decode_actor(b"UTF-8''a%0Ab")
+                .unwrap_err()
+                .contains("control characters")
+        );
+        assert!(
+            decode_actor(b"UTF-8''a%G1")
+                .unwrap_err()
+                .contains("bad % escape")
+        );
+        assert!(check_actor("a\u{1b}[2J").is_err());
+    }
+}

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 
 use super::{Outcome, OutputFormat, input};
 use crate::api::code;
-use crate::api::types::{ConfigView, ErrorBody, ErrorCode, RegisteredId, SubjectVersionView};
+use crate::api::types::{
+    ACTOR_HEADER, ConfigView, ErrorBody, ErrorCode, RegisteredId, SubjectVersionView, encode_actor,
+};
 use crate::registry::Version;
 use crate::schema::{Format, Schema};
-
-const ACTOR: &str = "X-Accord-Actor";
 
 /// Where the registry is; shared by every client command.
 #[derive(Debug, Clone, Args)]
@@ -85,21 +85,22 @@ impl RegistryClient {
     ) -> anyhow::Result<Result<Value, Refusal>> {
         let url = format!("{}{path}", self.base);
         let content_type = "application/vnd.schemaregistry.v1+json";
-        let actor = self.actor.as_deref().unwrap_or("");
+        let actor = self.actor.as_deref().map(encode_actor).unwrap_or_default();
+        let actor = actor.as_str();
         let response = match (method, body) {
-            ("GET", _) => self.agent.get(&url).header(ACTOR, actor).call(),
-            ("DELETE", _) => self.agent.delete(&url).header(ACTOR, actor).call(),
+            ("GET", _) => self.agent.get(&url).header(ACTOR_HEADER, actor).call(),
+            ("DELETE", _) => self.agent.delete(&url).header(ACTOR_HEADER, actor).call(),
             ("PUT", Some(body)) => self
                 .agent
                 .put(&url)
                 .header("Content-Type", content_type)
-                .header(ACTOR, actor)
+                .header(ACTOR_HEADER, actor)
                 .send_json(body),
             ("POST", Some(body)) => self
                 .agent
                 .post(&url)
                 .header("Content-Type", content_type)
-                .header(ACTOR, actor)
+                .header(ACTOR_HEADER, actor)
                 .send_json(body),
             _ => bail!("unsupported request {method} {path}"),
         };

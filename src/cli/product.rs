@@ -13,7 +13,9 @@ use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::manifest::Manifest;
 use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
-use crate::api::types::{EvaluationView, NoticeView, ProductStatus, Published, StepView};
+use crate::api::types::{
+    EvaluationView, NoticeView, ProductStatus, Published, StepView, check_actor,
+};
 
 /// Work with data products: versioned schemas, semver bumps and breaking-change notices.
 #[derive(Debug, Args)]
@@ -70,7 +72,7 @@ struct PublishArgs {
     #[command(flatten)]
     registry: RegistryArgs,
     /// Who publishes, for the audit history
-    #[arg(long, env = "ACCORD_ACTOR")]
+    #[arg(long, env = "ACCORD_ACTOR", value_parser = check_actor)]
     actor: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
@@ -346,7 +348,7 @@ struct AnnounceArgs {
     #[command(flatten)]
     registry: RegistryArgs,
     /// Who announces, for the audit history
-    #[arg(long, env = "ACCORD_ACTOR")]
+    #[arg(long, env = "ACCORD_ACTOR", value_parser = check_actor)]
     actor: Option<String>,
 }
 
@@ -361,7 +363,7 @@ struct WithdrawArgs {
     #[command(flatten)]
     registry: RegistryArgs,
     /// Who withdraws, for the audit history
-    #[arg(long, env = "ACCORD_ACTOR")]
+    #[arg(long, env = "ACCORD_ACTOR", value_parser = check_actor)]
     actor: Option<String>,
 }
 

@@ -389,3 +389,29 @@ fn arrow_files_of_every_form_diff_and_validate() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("cannot compare an Avro schema with an Arrow schema"));
 }
+
+/// Issue 11, item 13: a control character in `--actor` gave a misleading "cannot reach the
+/// registry".
+#[test]
+fn an_actor_with_control_characters_is_refused_by_name() {
+    let output = accord(
+        &[
+            "notice",
+            "announce",
+            "payments.transactions",
+            "--major",
+            "2",
+            "--summary",
+            "x",
+            "--actor",
+            "alice\u{1b}[2J",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("contains control characters"),
+        "{}",
+        stderr(&output)
+    );
+}
