@@ -158,7 +158,13 @@ pub enum StoreError {
         "`{path}` is not empty but holds no complete data dir (no `CURRENT` file; found {found}); refusing to create a new registry over it. Point --data-dir at the data dir, restore it whole, or use an empty directory for a new registry"
     )]
     NotADataDir { path: String, found: String },
-    /// The backend failed; the details are the backend's own.
+    /// Another process has the data dir open.
+    #[error(
+        "data dir `{path}` is in use by another process (another `accord serve`?); one server per data dir"
+    )]
+    InUse { path: String },
+    /// The backend failed; the details are the backend's own. They are the message, not a
+    /// source as well, so that an error chain does not print them twice.
     #[error("storage backend failed: {0}")]
-    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Backend(Box<dyn std::error::Error + Send + Sync>),
 }

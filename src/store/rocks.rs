@@ -76,13 +76,16 @@ impl RocksStore {
             .iter()
             .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
         let db = DB::open_cf_descriptors(&options, path, descriptors).map_err(|e| {
-            if e.kind() == rocksdb::ErrorKind::Corruption {
-                StoreError::Damaged {
-                    path: path.display().to_string(),
+            let path = path.display().to_string();
+            match e.kind() {
+                rocksdb::ErrorKind::Corruption => StoreError::Damaged {
+                    path,
                     detail: e.to_string(),
+                },
+                rocksdb::ErrorKind::IOError if e.to_string().contains("LOCK") => {
+                    StoreError::InUse { path }
                 }
-            } else {
-                backend(e)
+                _ => backend(e),
             }
         })?;
         let store = RocksStore { db, sync };

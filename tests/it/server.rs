@@ -68,6 +68,28 @@ impl Server {
     }
 }
 
+/// Starts `accord serve` on a data dir it must refuse: its exit status and what it printed. A
+/// start that serves instead fails the test after 30 s rather than hanging it.
+fn refused_start(data_dir: &std::path::Path) -> (std::process::ExitStatus, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (done, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        done.send((child.wait().unwrap(), text))
+    });
+    exited
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the server refuses to start instead of serving")
+}
+
 impl Server {
     /// Sends SIGTERM, as an orchestrator stopping the service does.
     fn terminate(&self) {
@@ -211,23 +233,7 @@ fn a_log_damaged_before_its_end_is_refused_unless_the_loss_is_accepted() {
     bytes[middle..middle + 64].fill(0xAB);
     std::fs::write(&log, bytes).unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let (done, exited) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        done.send((child.wait().unwrap(), text))
-    });
-    let (status, message) = exited
-        .recv_timeout(std::time::Duration::from_secs(30))
-        .expect("the server refuses to start instead of serving");
+    let (status, message) = refused_start(dir.path());
     assert_eq!(status.code(), Some(2), "{message}");
     assert!(message.contains("is damaged"), "{message}");
     assert!(message.contains("--drop-damaged-log"), "{message}");
@@ -237,6 +243,20 @@ fn a_log_damaged_before_its_end_is_refused_unless_the_loss_is_accepted() {
     let kept = server.call("GET", "/subjects", None).1;
     let kept = kept.as_array().unwrap().len();
     assert!(kept > 0 && kept < 200, "{kept} of 200 subjects kept");
+}
+
+/// Issue 11, item 15: a second server on the same data dir printed RocksDB's lock error twice.
+#[test]
+fn a_second_server_on_a_data_dir_is_refused_saying_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Server::start(dir.path());
+    let (status, message) = refused_start(dir.path());
+    assert_eq!(status.code(), Some(2), "{message}");
+    assert_eq!(
+        message.matches("in use by another process").count(),
+        1,
+        "{message}"
+    );
 }
 
 #[test]
