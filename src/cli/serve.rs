@@ -3,8 +3,15 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::Args;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::Semaphore;
 
 use super::Outcome;
 use crate::api::{AppState, DEFAULT_BODY_LIMIT, router};
@@ -31,6 +38,14 @@ pub(crate) struct ServeArgs {
     /// left (a client that sent half a request, say) are dropped and the server stops
     #[arg(long, env = "ACCORD_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     shutdown_timeout: u64,
+    /// Seconds a client has to send a request's headers, and that a kept-alive connection may
+    /// stay idle; then the connection is closed
+    #[arg(long, env = "ACCORD_HEADER_TIMEOUT", default_value_t = 30)]
+    header_timeout: u64,
+    /// Most connections open at once; more are closed as they arrive. At start the limit on
+    /// open files is raised as far as the system allows, and this is kept below it
+    #[arg(long, env = "ACCORD_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
     /// Start even though the write-ahead log is damaged before its end, keeping the writes
     /// before the damage and dropping the rest (acknowledged ones among them). Without it, such
     /// a data dir is refused; keep a copy of it first
@@ -75,25 +90,52 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), "serving");
     println!("accord listening on http://{address}");
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router(state, args.max_body_bytes)).with_graceful_shutdown(
-        async move {
-            shutdown_signal().await;
-            let _ = stopping.send(());
-        },
-    );
+    let max_connections = connection_limit(args.max_connections);
+    let app = router(state, args.max_body_bytes);
+    // HTTP/1.1, as Schema Registry clients speak it. A client that never finishes its headers,
+    // or a kept-alive connection left idle, is let go.
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(args.header_timeout));
+    let open = Arc::new(Semaphore::new(max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut signal = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(e) => {
+                    // Out of descriptors, say: keep serving the connections open, retry soon.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tracing::warn!(
+                max_connections,
+                "connection limit reached: closing a new connection"
+            );
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        // No upgrades: the API has no WebSocket or CONNECT.
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
     // A graceful shutdown waits for every connection, and a client that sent half a request
     // would hold it forever: past the timeout, what is left is dropped.
-    let deadline = async move {
-        if stopped.await.is_ok() {
-            tokio::time::sleep(std::time::Duration::from_secs(args.shutdown_timeout)).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
     tokio::select! {
-        served = server => served.context("the server failed")?,
-        () = deadline => tracing::warn!(
+        () = graceful.shutdown() => {},
+        () = tokio::time::sleep(Duration::from_secs(args.shutdown_timeout)) => tracing::warn!(
             timeout_seconds = args.shutdown_timeout,
             "shutdown timeout: dropping the connections left"
         ),
@@ -102,6 +144,42 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // closes cleanly.
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The connections to allow: the one asked for, within the open-file limit (raised to the
+/// hard limit first) less a margin for the data dir's files.
+fn connection_limit(wanted: usize) -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    let files = unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return wanted;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+        limit.rlim_cur
+    };
+    let files = usize::try_from(files).unwrap_or(usize::MAX);
+    let allowed = wanted.min(files.saturating_sub(256).max(16));
+    if allowed < wanted {
+        tracing::warn!(
+            wanted,
+            allowed,
+            open_files = files,
+            "fewer connections than asked: the open-file limit"
+        );
+    }
+    allowed
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -259,6 +259,27 @@ fn a_second_server_on_a_data_dir_is_refused_saying_so_once() {
     );
 }
 
+/// Issue 11, item 5: idle connections were kept forever, until the server ran out of
+/// descriptors and every request (and `/health`) timed out.
+#[test]
+fn an_idle_or_slow_connection_is_let_go_and_others_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--header-timeout", "1"]);
+    let mut idle = TcpStream::connect(&server.address).unwrap();
+    let mut slow = TcpStream::connect(&server.address).unwrap();
+    write!(slow, "GET /health HTTP/1.1\r\nHost: x\r\n").unwrap();
+    for stream in [&mut idle, &mut slow] {
+        // Blocks until the server closes the connection; a server that keeps it fails here.
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let mut buffer = Vec::new();
+        let read = stream.read_to_end(&mut buffer);
+        assert!(read.is_ok(), "the server kept the connection: {read:?}");
+    }
+    assert_eq!(server.call("GET", "/health", None).0, 200);
+}
+
 #[test]
 fn concurrent_registrations_over_http_stay_consistent() {
     let dir = tempfile::tempdir().unwrap();
