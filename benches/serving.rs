@@ -52,9 +52,9 @@ fn main() {
     );
 
     if Command::new("wrk").arg("--version").output().is_err() {
+        stop(&mut accord);
         assert!(quick, "`wrk` is needed: apt-get install wrk");
         println!("wrk is not installed: load test skipped");
-        stop(&mut accord);
         return;
     }
     let (mut ceiling, ceiling_url) =
