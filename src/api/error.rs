@@ -69,6 +69,14 @@ impl ApiError {
         api
     }
 
+    /// The same request error in the native API's envelope (`invalid_request`).
+    pub fn native_request(self) -> Self {
+        ApiError {
+            name: Some("invalid_request"),
+            ..self
+        }
+    }
+
     /// A native API error for a request the registry never saw.
     pub fn invalid(name: &'static str, message: impl Into<String>) -> Self {
         ApiError {

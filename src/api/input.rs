@@ -82,10 +82,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 fn unreadable(parts: &Parts, message: String) -> ApiError {
     let error = ApiError::bad_request(message);
     if parts.uri.path().starts_with("/v1/") {
-        ApiError {
-            name: Some("invalid_request"),
-            ..error
-        }
+        error.native_request()
     } else {
         error
     }

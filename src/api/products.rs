@@ -36,7 +36,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for NativeJs
         JsonBody::from_request(request, state)
             .await
             .map(|JsonBody(body)| NativeJson(body))
-            .map_err(native_request)
+            .map_err(ApiError::native_request)
     }
 }
 
@@ -54,16 +54,8 @@ async fn run<T: Send + 'static>(
 
 fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
     Ok(actor_of(headers)
-        .map_err(native_request)?
+        .map_err(ApiError::native_request)?
         .unwrap_or_else(|| "anonymous".to_string()))
-}
-
-/// A request error in the native envelope.
-fn native_request(error: ApiError) -> ApiError {
-    ApiError {
-        name: Some("invalid_request"),
-        ..error
-    }
 }
 
 fn semver(text: &str) -> Result<Semver, ApiError> {

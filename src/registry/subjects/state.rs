@@ -157,9 +157,7 @@ impl SubjectState {
             .copied()
             .unwrap_or_default()
     }
-}
 
-impl SubjectState {
     /// Reads the subjects' state from the store.
     pub(in crate::registry) fn load(store: &dyn Store) -> Result<SubjectState, RegistryError> {
         let mut state = SubjectState::default();
