@@ -154,9 +154,15 @@ impl Metrics {
 }
 
 pub async fn render(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
+    let mut out = state.metrics.render();
+    out.push_str(
+        "# HELP accord_parsed_schema_bytes Estimated memory of the parsed schemas kept (serve --parsed-cache-mb).\n",
+    );
+    out.push_str("# TYPE accord_parsed_schema_bytes gauge\n");
+    let _ = writeln!(
+        out,
+        "accord_parsed_schema_bytes {}",
+        state.registry.parsed_bytes()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

@@ -11,7 +11,7 @@ mod schema;
 
 pub use crate::schema_json::{MAX_DEPTH, ParseError};
 pub use canonical::rabin;
-pub use parse::{parse, parse_with_references};
+pub use parse::{parse, parse_importing, parse_with_references};
 pub use schema::{
     Field, Kind, Logical, Name, NamedId, NamedKind, NamedType, Node, Order, Primitive, Schema,
 };

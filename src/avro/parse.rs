@@ -6,6 +6,8 @@
 //! The text is read into a borrowing [`Json`] tree and paths are rendered only for an error or a
 //! named type's definition: parsing costs little more than reading the JSON.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 
@@ -43,6 +45,29 @@ pub fn parse_with_references(
     let json = Json::parse(text)?;
     let root = parser.schema(&json, &At::ROOT, None)?;
     parser.finish(root, imported)
+}
+
+/// Parses a schema whose references are all defined by one parsed schema, `imported` (its one
+/// reference, with everything that one imports). The result shares `imported`'s types instead
+/// of parsing their texts again: along a chain of references, each link costs its own text only.
+pub fn parse_importing(text: &str, imported: &Schema) -> Result<Schema, ParseError> {
+    let mut alias_owner = FxHashMap::default();
+    for (id, named) in imported.named.iter().enumerate() {
+        for alias in &named.aliases {
+            if alias.full != named.name.full {
+                alias_owner.insert(alias.full.clone(), id);
+            }
+        }
+    }
+    let mut parser = Parser {
+        named: imported.named.clone(),
+        by_full_name: imported.by_full_name.clone(),
+        alias_owner,
+        defaults: Vec::new(),
+    };
+    let json = Json::parse(text)?;
+    let root = parser.schema(&json, &At::ROOT, None)?;
+    parser.finish(root, imported.named.len())
 }
 
 /// A JSON path as a chain of steps up to the root, rendered (`$.fields[2].type`) only when
@@ -118,8 +143,8 @@ struct PendingDefault {
 
 #[derive(Default)]
 struct Parser {
-    named: Vec<NamedType>,
-    by_full_name: FxHashMap<String, NamedId>,
+    named: Vec<Arc<NamedType>>,
+    by_full_name: FxHashMap<Arc<str>, NamedId>,
     /// Full name of every type alias, with the type that declares it.
     alias_owner: FxHashMap<String, NamedId>,
     defaults: Vec<PendingDefault>,
@@ -175,7 +200,7 @@ impl Parser {
         // defined in the null namespace (Java resolves it the same way).
         let id = self
             .by_full_name
-            .get(&qualified.full)
+            .get(qualified.full.as_str())
             .or_else(|| self.by_full_name.get(name));
         match id {
             Some(&id) => Ok(Kind::Named(id)),
@@ -306,7 +331,7 @@ impl Parser {
                 name.name()
             )));
         }
-        if let Some(&existing) = self.by_full_name.get(&name.full) {
+        if let Some(&existing) = self.by_full_name.get(name.full.as_str()) {
             return Err(name_at.error(format!(
                 "redefined named type `{}` (first defined at {})",
                 name.full, self.named[existing].path
@@ -325,7 +350,7 @@ impl Parser {
             .collect();
         for (k, alias) in aliases.iter().enumerate() {
             let taken = match (
-                self.by_full_name.contains_key(&alias.full),
+                self.by_full_name.contains_key(alias.full.as_str()),
                 self.alias_owner.get(&alias.full),
             ) {
                 (true, _) => Some("the name of a type".to_string()),
@@ -343,7 +368,7 @@ impl Parser {
         }
         let doc = optional_string(map, "doc", at)?;
         let id = self.named.len();
-        self.by_full_name.insert(name.full.clone(), id);
+        self.by_full_name.insert(name.full.as_str().into(), id);
         for alias in &aliases {
             // An alias repeating the type's own name (or another alias) is harmless.
             if alias.full != name.full {
@@ -351,7 +376,7 @@ impl Parser {
             }
         }
         // Registered before its body is parsed so that the body may refer to it (recursion).
-        self.named.push(NamedType {
+        self.named.push(Arc::new(NamedType {
             name,
             aliases,
             doc,
@@ -359,7 +384,7 @@ impl Parser {
             logical: None,
             props: Map::new(),
             path: at.render(),
-        });
+        }));
         let (kind, logical, reserved): (NamedKind, Option<Logical>, &[&str]) = match type_name {
             "record" | "error" => (
                 self.record_body(map, at, own_ns.as_deref(), id, type_name == "error")?,
@@ -397,7 +422,7 @@ impl Parser {
             }
         };
         let props = props(map, reserved, logical.is_some());
-        let named = &mut self.named[id];
+        let named = Arc::get_mut(&mut self.named[id]).expect("a type being defined is not shared");
         named.kind = kind;
         named.logical = logical;
         named.props = props;

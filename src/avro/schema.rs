@@ -1,5 +1,7 @@
 //! The parsed form of an Avro schema: a tree of [`Node`]s whose named types live in one table.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use serde_json::{Map, Value};
@@ -12,12 +14,13 @@ pub type NamedId = usize;
 /// Named types are stored once, in the order they are defined; every use of a name, including the
 /// definition site, is a [`Kind::Named`] pointing into that table. Recursive types are therefore
 /// plain indices, never cycles of pointers. Equality is structural: two schemas are equal when
-/// they parse to the same tree, however their text was laid out.
+/// they parse to the same tree, however their text was laid out. The table is shared: a schema
+/// parsed on top of another (its one reference) shares that one's types instead of copying them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
     pub(crate) root: Node,
-    pub(crate) named: Vec<NamedType>,
-    pub(crate) by_full_name: FxHashMap<String, NamedId>,
+    pub(crate) named: Vec<Arc<NamedType>>,
+    pub(crate) by_full_name: FxHashMap<Arc<str>, NamedId>,
     /// How many named types, from the start of `named`, were defined by referenced schemas.
     pub(crate) imported: usize,
     pub(crate) resolution_form: Memo<String>,
@@ -45,13 +48,15 @@ impl Schema {
     }
 
     /// Every named type, in definition order.
-    pub fn named_types(&self) -> &[NamedType] {
+    pub fn named_types(&self) -> &[Arc<NamedType>] {
         &self.named
     }
 
     /// The named type with this full name, if the schema defines it.
     pub fn lookup(&self, full_name: &str) -> Option<&NamedType> {
-        self.by_full_name.get(full_name).map(|&id| &self.named[id])
+        self.by_full_name
+            .get(full_name)
+            .map(|&id| self.named[id].as_ref())
     }
 
     /// The logical type of a node, including one declared on the `fixed` it names.

@@ -46,6 +46,10 @@ pub(crate) struct ServeArgs {
     /// open files is raised as far as the system allows, and this is kept below it
     #[arg(long, env = "ACCORD_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
+    /// Memory for parsed schemas, in MiB (an estimate). Schemas are kept as text for good; their
+    /// parsed forms, which checks need, are kept up to this much, the least used let go first
+    #[arg(long, env = "ACCORD_PARSED_CACHE_MB", default_value_t = 256)]
+    parsed_cache_mb: u64,
     /// Start even though the write-ahead log is damaged before its end, keeping the writes
     /// before the damage and dropping the rest (acknowledged ones among them). Without it, such
     /// a data dir is refused; keep a copy of it first
@@ -82,7 +86,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
-        .context("cannot load the registry from its data dir")?;
+        .context("cannot load the registry from its data dir")?
+        .with_parsed_budget(args.parsed_cache_mb << 20);
     let state = AppState::new(Arc::new(registry));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

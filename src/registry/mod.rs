@@ -16,6 +16,7 @@ mod clock;
 mod error;
 mod load;
 mod model;
+mod parsed;
 mod policy;
 mod products;
 mod state;
@@ -31,6 +32,7 @@ use model::keys;
 pub use model::{
     Mode, Reference, SchemaId, StoredSchema, SubjectName, Version, VersionRecord, VersionSpec,
 };
+use parsed::ParsedCache;
 pub use policy::{
     AuditEntry, DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication,
     PublishedSchema, Step, capped, date, days,
@@ -41,9 +43,9 @@ pub use products::{
     SubjectCheck,
 };
 pub use state::SchemaEntry;
-use state::{State, parse_with_imports};
+use state::State;
 pub use subjects::{Config, Import, NewSchema, Registered, SubjectVersion, Verdict};
-use subjects::{Normalize, Prepared, Setting, SubjectState, finding_lines, judge};
+use subjects::{Normalize, Prepared, Setting, SubjectState, finding_lines};
 
 use crate::store::Store;
 
@@ -52,6 +54,8 @@ pub struct Registry {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     state: RwLock<State>,
+    /// Parsed forms of stored schemas, within a memory budget.
+    parsed: ParsedCache,
     subject_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     commit: Mutex<()>,
     /// Serializes changes to data products (definitions, publications, notices).
@@ -66,10 +70,27 @@ impl Registry {
             store,
             clock,
             state: RwLock::new(state),
+            parsed: ParsedCache::new(parsed::DEFAULT_BUDGET),
             subject_locks: Mutex::new(HashMap::new()),
             commit: Mutex::new(()),
             products_lock: Mutex::new(()),
         })
+    }
+
+    /// Keeps at most about `bytes` of parsed schemas in memory (the default is 256 MiB).
+    pub fn with_parsed_budget(mut self, bytes: u64) -> Self {
+        self.parsed = ParsedCache::new(bytes);
+        self
+    }
+
+    /// The parsed form of a stored schema, referenced types included.
+    pub fn parsed(&self, entry: &SchemaEntry) -> Arc<crate::schema::Schema> {
+        self.parsed.get(entry)
+    }
+
+    /// The estimated memory of the parsed schemas kept.
+    pub fn parsed_bytes(&self) -> u64 {
+        self.parsed.weight()
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {

@@ -1,62 +1,72 @@
 //! What the registry serves, in memory: every schema by id and identity, every subject's
 //! versions, settings and data products, and the lookups over them.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::registry::policy::ProductState;
 use crate::registry::{RegistryError, SchemaId, StoredSchema, SubjectState, Version};
 use crate::schema::{Format, Schema};
 
-/// A stored schema, with its parsed form built on first use (a restart reads texts only).
+/// A stored schema and the schemas its references name. Its parsed form is built when needed
+/// and kept within a budget by the [`ParsedCache`](crate::registry::parsed::ParsedCache): a
+/// restart reads texts only.
 #[derive(Debug)]
 pub struct SchemaEntry {
     pub id: SchemaId,
     pub stored: StoredSchema,
-    /// The schemas its references resolve to, theirs included, in dependency order.
-    pub(in crate::registry) imports: Vec<Arc<SchemaEntry>>,
-    pub(in crate::registry) parsed: OnceLock<Schema>,
+    /// The schemas its references resolve to, in the order they are declared: only the direct
+    /// ones, so that a chain of references costs memory in proportion to its length.
+    pub(in crate::registry) references: Vec<Arc<SchemaEntry>>,
 }
 
 impl SchemaEntry {
-    pub(in crate::registry) fn new(
-        id: SchemaId,
-        stored: StoredSchema,
-        imports: Vec<Arc<SchemaEntry>>,
-    ) -> Self {
-        SchemaEntry {
-            id,
-            stored,
-            imports,
-            parsed: OnceLock::new(),
-        }
-    }
-
-    /// The parsed schema, referenced types included. Stored texts are our own normalized forms
-    /// and their references cannot be deleted, so they always parse.
-    pub fn parsed(&self) -> &Schema {
-        self.parsed.get_or_init(|| {
-            let format = Format::from_schema_type(Some(&self.stored.schema_type))
-                .expect("a stored schema type is one we register");
-            parse_with_imports(format, &self.stored.schema, &self.imports)
-                .expect("a stored normalized form parses")
-        })
+    /// The format it was registered in.
+    pub(in crate::registry) fn format(&self) -> Format {
+        Format::from_schema_type(Some(&self.stored.schema_type))
+            .expect("a stored schema type is one we register")
     }
 }
 
-/// Parses a schema text with the types of the schemas its references resolve to.
+/// Every schema `references` import, theirs included: each once, after the schemas it imports
+/// itself (the order their types must be defined in).
+pub(in crate::registry) fn imports(references: &[Arc<SchemaEntry>]) -> Vec<&SchemaEntry> {
+    let mut seen: HashSet<SchemaId> = HashSet::new();
+    let mut order = Vec::new();
+    // (schema, index of its next reference to visit); a schema is done when all of them are.
+    let mut stack: Vec<(&SchemaEntry, usize)> = Vec::new();
+    for root in references {
+        if seen.insert(root.id) {
+            stack.push((root, 0));
+        }
+        while let Some((entry, next)) = stack.pop() {
+            match entry.references.get(next) {
+                Some(reference) => {
+                    stack.push((entry, next + 1));
+                    if seen.insert(reference.id) {
+                        stack.push((reference, 0));
+                    }
+                }
+                None => order.push(entry),
+            }
+        }
+    }
+    order
+}
+
+/// Parses a schema text with the types of `imports` (see [`imports`]), parsing their texts.
 pub(in crate::registry) fn parse_with_imports(
     format: Format,
     text: &str,
-    imports: &[Arc<SchemaEntry>],
+    imports: &[&SchemaEntry],
 ) -> Result<Schema, crate::schema::ParseError> {
     let labels: Vec<String> = imports.iter().map(|e| format!("schema {}", e.id)).collect();
-    let references: Vec<(&str, &str)> = labels
+    let texts: Vec<(&str, &str)> = labels
         .iter()
         .zip(imports)
         .map(|(label, e)| (label.as_str(), e.stored.schema.as_str()))
         .collect();
-    Schema::parse_with_references(format, text, &references)
+    Schema::parse_with_references(format, text, &texts)
 }
 
 #[derive(Default)]

@@ -629,8 +629,7 @@ fn references_resolve_transitively_and_stay_names_in_the_stored_text() {
         assert_eq!(entry.stored.references[0].subject, "address");
         // The parsed form holds the referenced types, so checks see through them.
         assert!(
-            entry
-                .parsed()
+            r.parsed(&entry)
                 .as_avro()
                 .unwrap()
                 .lookup("geo.Country")
@@ -772,9 +771,7 @@ fn references_survive_a_restart() {
     }
     let r = Registry::open(Arc::new(RocksStore::open(dir.path()).unwrap()), clock()).unwrap();
     assert!(
-        r.schema(SchemaId(3))
-            .unwrap()
-            .parsed()
+        r.parsed(&r.schema(SchemaId(3)).unwrap())
             .as_avro()
             .unwrap()
             .lookup("geo.Address")
@@ -882,4 +879,71 @@ fn an_imported_chain_of_references_in_any_id_order_loads_again() {
         .unwrap();
     assert_eq!(last.schema.id, SchemaId(10_000 - (length - 1)));
     assert_eq!(r.versions("s0", false).unwrap(), [Version(1)]);
+}
+
+/// Issue 11, item 4: parsed forms are kept within their budget; one that was let go is parsed
+/// again when a check needs it, and the check comes out the same.
+#[test]
+fn parsed_forms_stay_within_their_budget_and_are_parsed_again_when_needed() {
+    let budget = 4096;
+    let r = Registry::open(Arc::new(MemStore::new()), clock())
+        .unwrap()
+        .with_parsed_budget(budget);
+    let s = subject("evolving");
+    r.set_config(Some(&s), Config::level(Level::FullTransitive))
+        .unwrap();
+    let mut fields = vec![r#"{"name":"id","type":"long"}"#.to_string()];
+    for n in 0..40 {
+        fields.push(format!(r#"{{"name":"f{n}","type":"string","default":""}}"#));
+        r.register(&s, &record(&fields.join(",")), Import::default())
+            .unwrap();
+        assert!(
+            r.parsed.weight() <= budget,
+            "{} > {budget}",
+            r.parsed.weight()
+        );
+    }
+    let refused = r.register(&s, &breaking(), Import::default()).unwrap_err();
+    let RegistryError::Incompatible { verdict, .. } = refused else {
+        panic!("expected a refusal, got {refused:?}");
+    };
+    assert_eq!(verdict.against.len(), 40, "checked against every version");
+    assert!(!verdict.compatible);
+}
+
+/// Issue 11, item 3: a schema keeps only the schemas it names itself, so a chain of references
+/// costs memory in proportion to its length, while the last link still sees every type.
+#[test]
+fn a_chain_of_references_keeps_direct_references_only() {
+    let r = Registry::open(Arc::new(MemStore::new()), clock()).unwrap();
+    let link = |n: usize| {
+        format!(
+            r#"{{"type":"record","name":"L{n}","fields":[{{"name":"next","type":["null","L{}"],"default":null}}]}}"#,
+            n - 1
+        )
+    };
+    r.register(
+        &subject("l0"),
+        &referencing(r#"{"type":"record","name":"L0","fields":[]}"#, &[]),
+        Import::default(),
+    )
+    .unwrap();
+    let length = 300;
+    for n in 1..length {
+        let previous = format!("l{}", n - 1);
+        let name = format!("L{}", n - 1);
+        r.register(
+            &subject(&format!("l{n}")),
+            &referencing(&link(n), &[(&name, &previous, Version(1))]),
+            Import::default(),
+        )
+        .unwrap();
+    }
+    let last = r.schema(SchemaId(length as u32)).unwrap();
+    assert_eq!(last.references.len(), 1);
+    assert_eq!(state::imports(&last.references).len(), length - 1);
+    let parsed = r.parsed(&last);
+    let avro = parsed.as_avro().unwrap();
+    assert_eq!(avro.named_types().len(), length);
+    assert!(avro.lookup("L0").is_some());
 }

@@ -119,6 +119,12 @@ impl Schema {
         }
     }
 
+    /// Parses an Avro schema whose one reference is `imported`, already parsed: it shares that
+    /// schema's types instead of parsing their texts again.
+    pub fn parse_importing(text: &str, imported: &avro::Schema) -> Result<Schema, ParseError> {
+        avro::parse_importing(text, imported).map(Schema::Avro)
+    }
+
     /// Parses a file's bytes: Avro's JSON, or any of Arrow's forms (JSON, IPC message, file or
     /// stream, Feather, Parquet footer, or the base64 of one).
     pub fn from_bytes(format: Format, bytes: &[u8]) -> Result<Schema, ParseError> {

@@ -379,3 +379,32 @@ fn error_types_canonicalize_as_records_like_java() {
     );
     assert!(s.normalized_form().contains(r#""type":"error""#));
 }
+
+/// Parsing on top of a parsed reference (what the registry does along a chain of references)
+/// gives the schema that parsing every text gives, and refuses what that refuses.
+#[test]
+fn parsing_on_a_parsed_reference_equals_parsing_the_texts() {
+    let country = r#"{"type":"enum","name":"Country","namespace":"geo","symbols":["FR","DE"],"aliases":["Land"]}"#;
+    let address = r#"{"type":"record","name":"Address","namespace":"geo","fields":[{"name":"country","type":"Country","default":"FR"}]}"#;
+    let customer = r#"{"type":"record","name":"Customer","fields":[{"name":"home","type":"geo.Address"},{"name":"tags","type":{"type":"map","values":"geo.Country"}}]}"#;
+    let base = avro::parse_with_references(address, &[("country", country)]).unwrap();
+    let shared = avro::parse_importing(customer, &base).unwrap();
+    let from_texts =
+        avro::parse_with_references(customer, &[("country", country), ("address", address)])
+            .unwrap();
+    assert_eq!(shared, from_texts);
+    assert_eq!(shared.normalized_form(), from_texts.normalized_form());
+    assert_eq!(shared.named_types().len(), 3);
+
+    for clash in [
+        r#"{"type":"record","name":"Country","namespace":"geo","fields":[]}"#,
+        r#"{"type":"record","name":"R","aliases":["geo.Land"],"fields":[]}"#,
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"Unknown"}]}"#,
+    ] {
+        let shared = avro::parse_importing(clash, &base).unwrap_err();
+        let texts =
+            avro::parse_with_references(clash, &[("country", country), ("address", address)])
+                .unwrap_err();
+        assert_eq!(shared.message, texts.message, "{clash}");
+    }
+}

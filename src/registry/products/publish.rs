@@ -221,9 +221,12 @@ impl Registry {
                         }
                     }
                 }
-                let olds: Vec<&Schema> = history.iter().map(|(_, e)| e.parsed()).collect();
+                let parsed: Vec<Arc<Schema>> =
+                    history.iter().map(|(_, e)| self.parsed.get(e)).collect();
+                let olds: Vec<&Schema> = parsed.iter().map(Arc::as_ref).collect();
                 let report = new
                     .parsed
+                    .schema
                     .check_history(&olds, ps.product.compatibility, None)
                     .map_err(|mismatch| {
                         RegistryError::InvalidSchema(format!("subject `{subject}`: {mismatch}"))

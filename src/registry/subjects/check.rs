@@ -40,27 +40,31 @@ impl Verdict {
     }
 }
 
-/// Checks `new` against live versions (oldest first) at `level`; findings name the versions.
-pub(in crate::registry) fn judge(
-    new: &Schema,
-    history: &[(Version, Arc<SchemaEntry>)],
-    level: Level,
-) -> Verdict {
-    let schemas: Vec<&Schema> = history.iter().map(|(_, entry)| entry.parsed()).collect();
-    let against = history.iter().map(|(v, _)| v.to_string()).collect();
-    match new.check_history(&schemas, level, None) {
-        Ok(report) => Verdict {
-            compatible: report.compatible,
-            report: Some(report),
-            against,
-            mismatch: None,
-        },
-        Err(mismatch) => Verdict {
-            compatible: false,
-            report: None,
-            against,
-            mismatch: Some(mismatch.to_string()),
-        },
+impl Registry {
+    /// Checks `new` against live versions (oldest first) at `level`; findings name the versions.
+    pub(in crate::registry) fn judge(
+        &self,
+        new: &Schema,
+        history: &[(Version, Arc<SchemaEntry>)],
+        level: Level,
+    ) -> Verdict {
+        let parsed: Vec<Arc<Schema>> = history.iter().map(|(_, e)| self.parsed.get(e)).collect();
+        let schemas: Vec<&Schema> = parsed.iter().map(Arc::as_ref).collect();
+        let against = history.iter().map(|(v, _)| v.to_string()).collect();
+        match new.check_history(&schemas, level, None) {
+            Ok(report) => Verdict {
+                compatible: report.compatible,
+                report: Some(report),
+                against,
+                mismatch: None,
+            },
+            Err(mismatch) => Verdict {
+                compatible: false,
+                report: None,
+                against,
+                mismatch: Some(mismatch.to_string()),
+            },
+        }
     }
 }
 
@@ -132,6 +136,6 @@ impl Registry {
             };
             (level, history)
         };
-        Ok(judge(&prepared.parsed, &history, level))
+        Ok(self.judge(&prepared.parsed.schema, &history, level))
     }
 }

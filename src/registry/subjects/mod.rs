@@ -8,7 +8,7 @@ mod settings;
 mod state;
 
 pub use check::Verdict;
-pub(super) use check::{finding_lines, judge};
+pub(super) use check::finding_lines;
 pub use read::SubjectVersion;
 pub(super) use register::Prepared;
 pub use register::{Import, NewSchema, Registered};

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use crate::compat::Level;
 use crate::registry::SubjectName;
+use crate::registry::parsed::Parsed;
 use crate::registry::{
     Mode, Reference, Registry, RegistryError, SchemaEntry, SchemaId, State, StoredSchema,
-    SubjectVersion, Version, VersionRecord, json, judge, keys, parse_with_imports,
+    SubjectVersion, Version, VersionRecord, json, keys,
 };
-use crate::schema::{Format, Schema};
+use crate::schema::Format;
 use crate::store::{Keyspace, WriteBatch};
 
 /// A schema a client submits.
@@ -43,9 +44,9 @@ pub struct Registered {
 
 /// A submitted schema, parsed with its references and reduced to what identity is decided on.
 pub(in crate::registry) struct Prepared {
-    pub(in crate::registry) parsed: Schema,
+    pub(in crate::registry) parsed: Parsed,
     pub(in crate::registry) content: StoredSchema,
-    pub(in crate::registry) imports: Vec<Arc<SchemaEntry>>,
+    pub(in crate::registry) references: Vec<Arc<SchemaEntry>>,
     pub(in crate::registry) identity: u64,
 }
 
@@ -57,9 +58,12 @@ impl Registry {
         let invalid = |e: &dyn std::fmt::Display| RegistryError::InvalidSchema(e.to_string());
         let format =
             Format::from_schema_type(new.schema_type.as_deref()).map_err(|e| invalid(&e))?;
-        let imports = self.read().subjects.resolve(&new.references)?;
-        let parsed = parse_with_imports(format, &new.schema, &imports).map_err(|e| invalid(&e))?;
-        let normalized = parsed.normalized_form();
+        let references = self.read().subjects.resolve(&new.references)?;
+        let parsed = self
+            .parsed
+            .parse(format, &new.schema, &references)
+            .map_err(|e| invalid(&e))?;
+        let normalized = parsed.schema.normalized_form();
         let original = Some(crate::schema::compact(&new.schema)).filter(|t| *t != normalized);
         let content = StoredSchema {
             schema: normalized,
@@ -73,7 +77,7 @@ impl Registry {
             identity: content.identity(),
             parsed,
             content,
-            imports,
+            references,
         })
     }
 
@@ -146,7 +150,7 @@ impl Registry {
             _ => {}
         }
         if mode != Mode::Import {
-            let verdict = judge(&prepared.parsed, &history, level);
+            let verdict = self.judge(&prepared.parsed.schema, &history, level);
             if !verdict.compatible {
                 return Err(RegistryError::Incompatible {
                     subject: subject.to_string(),
@@ -260,8 +264,12 @@ impl Registry {
                     .entry(prepared.identity)
                     .or_default()
                     .push(r.id);
-                let entry = SchemaEntry::new(r.id, prepared.content, prepared.imports);
-                let _ = entry.parsed.set(prepared.parsed);
+                let entry = SchemaEntry {
+                    id: r.id,
+                    stored: prepared.content,
+                    references: prepared.references,
+                };
+                self.parsed.insert(r.id, prepared.parsed);
                 state.subjects.schemas.insert(r.id, Arc::new(entry));
             }
             let record = VersionRecord {

@@ -62,29 +62,25 @@ impl SubjectState {
         Some(self.by_subject.get(subject)?.get(&version)?.id)
     }
 
-    /// The schemas `references` resolve to, with their own imports first, each once.
+    /// The schemas `references` name, in the order they are declared.
     pub(in crate::registry) fn resolve(
         &self,
         references: &[Reference],
     ) -> Result<Vec<Arc<SchemaEntry>>, RegistryError> {
-        let mut imports: Vec<Arc<SchemaEntry>> = Vec::new();
-        for reference in references {
-            let entry = self
-                .id_at(&reference.subject, reference.version)
-                .and_then(|id| self.schemas.get(&id))
-                .ok_or_else(|| {
-                    RegistryError::InvalidSchema(format!(
-                        "reference `{}` points to subject `{}` version {}, which does not exist",
-                        reference.name, reference.subject, reference.version
-                    ))
-                })?;
-            for import in entry.imports.iter().chain([entry]) {
-                if !imports.iter().any(|known| known.id == import.id) {
-                    imports.push(import.clone());
-                }
-            }
-        }
-        Ok(imports)
+        references
+            .iter()
+            .map(|reference| {
+                self.id_at(&reference.subject, reference.version)
+                    .and_then(|id| self.schemas.get(&id))
+                    .cloned()
+                    .ok_or_else(|| {
+                        RegistryError::InvalidSchema(format!(
+                            "reference `{}` points to subject `{}` version {}, which does not exist",
+                            reference.name, reference.subject, reference.version
+                        ))
+                    })
+            })
+            .collect()
     }
 
     /// Ids of schemas whose references name this subject version and that some version holds
@@ -244,12 +240,15 @@ fn add_schemas(
                 let Some(stored) = pending.remove(&id) else {
                     continue;
                 };
-                let imports = state
+                let references = state
                     .resolve(&stored.references)
                     .map_err(|e| corrupt("schema references", format!("schema {id}: {e}")))?;
-                state
-                    .schemas
-                    .insert(id, Arc::new(SchemaEntry::new(id, stored, imports)));
+                let entry = SchemaEntry {
+                    id,
+                    stored,
+                    references,
+                };
+                state.schemas.insert(id, Arc::new(entry));
                 on_path.remove(&id);
                 continue;
             }
