@@ -8,11 +8,16 @@
 //! 2. **`/health` under load**: the real `accord serve`, while two clients keep it busy with
 //!    compatibility checks of a large union against its reversal, answers `/health`; prints its
 //!    p50, p99 and max.
+//! 3. **Large schemas at once**: twelve clients register a 14 MiB schema each, at the same
+//!    time, to the real `accord serve`; prints the server's peak resident memory.
 //!
 //! (A plain timing binary: each step changes the state, which criterion's repeated iterations
 //! do not fit.)
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use std::sync::Arc;
 
@@ -28,7 +33,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     chain(if quick { 200 } else { 10_000 });
-    let _ = quick;
+    health(
+        if quick { 2_000 } else { 100_000 },
+        if quick { 20 } else { 1_000 },
+    );
+    large_at_once(
+        if quick { 2 } else { 12 },
+        if quick { 1 << 20 } else { 14 << 20 },
+    );
 }
 
 /// Link `n` of the chain: a record with an optional field of the type before it.
@@ -121,10 +133,169 @@ fn median(times: &mut [Duration]) -> Duration {
 
 /// A field of `/proc/self/status`, in KiB.
 fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    kib_in(
+        &std::fs::read_to_string("/proc/self/status").unwrap(),
+        field,
+    )
+}
+
+fn kib_in(status: &str, field: &str) -> u64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|value| value.trim().trim_end_matches(" kB").parse().ok())
         .unwrap_or(0)
+}
+
+/// A union of `n` records, in order or reversed.
+fn union(n: usize, reversed: bool) -> String {
+    let mut branches: Vec<String> = (0..n)
+        .map(|i| {
+            format!(r#"{{"type":"record","name":"R{i}","fields":[{{"name":"a","type":"int"}}]}}"#)
+        })
+        .collect();
+    if reversed {
+        branches.reverse();
+    }
+    format!("[{}]", branches.join(","))
+}
+
+/// The body Confluent's API takes for a schema.
+fn schema_body(schema: &str) -> String {
+    serde_json::json!({ "schema": schema }).to_string()
+}
+
+fn health(branches: usize, probes: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, url) = serve(dir.path());
+    post(
+        &url,
+        "/subjects/union/versions",
+        &schema_body(&union(branches, false)),
+    );
+    let reversed = Arc::new(schema_body(&union(branches, true)));
+    let busy = Arc::new(AtomicBool::new(true));
+    let checks = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, body, busy, checks) =
+                (url.clone(), reversed.clone(), busy.clone(), checks.clone());
+            std::thread::spawn(move || {
+                while busy.load(Ordering::SeqCst) {
+                    post(&url, "/compatibility/subjects/union/versions/latest", &body);
+                    checks.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    // Let both checks be in flight before probing.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut latencies = Vec::with_capacity(probes);
+    for _ in 0..probes {
+        let started = Instant::now();
+        ureq::get(format!("{url}/health")).call().unwrap();
+        latencies.push(started.elapsed());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    busy.store(false, Ordering::SeqCst);
+    for client in clients {
+        client.join().unwrap();
+    }
+    stop(&mut server);
+    latencies.sort();
+    println!(
+        "/health while two clients check a {branches}-branch union against its reversal ({} checks done): p50 {:.2?}, p99 {:.2?}, max {:.2?} over {probes} probes",
+        checks.load(Ordering::SeqCst),
+        latencies[probes / 2],
+        latencies[(probes - 1) * 99 / 100],
+        latencies[probes - 1]
+    );
+}
+
+fn large_at_once(clients: usize, bytes: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, url) = serve(dir.path());
+    let field = |client: usize, i: usize| {
+        format!(r#"{{"name":"c{client}_field_{i}","type":["null","string"],"default":null}}"#)
+    };
+    let bodies: Vec<String> = (0..clients)
+        .map(|client| {
+            // Escaped in the JSON body, a field's text grows by its 8 quotes.
+            let per_field = field(client, 0).len() + 9;
+            let fields: Vec<String> = (0..bytes / per_field).map(|i| field(client, i)).collect();
+            let schema = format!(
+                r#"{{"type":"record","name":"Large","fields":[{}]}}"#,
+                fields.join(",")
+            );
+            schema_body(&schema)
+        })
+        .collect();
+    let before = process_kib(server.id(), "VmRSS");
+    let started = Instant::now();
+    let senders: Vec<_> = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(client, body)| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                post(&url, &format!("/subjects/large-{client}/versions"), &body)
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.join().unwrap();
+    }
+    let took = started.elapsed();
+    let peak = process_kib(server.id(), "VmHWM");
+    stop(&mut server);
+    println!(
+        "{clients} clients register a {} MiB request each at once: all done in {took:.2?}; server memory {} MiB before, {} MiB at peak",
+        bytes >> 20,
+        before / 1024,
+        peak / 1024
+    );
+}
+
+fn post(url: &str, path: &str, body: &str) -> String {
+    ureq::post(format!("{url}{path}"))
+        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+        .send(body)
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_string()
+        .unwrap()
+}
+
+/// Starts the real server on a data dir; returns it and its URL.
+fn serve(dir: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env("ACCORD_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    (child, url)
+}
+
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+/// A field of another process's `/proc/PID/status`, in KiB.
+fn process_kib(pid: u32, field: &str) -> u64 {
+    kib_in(
+        &std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap(),
+        field,
+    )
 }

@@ -39,6 +39,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Where registry work waits for its turn.
     pub work: Arc<WorkQueue>,
+    /// The largest request body accepted.
+    pub body_limit: usize,
 }
 
 impl AppState {
@@ -47,13 +49,21 @@ impl AppState {
         AppState {
             registry,
             metrics: Arc::new(Metrics::default()),
-            work: Arc::new(WorkQueue::for_this_machine()),
+            work: Arc::new(WorkQueue::for_this_machine(DEFAULT_BODY_LIMIT)),
+            body_limit: DEFAULT_BODY_LIMIT,
         }
+    }
+
+    /// Accepts request bodies up to `bytes`; work on schemas holds at most twice that at once.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.work = Arc::new(WorkQueue::for_this_machine(bytes));
+        self.body_limit = bytes;
+        self
     }
 }
 
 /// The whole API.
-pub fn router(state: AppState, body_limit: usize) -> Router {
+pub fn router(state: AppState) -> Router {
     use resources::*;
     Router::new()
         .route("/", get(root).post(root))
@@ -151,7 +161,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/v1/notices", get(products::all_notices))
         .fallback(|| async { ApiError::http(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(state.body_limit))
         .layer(tower::layer::layer_fn({
             let metrics = state.metrics.clone();
             move |inner| EveryRequest {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use super::input::{JsonBody, Path, Query, actor_of, flag};
-use super::resources::blocking;
+use super::resources::blocking_on;
 use super::types::{
     EvaluationView, MajorStatus, NoticeView, ProductStatus, ProductSummary, PublicationView,
     PublishRequest, Published, PublishedSchemaView, RefusalView, StepView, SubjectCheckView,
@@ -49,7 +49,21 @@ async fn run<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    native(blocking(state, move |r| Ok(call(r))).await?)
+    run_on(state, 0, call).await
+}
+
+/// [`run`] for a call that works on submitted schemas of `bytes` in all.
+async fn run_on<T: Send + 'static>(
+    state: &AppState,
+    bytes: usize,
+    call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    native(blocking_on(state, bytes, move |r| Ok(call(r))).await?)
+}
+
+/// The schema text a publication submits, in bytes.
+fn schema_bytes(schemas: &[(String, NewSchema)]) -> usize {
+    schemas.iter().map(|(_, s)| s.schema.len()).sum()
 }
 
 fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -240,7 +254,7 @@ pub async fn publish(
 ) -> NativeResult {
     let (version, schemas) = parts(body)?;
     let actor = actor(&headers)?;
-    let (evaluation, publication) = run(&state, move |r| {
+    let (evaluation, publication) = run_on(&state, schema_bytes(&schemas), move |r| {
         r.publish(&name, &version, &schemas, &actor)
     })
     .await?;
@@ -271,7 +285,7 @@ pub async fn check(
         .transpose()
         .map_err(|e| ApiError::invalid("invalid_time", e))?;
     // Every subject is checked against its history: CPU work, off the async workers.
-    let evaluation = run(&state, move |r| {
+    let evaluation = run_on(&state, schema_bytes(&schemas), move |r| {
         r.check_publication(&name, &version, &schemas, now)
     })
     .await?;

@@ -59,7 +59,17 @@ pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let turn = state.work.turn().await.map_err(|_| ApiError::busy())?;
+    blocking_on(state, 0, call).await
+}
+
+/// [`blocking`] for a call that works on a submitted schema of `bytes`: it waits until the
+/// schemas being worked on leave room for it.
+pub(super) async fn blocking_on<T: Send + 'static>(
+    state: &AppState,
+    bytes: usize,
+    call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let turn = state.work.turn(bytes).await.map_err(|_| ApiError::busy())?;
     let registry = state.registry.clone();
     tokio::task::spawn_blocking(move || {
         let _turn = turn;
@@ -158,7 +168,8 @@ pub async fn register_schema(
         actor: actor_of(&headers)?,
         ..body.new_schema()
     };
-    let result = blocking(&state, move |r| r.register(&subject, &new, import)).await;
+    let bytes = new.schema.len();
+    let result = blocking_on(&state, bytes, move |r| r.register(&subject, &new, import)).await;
     state.metrics.registration(match &result {
         Ok(_) => "accepted",
         Err(e) if e.code == code::INCOMPATIBLE => "incompatible",
@@ -186,7 +197,10 @@ pub async fn lookup_schema(
     let subject = subject_name(subject)?;
     let (new, deleted) = (body.new_schema(), flag(&p.deleted));
     // A lookup parses the schema: CPU work, off the async workers.
-    let found = blocking(&state, move |r| r.lookup(&subject, &new, deleted)).await?;
+    let found = blocking_on(&state, new.schema.len(), move |r| {
+        r.lookup(&subject, &new, deleted)
+    })
+    .await?;
     ok(version_json(&found))
 }
 
@@ -384,7 +398,7 @@ async fn compatibility(
 ) -> ApiResult {
     let new = body.new_schema();
     // A check walks the subject's history: CPU work, off the async workers.
-    let checked = blocking(&state, move |r| {
+    let checked = blocking_on(&state, new.schema.len(), move |r| {
         Ok(r.check_compatibility(&subject, against, &new))
     })
     .await?;

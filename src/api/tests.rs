@@ -26,9 +26,9 @@ fn api_with_limit(limit: usize) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(RocksStore::open(dir.path()).unwrap());
     let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
-    let state = AppState::new(Arc::new(registry));
+    let state = AppState::new(Arc::new(registry)).with_body_limit(limit);
     Api {
-        router: router(state, limit),
+        router: router(state),
         _dir: dir,
     }
 }
@@ -772,7 +772,7 @@ fn api_with_clock(start: i64) -> (Api, Arc<FixedClock>) {
     let store = Arc::new(RocksStore::open(dir.path()).unwrap());
     let registry = Registry::open(store, clock.clone()).unwrap();
     let api = Api {
-        router: router(AppState::new(Arc::new(registry)), DEFAULT_BODY_LIMIT),
+        router: router(AppState::new(Arc::new(registry))),
         _dir: dir,
     };
     (api, clock)
@@ -867,11 +867,11 @@ async fn a_full_work_queue_answers_503_and_health_still_answers() {
     let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
     let state = AppState {
         // No turn is ever free, and no one may wait.
-        work: Arc::new(super::WorkQueue::new(0, 0)),
+        work: Arc::new(super::WorkQueue::new(0, 1, 0)),
         ..AppState::new(Arc::new(registry))
     };
     let api = Api {
-        router: router(state, DEFAULT_BODY_LIMIT),
+        router: router(state),
         _dir: dir,
     };
     let reply = api.register("orders-value", V1).await;

@@ -88,7 +88,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
         .context("cannot load the registry from its data dir")?
         .with_parsed_budget(args.parsed_cache_mb << 20);
-    let state = AppState::new(Arc::new(registry));
+    let state = AppState::new(Arc::new(registry)).with_body_limit(args.max_body_bytes);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on `{}`", args.listen))?;
@@ -96,7 +96,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%address, data_dir = %args.data_dir.display(), "serving");
     println!("accord listening on http://{address}");
     let max_connections = connection_limit(args.max_connections);
-    let app = router(state, args.max_body_bytes);
+    let app = router(state);
     // HTTP/1.1, as Schema Registry clients speak it. A client that never finishes its headers,
     // or a kept-alive connection left idle, is let go.
     let mut builder = http1::Builder::new();

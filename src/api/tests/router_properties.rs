@@ -168,7 +168,7 @@ impl Api {
 fn memory_api() -> Api {
     let registry = Registry::open(Arc::new(MemStore::new()), Arc::new(FixedClock::new(0))).unwrap();
     Api {
-        router: router(AppState::new(Arc::new(registry)), DEFAULT_BODY_LIMIT),
+        router: router(AppState::new(Arc::new(registry))),
         _dir: tempfile::tempdir().unwrap(),
     }
 }
