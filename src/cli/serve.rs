@@ -85,6 +85,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         RocksStore::open(&args.data_dir)
     }
     .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
+    let registry_id = store.registry_id()?;
+    if store.created() {
+        tracing::warn!(
+            data_dir = %args.data_dir.display(),
+            registry = %registry_id,
+            "created a new, empty registry: if one was expected here, stop and check --data-dir"
+        );
+    }
     let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
         .context("cannot load the registry from its data dir")?
         .with_parsed_budget(args.parsed_cache_mb << 20);
@@ -93,7 +101,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on `{}`", args.listen))?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, data_dir = %args.data_dir.display(), "serving");
+    tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
     println!("accord listening on http://{address}");
     let max_connections = connection_limit(args.max_connections);
     let app = router(state);

@@ -210,6 +210,29 @@ fn rocks_store_keeps_writes_across_reopen() {
     );
 }
 
+/// Issue 11, item 8: a data dir has an identity from its creation on, and says whether this
+/// open created it (a server on the wrong, empty volume warns that it created a registry).
+#[test]
+fn rocks_store_keeps_its_identity_and_says_when_it_was_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = {
+        let store = RocksStore::open(dir.path()).unwrap();
+        assert!(store.created());
+        store.registry_id().unwrap()
+    };
+    let store = RocksStore::open(dir.path()).unwrap();
+    assert!(!store.created());
+    assert_eq!(store.registry_id().unwrap(), first);
+    let other = tempfile::tempdir().unwrap();
+    assert_ne!(
+        RocksStore::open(other.path())
+            .unwrap()
+            .registry_id()
+            .unwrap(),
+        first
+    );
+}
+
 #[test]
 fn rocks_store_refuses_another_format_version_by_name() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,10 +14,20 @@ pub const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_KEY: &[u8] = b"format_version";
 
+/// A name for this data dir, chosen when it is created: logs name it, so that a server started
+/// on the wrong volume (an empty one) says it created a new registry rather than serve one.
+const REGISTRY_ID_KEY: &[u8] = b"registry_id";
+
+/// Present while a process has the data dir open: written to the table files at start and
+/// removed by a clean close.
+const OPEN_KEY: &[u8] = b"open";
+
 /// A RocksDB database in a data dir.
 pub struct RocksStore {
     db: DB,
     sync: bool,
+    /// Whether this open created the data dir.
+    created: bool,
 }
 
 impl std::fmt::Debug for RocksStore {
@@ -54,6 +64,7 @@ impl RocksStore {
 
     fn open_with(path: &Path, sync: bool, drop_damaged_log: bool) -> Result<Self, StoreError> {
         refuse_incomplete(path)?;
+        let has_log = has_log(path);
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
@@ -88,12 +99,35 @@ impl RocksStore {
                 _ => backend(e),
             }
         })?;
-        let store = RocksStore { db, sync };
-        store.check_format(path)?;
+        let mut store = RocksStore {
+            db,
+            sync,
+            created: false,
+        };
+        store.created = store.check_format(path)?;
+        store.check_last_close(path, has_log || drop_damaged_log)?;
         Ok(store)
     }
 
-    fn check_format(&self, path: &Path) -> Result<(), StoreError> {
+    /// Refuses a data dir whose last process stopped without closing it (a crash, SIGKILL, a
+    /// power loss) and whose write-ahead log is gone since: the writes after the last flush
+    /// lived in that log alone, and starting would hand their ids out again. Then marks the
+    /// data dir open, in the table files, until a clean close.
+    fn check_last_close(&self, path: &Path, has_log: bool) -> Result<(), StoreError> {
+        if self.get(Keyspace::Meta, OPEN_KEY)?.is_some() && !has_log {
+            return Err(StoreError::Damaged {
+                path: path.display().to_string(),
+                detail: "its write-ahead log is missing: the last server stopped without closing the data dir, and no `*.log` file is left".into(),
+            });
+        }
+        let mut batch = WriteBatch::new();
+        batch.put(Keyspace::Meta, OPEN_KEY, *b"1");
+        self.write(batch)?;
+        self.flush().map_err(backend)
+    }
+
+    /// Checks the storage format; a new data dir gets one, and an identity. True when new.
+    fn check_format(&self, path: &Path) -> Result<bool, StoreError> {
         match self.get(Keyspace::Meta, FORMAT_KEY)? {
             Some(bytes) => {
                 let found = <[u8; 4]>::try_from(bytes.as_slice()).map_or(0, u32::from_be_bytes);
@@ -104,14 +138,30 @@ impl RocksStore {
                         expected: FORMAT_VERSION,
                     });
                 }
-                Ok(())
+                Ok(false)
             }
             None => {
                 let mut batch = WriteBatch::new();
                 batch.put(Keyspace::Meta, FORMAT_KEY, FORMAT_VERSION.to_be_bytes());
-                self.write(batch)
+                batch.put(Keyspace::Meta, REGISTRY_ID_KEY, new_registry_id());
+                self.write(batch)?;
+                Ok(true)
             }
         }
+    }
+
+    /// The data dir's identity, chosen when it was created (`-` for one created before
+    /// accord kept one).
+    pub fn registry_id(&self) -> Result<String, StoreError> {
+        Ok(self.get(Keyspace::Meta, REGISTRY_ID_KEY)?.map_or_else(
+            || "-".into(),
+            |id| String::from_utf8_lossy(&id).into_owned(),
+        ))
+    }
+
+    /// Whether opening created this data dir (it was absent or empty).
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Writes the memtables to table files, so that the data no longer depends on the log.
@@ -130,16 +180,39 @@ impl RocksStore {
 }
 
 /// A clean close flushes: what was written since the last start no longer lives in the
-/// write-ahead log alone (an operator "cleaning up" `*.log` files after a stop loses nothing).
+/// write-ahead log alone (an operator "cleaning up" `*.log` files after a stop loses nothing),
+/// and the data dir is marked closed.
 impl Drop for RocksStore {
     fn drop(&mut self) {
-        if let Err(e) = self.flush() {
+        let mut closed = WriteBatch::new();
+        closed.delete(Keyspace::Meta, OPEN_KEY);
+        let closed = self.write(closed).map_err(|e| e.to_string());
+        if let Err(e) = closed.and_then(|()| self.flush().map_err(|e| e.to_string())) {
             tracing::warn!(error = %e, "flush on close failed; the write-ahead log still holds the writes");
         }
     }
 }
 
 /// A database is created only in an absent or empty directory.
+/// A fresh identity: the creation time and the process's random hash seed, in hex.
+fn new_registry_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::hash::RandomState::new().build_hasher().finish();
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    format!("{millis:012x}-{random:016x}")
+}
+
+/// Whether the directory holds a write-ahead log file.
+fn has_log(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| e.path().extension().is_some_and(|x| x == "log"))
+    })
+}
+
 fn refuse_incomplete(path: &Path) -> Result<(), StoreError> {
     let Ok(entries) = std::fs::read_dir(path) else {
         return Ok(()); // absent (created), or not a directory (RocksDB names the problem)

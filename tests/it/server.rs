@@ -245,6 +245,30 @@ fn a_log_damaged_before_its_end_is_refused_unless_the_loss_is_accepted() {
     assert!(kept > 0 && kept < 200, "{kept} of 200 subjects kept");
 }
 
+/// Issue 11, item 8: the write-ahead log removed after a crash (a "cleanup", or a restore that
+/// left it out) started an empty registry that handed out the lost ids again.
+#[test]
+fn a_data_dir_missing_its_log_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let server = Server::start(dir.path());
+        for i in 0..20 {
+            let (status, _) = server.register(&format!("s{i}"), r#"{"name":"id","type":"long"}"#);
+            assert_eq!(status, 200);
+        }
+        // Dropped: killed with SIGKILL, so the registrations live in the log alone.
+    }
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "log") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let (status, message) = refused_start(dir.path());
+    assert_eq!(status.code(), Some(2), "{message}");
+    assert!(message.contains("is damaged"), "{message}");
+}
+
 /// Issue 11, item 15: a second server on the same data dir printed RocksDB's lock error twice.
 #[test]
 fn a_second_server_on_a_data_dir_is_refused_saying_so_once() {
