@@ -129,6 +129,15 @@ impl ApiError {
         )
     }
 
+    /// Writes cannot succeed now: out of rotation until the registry recovers.
+    pub fn not_ready(why: &dyn std::fmt::Display) -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            u32::from(StatusCode::SERVICE_UNAVAILABLE.as_u16()),
+            format!("not ready: {why}"),
+        )
+    }
+
     /// A failure inside the server; details go to the log, not to the client.
     pub fn backend() -> Self {
         ApiError::new(

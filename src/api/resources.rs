@@ -129,7 +129,18 @@ pub async fn health() -> ApiResult {
 }
 
 /// The store is open once the state exists: the registry is built only after it opened.
+/// Ready while writes can succeed: a server whose data dir cannot be written (a full disk) is
+/// taken out of rotation until it recovers, which asking tries.
 pub async fn ready(State(state): State<AppState>) -> ApiResult {
+    let registry = state.registry.clone();
+    // Cheap unless a write failed; then it opens the data dir again (blocking work), but
+    // outside the work queue, which a readiness probe never waits on.
+    let writable = tokio::task::spawn_blocking(move || registry.writable())
+        .await
+        .map_err(|_| ApiError::backend())?;
+    if let Err(e) = writable {
+        return Err(ApiError::not_ready(&e));
+    }
     ok(json!({ "status": "ready", "max_id": state.registry.max_id() }))
 }
 

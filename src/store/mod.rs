@@ -130,6 +130,11 @@ pub trait Store: Send + Sync {
     /// Applies the batch atomically across keyspaces; when this returns `Ok`, the writes survive
     /// a crash of the process or of the machine.
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;
+
+    /// Whether writes can succeed now; a store whose last write failed tries to recover first.
+    fn writable(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Why the store could not do what was asked.
@@ -158,6 +163,12 @@ pub enum StoreError {
         "`{path}` is not empty but holds no complete data dir (no `CURRENT` file; found {found}); refusing to create a new registry over it. Point --data-dir at the data dir, restore it whole, or use an empty directory for a new registry"
     )]
     NotADataDir { path: String, found: String },
+    /// A write failed (a full disk, say) and the data dir cannot be opened again yet; writes
+    /// resume on their own once it can.
+    #[error(
+        "data dir `{path}` cannot be written now (is its disk full?); writes resume on their own once it can"
+    )]
+    Unwritable { path: String },
     /// Another process has the data dir open.
     #[error(
         "data dir `{path}` is in use by another process (another `accord serve`?); one server per data dir"

@@ -1,6 +1,8 @@
 //! The RocksDB backend: one column family per keyspace, every batch synced to the WAL.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{RwLock, RwLockReadGuard};
 
 use rocksdb::{
     ColumnFamilyDescriptor, DB, DBRecoveryMode, Direction, IteratorMode, Options, WriteOptions,
@@ -18,22 +20,33 @@ const FORMAT_KEY: &[u8] = b"format_version";
 /// on the wrong volume (an empty one) says it created a new registry rather than serve one.
 const REGISTRY_ID_KEY: &[u8] = b"registry_id";
 
+/// Written and removed in one batch to learn whether writes succeed again after one failed.
+const PROBE_KEY: &[u8] = b"write_probe";
+const PROBE_BYTES: usize = 1 << 20;
+
 /// Present while a process has the data dir open: written to the table files at start and
 /// removed by a clean close.
 const OPEN_KEY: &[u8] = b"open";
 
 /// A RocksDB database in a data dir.
 pub struct RocksStore {
-    db: DB,
+    /// `None` only after a failed write, while the data dir cannot be opened again.
+    db: RwLock<Option<DB>>,
+    path: PathBuf,
     sync: bool,
+    drop_damaged_log: bool,
     /// Whether this open created the data dir.
     created: bool,
+    /// The last write failed (a full disk, say): RocksDB refuses every write after one fails,
+    /// so the next write, or a readiness check, opens the data dir again first. Cleared by a
+    /// write that succeeds.
+    failing: AtomicBool,
 }
 
 impl std::fmt::Debug for RocksStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RocksStore")
-            .field("path", &self.db.path())
+            .field("path", &self.path)
             .finish()
     }
 }
@@ -65,48 +78,67 @@ impl RocksStore {
     fn open_with(path: &Path, sync: bool, drop_damaged_log: bool) -> Result<Self, StoreError> {
         refuse_incomplete(path)?;
         let has_log = has_log(path);
-        let mut options = Options::default();
-        options.create_if_missing(true);
-        options.create_missing_column_families(true);
-        options.set_compression_type(rocksdb::DBCompressionType::Lz4);
-        // Every write is synced before it is acknowledged, so only a torn last record can be
-        // dropped: damage anywhere else fails the open instead of forgetting what follows it.
-        options.set_wal_recovery_mode(if drop_damaged_log {
-            DBRecoveryMode::PointInTime
-        } else {
-            DBRecoveryMode::TolerateCorruptedTailRecords
-        });
-        // Keep families a newer build may have added, so opening does not fail on them.
-        let mut families: Vec<String> = DB::list_cf(&options, path).unwrap_or_default();
-        for keyspace in Keyspace::ALL {
-            if !families.iter().any(|f| f == keyspace.name()) {
-                families.push(keyspace.name().to_string());
-            }
-        }
-        let descriptors = families
-            .iter()
-            .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
-        let db = DB::open_cf_descriptors(&options, path, descriptors).map_err(|e| {
-            let path = path.display().to_string();
-            match e.kind() {
-                rocksdb::ErrorKind::Corruption => StoreError::Damaged {
-                    path,
-                    detail: e.to_string(),
-                },
-                rocksdb::ErrorKind::IOError if e.to_string().contains("LOCK") => {
-                    StoreError::InUse { path }
-                }
-                _ => backend(e),
-            }
-        })?;
         let mut store = RocksStore {
-            db,
+            db: RwLock::new(Some(open_db(path, drop_damaged_log)?)),
+            path: path.to_path_buf(),
             sync,
+            drop_damaged_log,
             created: false,
+            failing: AtomicBool::new(false),
         };
         store.created = store.check_format(path)?;
         store.check_last_close(path, has_log || drop_damaged_log)?;
         Ok(store)
+    }
+
+    /// The open database, or an error saying the data dir cannot be used right now.
+    fn db(&self) -> Result<DbGuard<'_>, StoreError> {
+        let guard = self.db.read().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            return Err(self.unwritable());
+        }
+        Ok(DbGuard(guard))
+    }
+
+    fn unwritable(&self) -> StoreError {
+        StoreError::Unwritable {
+            path: self.path.display().to_string(),
+        }
+    }
+
+    /// After a failed write, opens the data dir again (RocksDB refuses every write after one
+    /// fails), so that writes resume once their cause (a full disk, say) is gone.
+    fn reopen_if_failing(&self) -> Result<(), StoreError> {
+        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        if !self.failing.load(Ordering::SeqCst) {
+            return Ok(()); // another caller recovered it
+        }
+        // RocksDB holds the data dir's lock until the old database is closed.
+        drop(db.take());
+        match open_db(&self.path, self.drop_damaged_log) {
+            Ok(reopened) => {
+                *db = Some(reopened);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the data dir cannot be opened again yet");
+                Err(self.unwritable())
+            }
+        }
+    }
+
+    /// Whether writes succeed again after one failed: a write the size of a large registration
+    /// succeeds (and is removed).
+    fn probe(&self) -> Result<(), StoreError> {
+        if !self.failing.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mut probe = WriteBatch::new();
+        probe.put(Keyspace::Meta, PROBE_KEY, vec![0u8; PROBE_BYTES]);
+        probe.delete(Keyspace::Meta, PROBE_KEY);
+        self.write(probe).map_err(|_| self.unwritable())?;
+        tracing::info!(data_dir = %self.path.display(), "writes resumed");
+        Ok(())
     }
 
     /// Refuses a data dir whose last process stopped without closing it (a crash, SIGKILL, a
@@ -123,7 +155,7 @@ impl RocksStore {
         let mut batch = WriteBatch::new();
         batch.put(Keyspace::Meta, OPEN_KEY, *b"1");
         self.write(batch)?;
-        self.flush().map_err(backend)
+        self.flush()
     }
 
     /// Checks the storage format; a new data dir gets one, and an identity. True when new.
@@ -165,18 +197,74 @@ impl RocksStore {
     }
 
     /// Writes the memtables to table files, so that the data no longer depends on the log.
-    fn flush(&self) -> Result<(), rocksdb::Error> {
+    fn flush(&self) -> Result<(), StoreError> {
+        let db = self.db()?;
         for keyspace in Keyspace::ALL {
-            self.db.flush_cf(self.family(keyspace))?;
+            db.flush_cf(db.family(keyspace)).map_err(backend)?;
         }
         Ok(())
     }
+}
 
+/// The open database, read-locked: a recovery waits until it is let go.
+struct DbGuard<'s>(RwLockReadGuard<'s, Option<DB>>);
+
+impl DbGuard<'_> {
     fn family(&self, keyspace: Keyspace) -> &rocksdb::ColumnFamily {
-        self.db
-            .cf_handle(keyspace.name())
+        self.cf_handle(keyspace.name())
             .expect("every keyspace's column family is opened in RocksStore::open")
     }
+}
+
+impl std::ops::Deref for DbGuard<'_> {
+    type Target = DB;
+
+    fn deref(&self) -> &DB {
+        self.0.as_ref().expect("checked when the guard was made")
+    }
+}
+
+/// Opens the database in a data dir, creating it if absent.
+fn open_db(path: &Path, drop_damaged_log: bool) -> Result<DB, StoreError> {
+    // No space reserved ahead (the crate has no setter for it): on a full disk, what is free is
+    // what the disk says. Space RocksDB had reserved, let go of when it reopened after a failed
+    // write, made a full disk look writable for a moment.
+    let mut options = Options::default()
+        .get_options_from_string("allow_fallocate=false")
+        .map_err(backend)?;
+    options.create_if_missing(true);
+    options.create_missing_column_families(true);
+    options.set_compression_type(rocksdb::DBCompressionType::Lz4);
+    // Every write is synced before it is acknowledged, so only a torn last record can be
+    // dropped: damage anywhere else fails the open instead of forgetting what follows it.
+    options.set_wal_recovery_mode(if drop_damaged_log {
+        DBRecoveryMode::PointInTime
+    } else {
+        DBRecoveryMode::TolerateCorruptedTailRecords
+    });
+    // Keep families a newer build may have added, so opening does not fail on them.
+    let mut families: Vec<String> = DB::list_cf(&options, path).unwrap_or_default();
+    for keyspace in Keyspace::ALL {
+        if !families.iter().any(|f| f == keyspace.name()) {
+            families.push(keyspace.name().to_string());
+        }
+    }
+    let descriptors = families
+        .iter()
+        .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
+    DB::open_cf_descriptors(&options, path, descriptors).map_err(|e| {
+        let path = path.display().to_string();
+        match e.kind() {
+            rocksdb::ErrorKind::Corruption => StoreError::Damaged {
+                path,
+                detail: e.to_string(),
+            },
+            rocksdb::ErrorKind::IOError if e.to_string().contains("LOCK") => {
+                StoreError::InUse { path }
+            }
+            _ => backend(e),
+        }
+    })
 }
 
 /// A clean close flushes: what was written since the last start no longer lives in the
@@ -186,8 +274,7 @@ impl Drop for RocksStore {
     fn drop(&mut self) {
         let mut closed = WriteBatch::new();
         closed.delete(Keyspace::Meta, OPEN_KEY);
-        let closed = self.write(closed).map_err(|e| e.to_string());
-        if let Err(e) = closed.and_then(|()| self.flush().map_err(|e| e.to_string())) {
+        if let Err(e) = self.write(closed).and_then(|()| self.flush()) {
             tracing::warn!(error = %e, "flush on close failed; the write-ahead log still holds the writes");
         }
     }
@@ -241,7 +328,8 @@ fn refuse_incomplete(path: &Path) -> Result<(), StoreError> {
 
 impl Store for RocksStore {
     fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        self.db.get_cf(self.family(keyspace), key).map_err(backend)
+        let db = self.db()?;
+        db.get_cf(db.family(keyspace), key).map_err(backend)
     }
 
     fn scan_page(
@@ -254,7 +342,8 @@ impl Store for RocksStore {
         let start = if from > prefix { from } else { prefix };
         let mut entries = Vec::new();
         let mode = IteratorMode::From(start, Direction::Forward);
-        for item in self.db.iterator_cf(self.family(keyspace), mode) {
+        let db = self.db()?;
+        for item in db.iterator_cf(db.family(keyspace), mode) {
             if entries.len() == limit {
                 break;
             }
@@ -268,16 +357,33 @@ impl Store for RocksStore {
     }
 
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        if self.failing.load(Ordering::SeqCst) {
+            self.reopen_if_failing()?;
+        }
+        let db = self.db()?;
         let mut rocks_batch = rocksdb::WriteBatch::default();
         for op in batch.ops {
             match op {
-                Op::Put(ks, key, value) => rocks_batch.put_cf(self.family(ks), key, value),
-                Op::Delete(ks, key) => rocks_batch.delete_cf(self.family(ks), key),
+                Op::Put(ks, key, value) => rocks_batch.put_cf(db.family(ks), key, value),
+                Op::Delete(ks, key) => rocks_batch.delete_cf(db.family(ks), key),
             }
         }
         // Synced: an acknowledged write survives a power loss, not only a process crash.
         let mut options = WriteOptions::default();
         options.set_sync(self.sync);
-        self.db.write_opt(rocks_batch, &options).map_err(backend)
+        match db.write_opt(rocks_batch, &options) {
+            Ok(()) => {
+                self.failing.store(false, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(e) => {
+                self.failing.store(true, Ordering::SeqCst);
+                Err(backend(e))
+            }
+        }
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        self.probe()
     }
 }

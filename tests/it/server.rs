@@ -367,3 +367,123 @@ fn concurrent_registrations_over_http_stay_consistent() {
         }
     }
 }
+
+/// A small tmpfs, mounted for one test and let go after it: a disk that can really be full.
+struct SmallVolume {
+    dir: tempfile::TempDir,
+}
+
+impl SmallVolume {
+    /// `None` where mounting is not allowed (not root); under CI, where it is, that fails.
+    fn mount(megabytes: u32) -> Option<SmallVolume> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs as root and must be able to mount a tmpfs"
+            );
+            eprintln!("skipped: cannot mount a tmpfs here (not root)");
+            return None;
+        }
+        Some(SmallVolume { dir })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallVolume {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// Issue 11, item 10: after the disk filled up and space was freed, every write still failed
+/// until a restart, and `/ready` answered "ready" throughout.
+#[test]
+fn writes_resume_once_a_full_disk_has_room_and_ready_says_so_meanwhile() {
+    let Some(volume) = SmallVolume::mount(32) else {
+        return;
+    };
+    let data_dir = volume.path().join("data");
+    let server = Server::start(&data_dir);
+    let fields = |i: usize| -> String {
+        (0..400)
+            .map(|f| format!(r#"{{"name":"s{i}_field_{f}","type":"long","default":0}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(server.register("s0", &fields(0)).0, 200);
+
+    let fill = |name: &str| {
+        let mut file = std::fs::File::create(volume.path().join(name)).unwrap();
+        let mut chunk = vec![0u8; 1 << 20];
+        while chunk.len() >= 4096 {
+            if file.write_all(&chunk).is_err() {
+                chunk.truncate(chunk.len() / 2);
+            }
+        }
+        let _ = file.sync_all();
+    };
+    fill("filler");
+    let mut acknowledged = vec!["s0".to_string()];
+    let mut refused = None;
+    for i in 1..200 {
+        let subject = format!("s{i}");
+        let (status, body) = server.register(&subject, &fields(i));
+        match status {
+            200 => acknowledged.push(subject),
+            500 => {
+                assert_eq!(body["error_code"], json!(50001), "{body}");
+                refused = Some(subject);
+                break;
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    let refused = refused.expect("a write fails on the full disk");
+    // Whatever RocksDB let go of after the failure (space it had reserved) is taken too.
+    fill("more-filler");
+    let (status, body) = server.call("GET", "/ready", None);
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("disk full"),
+        "{body}"
+    );
+    assert_eq!(
+        server.call("GET", "/health", None).0,
+        200,
+        "alive, only not ready"
+    );
+
+    // Room again: ready, and writes succeed without a restart.
+    for name in ["filler", "more-filler"] {
+        std::fs::remove_file(volume.path().join(name)).unwrap();
+    }
+    assert_eq!(server.call("GET", "/ready", None).0, 200);
+    assert_eq!(server.register(&refused, &fields(999)).0, 200);
+    acknowledged.push(refused);
+
+    // Everything acknowledged is kept, across a restart too.
+    let listed = |server: &Server| {
+        let mut subjects: Vec<String> =
+            serde_json::from_value(server.call("GET", "/subjects", None).1).unwrap();
+        subjects.sort();
+        subjects
+    };
+    acknowledged.sort();
+    assert_eq!(listed(&server), acknowledged);
+    server.terminate();
+    drop(server);
+    assert_eq!(listed(&Server::start(&data_dir)), acknowledged);
+}

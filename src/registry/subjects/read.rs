@@ -145,4 +145,10 @@ impl Registry {
     pub fn max_id(&self) -> SchemaId {
         self.read().subjects.last_id
     }
+
+    /// Whether writes can succeed now (after a write failed on a full disk, say, they cannot
+    /// until the store recovers, which this tries).
+    pub fn writable(&self) -> Result<(), RegistryError> {
+        Ok(self.store.writable()?)
+    }
 }
