@@ -271,32 +271,35 @@ fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
     let status: ProductStatus = client.get_as(&format!("/v1/products/{}", segment(&args.name)))?;
     match args.format {
         OutputFormat::Json => print_json(&status)?,
-        OutputFormat::Text => {
-            let mut out = format!(
-                "{} (domain {}, owner {}): latest {}\n",
-                shown(&status.name),
-                shown(&status.domain),
-                shown(&status.owner),
-                shown(status.latest.as_deref().unwrap_or("none published"))
-            );
-            for major in &status.majors {
-                out.push_str(&format!(
-                    "  major {}: {}, latest {}{}\n",
-                    shown(&major.line),
-                    shown(&major.state),
-                    shown(&major.latest),
-                    major
-                        .sunset
-                        .map_or_else(String::new, |t| format!(", sunset {}", day(t)))
-                ));
-            }
-            for notice in &status.notices {
-                out.push_str(&format!("  notice: {}", notice_line(notice)));
-            }
-            super::print(&out)?;
-        }
+        OutputFormat::Text => super::print(&status_text(&status))?,
     }
     Ok(Outcome::Success)
+}
+
+/// A product's state for people: its majors and open notices.
+fn status_text(status: &ProductStatus) -> String {
+    let mut out = format!(
+        "{} (domain {}, owner {}): latest {}\n",
+        shown(&status.name),
+        shown(&status.domain),
+        shown(&status.owner),
+        shown(status.latest.as_deref().unwrap_or("none published"))
+    );
+    for major in &status.majors {
+        out.push_str(&format!(
+            "  major {}: {}, latest {}{}\n",
+            shown(&major.line),
+            shown(&major.state),
+            shown(&major.latest),
+            major
+                .sunset
+                .map_or_else(String::new, |t| format!(", sunset {}", day(t)))
+        ));
+    }
+    for notice in &status.notices {
+        out.push_str(&format!("  notice: {}", notice_line(notice)));
+    }
+    out
 }
 
 /// `payments.transactions major 2: what breaks (announced 2026-11-21, allowed from 2026-12-05)`
@@ -444,5 +447,148 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Success)
         }
+    }
+}
+
+/// Issue 11, item 14: the CLI printed a server's answer by slicing it, and panicked on one
+/// shorter than it expected. Whatever a server answers, decoding it either fails with an error
+/// or gives a value that prints: real answers, with any node replaced by any JSON value.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// The body of one of the API's response snapshots.
+    fn snapshot(name: &str) -> Value {
+        let path = format!(
+            "{}/src/api/tests/snapshots/accord__api__tests__responses__{name}.snap",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let body = text.splitn(3, "---\n").nth(2).unwrap();
+        serde_json::from_str(body).unwrap()
+    }
+
+    fn notice() -> Value {
+        json!({"product": "p", "major": 2, "summary": "drops a field", "actor": "ana",
+            "announced": "2026-11-21T00:00:00Z", "effective": "2026-12-05T00:00:00Z",
+            "withdrawn": null})
+    }
+
+    fn status() -> Value {
+        let mut status = snapshot("product_status");
+        status["notices"] = json!([notice()]);
+        status["majors"][0]["sunset"] = json!("2027-01-01T00:00:00Z");
+        status
+    }
+
+    fn evaluation() -> Value {
+        let mut evaluation = snapshot("product_check");
+        evaluation["next_notice"] = notice();
+        evaluation
+    }
+
+    /// How many nodes a value has, itself included.
+    fn nodes(value: &Value) -> usize {
+        1 + match value {
+            Value::Array(items) => items.iter().map(nodes).sum(),
+            Value::Object(map) => map.values().map(nodes).sum(),
+            _ => 0,
+        }
+    }
+
+    /// Replaces the `n`th node, in pre-order, by `with`; returns how many nodes it passed.
+    fn replace(value: &mut Value, n: usize, with: &Value) -> usize {
+        if n == 0 {
+            *value = with.clone();
+            return usize::MAX;
+        }
+        let mut seen = 1;
+        let children: Vec<&mut Value> = match value {
+            Value::Array(items) => items.iter_mut().collect(),
+            Value::Object(map) => map.values_mut().collect(),
+            _ => Vec::new(),
+        };
+        for child in children {
+            let passed = replace(child, n - seen, with);
+            if passed == usize::MAX {
+                return usize::MAX;
+            }
+            seen += passed;
+        }
+        seen
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| json!(f)),
+            ".{0,12}".prop_map(Value::from),
+            "[0-9]{1,4}-[0-9]{1,2}-[0-9]{1,2}(T[0-9:]{0,8}Z?)?".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                prop::collection::btree_map("[a-z_]{1,8}", inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Decodes a mutated answer; one that decodes must print.
+    fn survives<T: serde::de::DeserializeOwned>(
+        mut answer: Value,
+        edits: &[(usize, Value)],
+        print: impl Fn(&T) -> String,
+    ) {
+        for (at, with) in edits {
+            let n = at % nodes(&answer);
+            replace(&mut answer, n, with);
+        }
+        if let Ok(decoded) = serde_json::from_value::<T>(answer) {
+            let _ = print(&decoded);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn any_product_status_prints_or_is_refused(
+            edits in prop::collection::vec((any::<usize>(), any_json()), 1..4)
+        ) {
+            survives::<ProductStatus>(status(), &edits, status_text);
+        }
+
+        #[test]
+        fn any_evaluation_prints_or_is_refused(
+            edits in prop::collection::vec((any::<usize>(), any_json()), 1..4)
+        ) {
+            survives::<EvaluationView>(evaluation(), &edits, evaluation_text);
+        }
+
+        #[test]
+        fn any_notice_prints_or_is_refused(
+            edits in prop::collection::vec((any::<usize>(), any_json()), 1..4)
+        ) {
+            survives::<NoticeView>(notice(), &edits, notice_line);
+        }
+    }
+
+    #[test]
+    fn the_unmutated_answers_decode_and_print() {
+        assert!(
+            status_text(&serde_json::from_value(status()).unwrap()).contains("sunset 2027-01-01")
+        );
+        assert!(
+            evaluation_text(&serde_json::from_value(evaluation()).unwrap())
+                .contains("would be refused")
+        );
+        assert!(notice_line(&serde_json::from_value(notice()).unwrap()).contains("drops a field"));
     }
 }
