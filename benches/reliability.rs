@@ -14,9 +14,8 @@
 //! (A plain timing binary: each step changes the state, which criterion's repeated iterations
 //! do not fit.)
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use std::sync::Arc;
@@ -25,6 +24,9 @@ use std::time::{Duration, Instant};
 
 use accord::registry::{Import, NewSchema, Reference, Registry, SubjectName, SystemClock, Version};
 use accord::store::RocksStore;
+use process::{spawn, stop};
+
+mod process;
 
 // The binary's allocator, so that memory is measured as the server holds it.
 #[global_allocator]
@@ -270,26 +272,11 @@ fn post(url: &str, path: &str, body: &str) -> String {
 
 /// Starts the real server on a data dir; returns it and its URL.
 fn serve(dir: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env("ACCORD_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the server starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    (child, url)
-}
-
-fn stop(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+    spawn(
+        Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir),
+    )
 }
 
 /// A field of another process's `/proc/PID/status`, in KiB.

@@ -9,13 +9,15 @@
 //! Needs `wrk` (Debian package `wrk`). Under `cargo test --benches` it runs a small data dir and
 //! skips the load when `wrk` is missing.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use accord::registry::{Import, NewSchema, Registry, SubjectName, SystemClock};
 use accord::store::RocksStore;
+use process::{spawn, stop};
+
+mod process;
 
 /// Set in the ceiling server's environment: the body it returns.
 const CEILING_BODY: &str = "ACCORD_BENCH_CEILING_BODY";
@@ -134,32 +136,6 @@ fn populate(dir: &std::path::Path, subjects: usize, versions: usize) -> u32 {
 }
 
 /// Starts a server that prints `... listening on http://ADDR`, and returns it with its URL.
-fn spawn(command: &mut Command) -> (Child, String) {
-    let mut child = command
-        .env("ACCORD_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the server starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .expect("a listening line")
-        .to_string();
-    (child, url)
-}
-
-fn stop(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
-}
-
 struct Load {
     requests_per_second: f64,
     p99_ms: f64,
