@@ -6,6 +6,7 @@
 #   libclang-N.so; libclang-cpp.so, which the image ships, is a different library and does not do.
 # - ccache: makes rebuilding RocksDB's C++ take minutes instead of a quarter of an hour.
 # - c++: RocksDB is C++.
+# - wrk: the load the serving benchmark puts on the server (the test run exercises it briefly).
 
 # Once per shell: scripts sourced from a script that already ran it (as .ci/run does) inherit it.
 if [ -n "${ACCORD_SETUP_DONE:-}" ]; then
@@ -41,6 +42,12 @@ if command -v c++ >/dev/null; then
 else
   echo "setup: c++: not on PATH; installing g++" >&2
   accord_missing+=(g++)
+fi
+if command -v wrk >/dev/null; then
+  echo "setup: wrk: found $(command -v wrk)" >&2
+else
+  echo "setup: wrk: not on PATH; installing wrk" >&2
+  accord_missing+=(wrk)
 fi
 if ((${#accord_missing[@]})); then
   accord_sudo=""

@@ -58,23 +58,24 @@ impl WorkQueue {
         let bytes = u32::try_from(bytes)
             .unwrap_or(u32::MAX)
             .min(self.byte_budget);
-        let free = (bytes == 0).then_some(None).or_else(|| {
-            self.bytes
-                .clone()
-                .try_acquire_many_owned(bytes)
-                .ok()
-                .map(Some)
-        });
-        if let Some(held) = free
-            && let Ok(running) = self.running.clone().try_acquire_owned()
-        {
-            return Ok(Turn {
-                _running: running,
-                _bytes: held,
-            });
+        if let Some(turn) = self.try_turn(bytes) {
+            return Ok(turn);
         }
         let _place = Waiting::enter(&self.waiting, self.max_waiting)?;
         self.wait(bytes).await
+    }
+
+    /// A turn at once, if the bytes and a place to run are both free.
+    fn try_turn(&self, bytes: u32) -> Option<Turn> {
+        let held = match bytes {
+            0 => None,
+            n => Some(self.bytes.clone().try_acquire_many_owned(n).ok()?),
+        };
+        let running = self.running.clone().try_acquire_owned().ok()?;
+        Some(Turn {
+            _running: running,
+            _bytes: held,
+        })
     }
 
     async fn wait(&self, bytes: u32) -> Result<Turn, Busy> {
