@@ -1,6 +1,6 @@
-//! The command line: offline `diff | check | validate | rules`, the server `serve`, the
-//! registry clients `register | subjects | versions | get | config` (and `check --subject`),
-//! and data products: `product lint | check | publish | status`, `notice announce | withdraw |
+//! The command line: offline `diff | check | validate | rules`, the server `serve` and
+//! `repair` for its data dir, the registry clients `register | subjects | versions | get |
+//! config` (and `check --subject`), and data products: `product lint | check | publish | status`, `notice announce | withdraw |
 //! list`.
 //!
 //! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
@@ -12,6 +12,7 @@ mod diff;
 mod input;
 mod manifest;
 mod product;
+mod repair;
 mod rules;
 mod serve;
 mod validate;
@@ -40,6 +41,7 @@ enum Command {
     Validate(validate::ValidateArgs),
     Rules(rules::RulesArgs),
     Serve(serve::ServeArgs),
+    Repair(repair::RepairArgs),
     Register(client::RegisterArgs),
     Subjects(client::SubjectsArgs),
     Versions(client::VersionsArgs),
@@ -88,6 +90,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Repair(args) => repair::run(args),
         Command::Register(args) => client::register(args),
         Command::Subjects(args) => client::subjects(args),
         Command::Versions(args) => client::versions(args),

@@ -50,11 +50,6 @@ pub(crate) struct ServeArgs {
     /// parsed forms, which checks need, are kept up to this much, the least used let go first
     #[arg(long, env = "ACCORD_PARSED_CACHE_MB", default_value_t = 256)]
     parsed_cache_mb: u64,
-    /// Start even though the write-ahead log is damaged before its end, keeping the writes
-    /// before the damage and dropping the rest (acknowledged ones among them). Without it, such
-    /// a data dir is refused; keep a copy of it first
-    #[arg(long)]
-    drop_damaged_log: bool,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
@@ -75,16 +70,8 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = if args.drop_damaged_log {
-        tracing::warn!(
-            data_dir = %args.data_dir.display(),
-            "opening with --drop-damaged-log: writes after any damage in the log are dropped"
-        );
-        RocksStore::open_dropping_damaged_log(&args.data_dir)
-    } else {
-        RocksStore::open(&args.data_dir)
-    }
-    .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
+    let store = RocksStore::open(&args.data_dir)
+        .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry_id = store.registry_id()?;
     if store.created() {
         tracing::warn!(

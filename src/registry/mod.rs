@@ -10,7 +10,8 @@
 //! Layout: `state` (what is served, in memory), `load` (reading it from the store at start),
 //! `model` (stored records and their keys), `error`; `subjects/` (register, read, delete,
 //! settings, check); `policy` (what a data product allows) and `products/` (publish,
-//! Confluent registrations to a product's subjects, notices, audit).
+//! Confluent registrations to a product's subjects, notices, audit); `repair` (what
+//! repairing a damaged data dir drops).
 
 mod clock;
 mod error;
@@ -19,6 +20,7 @@ mod model;
 mod parsed;
 mod policy;
 mod products;
+pub mod repair;
 mod state;
 mod subjects;
 

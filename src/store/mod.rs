@@ -11,7 +11,7 @@ mod rocks;
 mod conformance;
 
 pub use mem::MemStore;
-pub use rocks::RocksStore;
+pub use rocks::{Damage, Dropped, RocksStore};
 
 /// A separate key space (a column family in RocksDB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,7 +153,7 @@ pub enum StoreError {
     /// before its last record (acknowledged writes follow the damage, and opening anyway would
     /// silently forget them).
     #[error(
-        "data dir `{path}` is damaged ({detail}); the registry does not start rather than forget acknowledged writes. Restore the data dir from a backup; if the damage is in the write-ahead log (`*.log`), the loss can be accepted explicitly: keep a copy of the data dir, then start once with `accord serve --drop-damaged-log`, which keeps the writes before the damage and drops the rest"
+        "data dir `{path}` is damaged ({detail}); the registry does not start rather than forget acknowledged writes. Restore the data dir from a backup; if the damage is in the write-ahead log (`*.log`), the loss can be accepted explicitly: keep a copy of the data dir, then run `accord repair`, which says what it drops before it drops anything"
     )]
     Damaged { path: String, detail: String },
     /// A directory that holds files but no database: a data dir with its `CURRENT` file lost

@@ -34,7 +34,7 @@ pub struct RocksStore {
     db: RwLock<Option<DB>>,
     path: PathBuf,
     sync: bool,
-    drop_damaged_log: bool,
+    recovery: LogRecovery,
     /// Whether this open created the data dir.
     created: bool,
     /// The last write failed (a full disk, say): RocksDB refuses every write after one fails,
@@ -59,35 +59,63 @@ impl RocksStore {
     /// Opens the data dir, creating it when it does not exist. A data dir written in another
     /// storage format is refused with [`StoreError::FormatVersion`], never read silently.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, true, false)
+        Self::open_with(path, true, LogRecovery::Strict)
     }
 
-    /// Opens a data dir whose write-ahead log is damaged, keeping the writes before the damage
-    /// and dropping the rest: only for an operator who chose that loss over a backup.
-    pub fn open_dropping_damaged_log(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, true, true)
+    /// Opens a data dir that [`RocksStore::damage`] found damaged, dropping what it listed:
+    /// the writes after damage in the write-ahead log, or a lost log's. Only for an operator
+    /// who chose that loss over a backup (`accord repair`).
+    pub fn open_repairing(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, true, LogRecovery::StopAtDamage)
+    }
+
+    /// What opening the data dir with [`RocksStore::open_repairing`] would drop. Reads only:
+    /// the data dir is opened read-only, once replaying its log up to the damage (what a repair
+    /// keeps) and once replaying every readable record past it (what was written).
+    pub fn damage(path: &Path) -> Result<Damage, StoreError> {
+        refuse_incomplete(path)?;
+        match open_db(path, LogRecovery::Strict, Access::ReadOnly) {
+            Ok(_) if lost_log(path)? => Ok(Damage::LostLog),
+            Ok(_) => Ok(Damage::None),
+            Err(StoreError::Damaged { .. }) => {
+                // Fails in turn when the damage is not (only) in the log: a repair cannot help.
+                let kept = open_db(path, LogRecovery::StopAtDamage, Access::ReadOnly)?;
+                let written = open_db(path, LogRecovery::SkipDamage, Access::ReadOnly)?;
+                let mut dropped = Vec::new();
+                for keyspace in Keyspace::ALL {
+                    dropped_entries(&kept, &written, keyspace, &mut dropped)?;
+                }
+                Ok(Damage::Log { dropped })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Opens the data dir for a bulk load: writes are not synced, so a power loss may lose
     /// writes that were acknowledged. Only for filling a data dir that can be rebuilt, such as a
     /// benchmark's; a clean close still persists everything.
     pub fn open_for_bulk_load(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, false, false)
+        Self::open_with(path, false, LogRecovery::Strict)
     }
 
-    fn open_with(path: &Path, sync: bool, drop_damaged_log: bool) -> Result<Self, StoreError> {
+    fn open_with(path: &Path, sync: bool, recovery: LogRecovery) -> Result<Self, StoreError> {
         refuse_incomplete(path)?;
-        let has_log = has_log(path);
+        if recovery != LogRecovery::StopAtDamage && lost_log(path)? {
+            return Err(StoreError::Damaged {
+                path: path.display().to_string(),
+                detail: "its write-ahead log is missing: the last server stopped without closing the data dir, and no `*.log` file is left".into(),
+            });
+        }
         let mut store = RocksStore {
-            db: RwLock::new(Some(open_db(path, drop_damaged_log)?)),
+            db: RwLock::new(Some(open_db(path, recovery, Access::ReadWrite)?)),
             path: path.to_path_buf(),
             sync,
-            drop_damaged_log,
+            recovery,
             created: false,
             failing: AtomicBool::new(false),
         };
         store.created = store.check_format(path)?;
-        store.check_last_close(path, has_log || drop_damaged_log)?;
+        store.mark_open()?;
         Ok(store)
     }
 
@@ -115,7 +143,7 @@ impl RocksStore {
         }
         // RocksDB holds the data dir's lock until the old database is closed.
         drop(db.take());
-        match open_db(&self.path, self.drop_damaged_log) {
+        match open_db(&self.path, self.recovery, Access::ReadWrite) {
             Ok(reopened) => {
                 *db = Some(reopened);
                 Ok(())
@@ -141,17 +169,8 @@ impl RocksStore {
         Ok(())
     }
 
-    /// Refuses a data dir whose last process stopped without closing it (a crash, SIGKILL, a
-    /// power loss) and whose write-ahead log is gone since: the writes after the last flush
-    /// lived in that log alone, and starting would hand their ids out again. Then marks the
-    /// data dir open, in the table files, until a clean close.
-    fn check_last_close(&self, path: &Path, has_log: bool) -> Result<(), StoreError> {
-        if self.get(Keyspace::Meta, OPEN_KEY)?.is_some() && !has_log {
-            return Err(StoreError::Damaged {
-                path: path.display().to_string(),
-                detail: "its write-ahead log is missing: the last server stopped without closing the data dir, and no `*.log` file is left".into(),
-            });
-        }
+    /// Marks the data dir open, in the table files, until a clean close (see [`lost_log`]).
+    fn mark_open(&self) -> Result<(), StoreError> {
         let mut batch = WriteBatch::new();
         batch.put(Keyspace::Meta, OPEN_KEY, *b"1");
         self.write(batch)?;
@@ -211,9 +230,13 @@ struct DbGuard<'s>(RwLockReadGuard<'s, Option<DB>>);
 
 impl DbGuard<'_> {
     fn family(&self, keyspace: Keyspace) -> &rocksdb::ColumnFamily {
-        self.cf_handle(keyspace.name())
-            .expect("every keyspace's column family is opened in RocksStore::open")
+        family(self, keyspace)
     }
+}
+
+fn family(db: &DB, keyspace: Keyspace) -> &rocksdb::ColumnFamily {
+    db.cf_handle(keyspace.name())
+        .expect("every keyspace's column family is opened by open_db")
 }
 
 impl std::ops::Deref for DbGuard<'_> {
@@ -224,8 +247,98 @@ impl std::ops::Deref for DbGuard<'_> {
     }
 }
 
-/// Opens the database in a data dir, creating it if absent.
-fn open_db(path: &Path, drop_damaged_log: bool) -> Result<DB, StoreError> {
+/// How opening treats damage in the write-ahead log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogRecovery {
+    /// Every write is synced before it is acknowledged, so only a torn last record can be
+    /// dropped: damage anywhere else fails the open instead of forgetting what follows it.
+    Strict,
+    /// Replaying stops at the damage, and what follows it is dropped: a repair.
+    StopAtDamage,
+    /// Every readable record is replayed, the damaged ones skipped: only to see, read-only,
+    /// what a repair drops (the records may depend on the skipped ones).
+    SkipDamage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    ReadOnly,
+}
+
+/// What a repair of a data dir drops (see [`RocksStore::damage`]).
+#[derive(Debug)]
+pub enum Damage {
+    /// Nothing: the data dir opens as it is.
+    None,
+    /// The write-ahead log is damaged before its end. A repair drops what follows the damage:
+    /// the damaged records, which cannot be read, and these entries, readable past them.
+    Log { dropped: Vec<Dropped> },
+    /// The last server did not close the data dir, and its write-ahead log is gone since: the
+    /// writes that lived only in the log are lost, and what they were cannot be known.
+    LostLog,
+}
+
+/// One entry a repair drops: the value written past the damage, or `None` for a deletion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub keyspace: Keyspace,
+    pub key: Vec<u8>,
+    pub value: Option<Vec<u8>>,
+}
+
+/// The entries of `keyspace` that `written` holds and `kept` lacks or holds otherwise, by one
+/// merge of the two in key order.
+fn dropped_entries(
+    kept: &DB,
+    written: &DB,
+    keyspace: Keyspace,
+    dropped: &mut Vec<Dropped>,
+) -> Result<(), StoreError> {
+    // A data dir written by an older build may lack a keyspace: it holds nothing.
+    let entries = |db: &DB| -> Result<Vec<Entry>, StoreError> {
+        let Some(family) = db.cf_handle(keyspace.name()) else {
+            return Ok(Vec::new());
+        };
+        db.iterator_cf(family, IteratorMode::Start)
+            .map(|item| {
+                item.map(|(k, v)| (k.into_vec(), v.into_vec()))
+                    .map_err(backend)
+            })
+            .collect()
+    };
+    let (kept, written) = (entries(kept)?, entries(written)?);
+    let (mut k, mut w) = (kept.iter().peekable(), written.iter().peekable());
+    loop {
+        let order = match (k.peek(), w.peek()) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((kk, _)), Some((wk, _))) => kk.cmp(wk),
+        };
+        let change = match order {
+            // Kept but deleted past the damage.
+            std::cmp::Ordering::Less => k.next().map(|(key, _)| (key, None)),
+            // Written past the damage.
+            std::cmp::Ordering::Greater => w.next().map(|(key, value)| (key, Some(value))),
+            std::cmp::Ordering::Equal => {
+                let (key, old) = k.next().expect("peeked");
+                let (_, new) = w.next().expect("peeked");
+                (old != new).then_some((key, Some(new)))
+            }
+        };
+        if let Some((key, value)) = change {
+            dropped.push(Dropped {
+                keyspace,
+                key: key.clone(),
+                value: value.cloned(),
+            });
+        }
+    }
+}
+
+/// Opens the database in a data dir, creating it if absent (unless read-only).
+fn open_db(path: &Path, recovery: LogRecovery, access: Access) -> Result<DB, StoreError> {
     // No space reserved ahead (the crate has no setter for it): on a full disk, what is free is
     // what the disk says. Space RocksDB had reserved, let go of when it reopened after a failed
     // write, made a full disk look writable for a moment.
@@ -235,24 +348,27 @@ fn open_db(path: &Path, drop_damaged_log: bool) -> Result<DB, StoreError> {
     options.create_if_missing(true);
     options.create_missing_column_families(true);
     options.set_compression_type(rocksdb::DBCompressionType::Lz4);
-    // Every write is synced before it is acknowledged, so only a torn last record can be
-    // dropped: damage anywhere else fails the open instead of forgetting what follows it.
-    options.set_wal_recovery_mode(if drop_damaged_log {
-        DBRecoveryMode::PointInTime
-    } else {
-        DBRecoveryMode::TolerateCorruptedTailRecords
+    options.set_wal_recovery_mode(match recovery {
+        LogRecovery::Strict => DBRecoveryMode::TolerateCorruptedTailRecords,
+        LogRecovery::StopAtDamage => DBRecoveryMode::PointInTime,
+        LogRecovery::SkipDamage => DBRecoveryMode::SkipAnyCorruptedRecord,
     });
-    // Keep families a newer build may have added, so opening does not fail on them.
+    // Keep families a newer build may have added, so opening does not fail on them. A
+    // read-only open cannot create the missing ones.
     let mut families: Vec<String> = DB::list_cf(&options, path).unwrap_or_default();
     for keyspace in Keyspace::ALL {
-        if !families.iter().any(|f| f == keyspace.name()) {
+        if access == Access::ReadWrite && !families.iter().any(|f| f == keyspace.name()) {
             families.push(keyspace.name().to_string());
         }
     }
     let descriptors = families
         .iter()
         .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
-    DB::open_cf_descriptors(&options, path, descriptors).map_err(|e| {
+    match access {
+        Access::ReadWrite => DB::open_cf_descriptors(&options, path, descriptors),
+        Access::ReadOnly => DB::open_cf_descriptors_read_only(&options, path, descriptors, false),
+    }
+    .map_err(|e| {
         let path = path.display().to_string();
         match e.kind() {
             rocksdb::ErrorKind::Corruption => StoreError::Damaged {
@@ -289,6 +405,21 @@ fn new_registry_id() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
     format!("{millis:012x}-{random:016x}")
+}
+
+/// Whether the last server stopped without closing the data dir (a crash, SIGKILL, a power
+/// loss) and its write-ahead log is gone since: the writes after the last flush lived in that
+/// log alone, and starting would hand their ids out again. Read-only, so that a refused start
+/// leaves no new log behind to hide the loss from the next one.
+fn lost_log(path: &Path) -> Result<bool, StoreError> {
+    if !path.join("CURRENT").exists() || has_log(path) {
+        return Ok(false);
+    }
+    let db = open_db(path, LogRecovery::Strict, Access::ReadOnly)?;
+    let Some(meta) = db.cf_handle(Keyspace::Meta.name()) else {
+        return Ok(false); // written before the mark was kept
+    };
+    Ok(db.get_cf(meta, OPEN_KEY).map_err(backend)?.is_some())
 }
 
 /// Whether the directory holds a write-ahead log file.

@@ -41,7 +41,7 @@ impl Server {
     }
 
     /// One HTTP/1.1 request; the status and the JSON body.
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         write!(
@@ -58,7 +58,7 @@ impl Server {
         (status, serde_json::from_str(body).unwrap_or(Value::Null))
     }
 
-    fn register(&self, subject: &str, fields: &str) -> (u16, Value) {
+    pub fn register(&self, subject: &str, fields: &str) -> (u16, Value) {
         let schema = format!(r#"{{"type":"record","name":"Order","fields":[{fields}]}}"#);
         self.call(
             "POST",
@@ -70,7 +70,7 @@ impl Server {
 
 /// Starts `accord serve` on a data dir it must refuse: its exit status and what it printed. A
 /// start that serves instead fails the test after 30 s rather than hanging it.
-fn refused_start(data_dir: &std::path::Path) -> (std::process::ExitStatus, String) {
+pub fn refused_start(data_dir: &std::path::Path) -> (std::process::ExitStatus, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -206,67 +206,6 @@ fn sigterm_stops_the_server_even_with_half_a_request_in_flight() {
     // Nothing acknowledged was lost, and the data dir opens again.
     let server = Server::start(dir.path());
     assert_eq!(server.call("GET", "/subjects", None).1, json!(["s"]));
-}
-
-/// Issue 11, item 9: damage in the middle of the write-ahead log silently dropped every
-/// acknowledged write after it, and the server handed their ids out again.
-#[test]
-fn a_log_damaged_before_its_end_is_refused_unless_the_loss_is_accepted() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let server = Server::start(dir.path());
-        for i in 0..200 {
-            let (status, _) = server.register(&format!("s{i}"), r#"{"name":"id","type":"long"}"#);
-            assert_eq!(status, 200);
-        }
-        // Dropped: killed with SIGKILL, so the registrations live in the log alone.
-    }
-    let log = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "log"))
-        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
-        .expect("a write-ahead log");
-    let mut bytes = std::fs::read(&log).unwrap();
-    assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
-    let middle = bytes.len() / 2;
-    bytes[middle..middle + 64].fill(0xAB);
-    std::fs::write(&log, bytes).unwrap();
-
-    let (status, message) = refused_start(dir.path());
-    assert_eq!(status.code(), Some(2), "{message}");
-    assert!(message.contains("is damaged"), "{message}");
-    assert!(message.contains("--drop-damaged-log"), "{message}");
-
-    // Accepting the loss is explicit, and keeps what precedes the damage.
-    let server = Server::start_with(dir.path(), &["--drop-damaged-log"]);
-    let kept = server.call("GET", "/subjects", None).1;
-    let kept = kept.as_array().unwrap().len();
-    assert!(kept > 0 && kept < 200, "{kept} of 200 subjects kept");
-}
-
-/// Issue 11, item 8: the write-ahead log removed after a crash (a "cleanup", or a restore that
-/// left it out) started an empty registry that handed out the lost ids again.
-#[test]
-fn a_data_dir_missing_its_log_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let server = Server::start(dir.path());
-        for i in 0..20 {
-            let (status, _) = server.register(&format!("s{i}"), r#"{"name":"id","type":"long"}"#);
-            assert_eq!(status, 200);
-        }
-        // Dropped: killed with SIGKILL, so the registrations live in the log alone.
-    }
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "log") {
-            std::fs::remove_file(path).unwrap();
-        }
-    }
-    let (status, message) = refused_start(dir.path());
-    assert_eq!(status.code(), Some(2), "{message}");
-    assert!(message.contains("is damaged"), "{message}");
 }
 
 /// Issue 11, item 15: a second server on the same data dir printed RocksDB's lock error twice.
