@@ -26,6 +26,9 @@ pub struct ApiError {
 pub mod code {
     pub const BAD_REQUEST: u32 = 400;
     pub const EMPTY_BODY: u32 = 422;
+    /// hyper's own refusals, before the API sees the request (see `transport`).
+    pub const URI_TOO_LONG: u32 = 414;
+    pub const HEADERS_TOO_LARGE: u32 = 431;
     pub const SUBJECT_NOT_FOUND: u32 = 40401;
     pub const VERSION_NOT_FOUND: u32 = 40402;
     pub const SCHEMA_NOT_FOUND: u32 = 40403;

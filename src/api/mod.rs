@@ -7,6 +7,7 @@ mod input;
 mod metrics;
 mod products;
 mod resources;
+mod transport;
 pub mod types;
 mod work;
 
@@ -25,6 +26,7 @@ use axum::routing::{get, post};
 pub use error::{ApiError, code};
 pub use metrics::Metrics;
 pub use products::parse_time;
+pub use transport::EnvelopedErrors;
 pub use work::WorkQueue;
 
 use crate::registry::Registry;

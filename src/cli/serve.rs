@@ -14,7 +14,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
 use super::Outcome;
-use crate::api::{AppState, DEFAULT_BODY_LIMIT, router};
+use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, router};
 use crate::registry::{Registry, SystemClock};
 use crate::store::RocksStore;
 
@@ -123,7 +123,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         };
         let service = TowerToHyperService::new(app.clone());
         // No upgrades: the API has no WebSocket or CONNECT.
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection =
+            builder.serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _permit = permit;

@@ -222,6 +222,41 @@ fn a_second_server_on_a_data_dir_is_refused_saying_so_once() {
     );
 }
 
+/// Issue 11, item 15: what hyper refuses before the API sees it (more than 100 headers, a URL
+/// over 64 KiB, a control character in a header) was answered with an empty body.
+#[test]
+fn requests_hyper_refuses_are_answered_in_the_json_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let many_headers: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let long_url = format!("/subjects/{}", "a".repeat(70_000));
+    let cases = [
+        (
+            format!("GET /subjects HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n"),
+            431,
+        ),
+        (format!("GET {long_url} HTTP/1.1\r\nHost: x\r\n\r\n"), 414),
+        (
+            "GET /subjects HTTP/1.1\r\nHost: x\r\nX-Accord-Actor: a\x01b\r\n\r\n".to_string(),
+            400,
+        ),
+    ];
+    for (request, expected) in cases {
+        let mut stream = TcpStream::connect(&server.address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+        assert!(head.starts_with(&format!("HTTP/1.1 {expected} ")), "{head}");
+        assert!(head.contains("content-type: application/json"), "{head}");
+        let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+        assert_eq!(body["error_code"], expected, "{body}");
+        assert!(body["message"].as_str().unwrap().len() > 20, "{body}");
+    }
+    // The server goes on serving.
+    assert_eq!(server.call("GET", "/health", None).0, 200);
+}
+
 /// Issue 11, item 5: idle connections were kept forever, until the server ran out of
 /// descriptors and every request (and `/health`) timed out.
 #[test]
