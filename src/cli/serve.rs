@@ -70,6 +70,11 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Bound first: a start refused for a busy port leaves no new data dir behind. Connections
+    // wait in the backlog while the registry loads.
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on `{}`", args.listen))?;
     let store = RocksStore::open(&args.data_dir)
         .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry_id = store.registry_id()?;
@@ -84,9 +89,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("cannot load the registry from its data dir")?
         .with_parsed_budget(args.parsed_cache_mb << 20);
     let state = AppState::new(Arc::new(registry)).with_body_limit(args.max_body_bytes);
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .with_context(|| format!("cannot listen on `{}`", args.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
     println!("accord listening on http://{address}");

@@ -257,6 +257,24 @@ fn requests_hyper_refuses_are_answered_in_the_json_envelope() {
     assert_eq!(server.call("GET", "/health", None).0, 200);
 }
 
+/// Issue 11, item 15: a start refused for a busy port still created the data dir.
+#[test]
+fn a_start_refused_for_a_busy_port_leaves_no_data_dir() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let parent = tempfile::tempdir().unwrap();
+    let data_dir = parent.path().join("data");
+    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["serve", "--listen", &busy.local_addr().unwrap().to_string()])
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("cannot listen on"), "{message}");
+    assert!(!data_dir.exists(), "the data dir was created");
+}
+
 /// Issue 11, item 5: idle connections were kept forever, until the server ran out of
 /// descriptors and every request (and `/health`) timed out.
 #[test]
