@@ -10,6 +10,8 @@
 //!    p50, p99 and max.
 //! 3. **Large schemas at once**: twelve clients register a 14 MiB schema each, at the same
 //!    time, to the real `accord serve`; prints the server's peak resident memory.
+//! 4. **A large listing**: `GET /schemas` of a registry of 100,000 subjects, read by a client as
+//!    it arrives; prints the time, the answer's size and the server's memory before and at peak.
 //!
 //! (A plain timing binary: each step changes the state, which criterion's repeated iterations
 //! do not fit.)
@@ -33,16 +35,30 @@ mod process;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let quick = !std::env::args().any(|a| a == "--bench");
-    chain(if quick { 200 } else { 10_000 });
-    health(
-        if quick { 2_000 } else { 100_000 },
-        if quick { 20 } else { 1_000 },
-    );
-    large_at_once(
-        if quick { 2 } else { 12 },
-        if quick { 1 << 20 } else { 14 << 20 },
-    );
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = !args.iter().any(|a| a == "--bench");
+    // `cargo bench --bench reliability -- listing` runs the probes whose name holds `listing`.
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let wanted =
+        |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+    if wanted("chain") {
+        chain(if quick { 200 } else { 10_000 });
+    }
+    if wanted("health") {
+        health(
+            if quick { 2_000 } else { 100_000 },
+            if quick { 20 } else { 1_000 },
+        );
+    }
+    if wanted("large") {
+        large_at_once(
+            if quick { 2 } else { 12 },
+            if quick { 1 << 20 } else { 14 << 20 },
+        );
+    }
+    if wanted("listing") {
+        large_listing(if quick { 2_000 } else { 100_000 });
+    }
 }
 
 /// Link `n` of the chain: a record with an optional field of the type before it.
@@ -254,6 +270,47 @@ fn large_at_once(clients: usize, bytes: usize) {
         "{clients} clients register a {} MiB request each at once: all done in {took:.2?}; server memory {} MiB before, {} MiB at peak",
         bytes >> 20,
         before / 1024,
+        peak / 1024
+    );
+}
+
+fn large_listing(subjects: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Arc::new(RocksStore::open_for_bulk_load(dir.path()).unwrap());
+        let registry = Registry::open(store, Arc::new(SystemClock)).unwrap();
+        for n in 0..subjects {
+            let schema = NewSchema {
+                schema: format!(
+                    r#"{{"type":"record","name":"Order{n}","namespace":"com.example.orders","fields":[{{"name":"id","type":"long"}},{{"name":"amount","type":"double"}},{{"name":"note","type":["null","string"],"default":null}}]}}"#
+                ),
+                ..NewSchema::default()
+            };
+            let subject = SubjectName::new(format!("orders-{n}-value")).unwrap();
+            registry
+                .register(&subject, &schema, Import::default())
+                .unwrap();
+        }
+    }
+    let (mut server, url) = serve(dir.path());
+    // Read before the answer: the peak so far is the registry's loading.
+    let (before, loading_peak) = (
+        process_kib(server.id(), "VmRSS"),
+        process_kib(server.id(), "VmHWM"),
+    );
+    let started = Instant::now();
+    let mut response = ureq::get(format!("{url}/schemas"))
+        .call()
+        .unwrap_or_else(|e| panic!("GET /schemas: {e}"));
+    let bytes = std::io::copy(&mut response.body_mut().as_reader(), &mut std::io::sink()).unwrap();
+    let took = started.elapsed();
+    let peak = process_kib(server.id(), "VmHWM");
+    stop(&mut server);
+    println!(
+        "GET /schemas of {subjects} subjects: {} MiB in {took:.2?}; server memory {} MiB before (peak {} MiB while loading), {} MiB at peak",
+        bytes >> 20,
+        before / 1024,
+        loading_peak / 1024,
         peak / 1024
     );
 }

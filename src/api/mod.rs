@@ -7,6 +7,7 @@ mod input;
 mod metrics;
 mod products;
 mod resources;
+mod stream;
 mod transport;
 pub mod types;
 mod work;

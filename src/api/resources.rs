@@ -12,6 +12,7 @@ use super::AppState;
 use super::error::{ApiError, code};
 use super::input::{JsonBody, Path, Query, actor_of, flag};
 use super::types::{RegisteredId, SchemaRequest, SubjectVersionView};
+use super::work::Turn;
 use crate::compat::Level;
 use crate::registry::{
     Config, Import, Mode, NewSchema, Reference, Registry, RegistryError, SchemaId, SubjectName,
@@ -70,6 +71,28 @@ pub(super) async fn blocking_on<T: Send + 'static>(
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let turn = state.work.turn(bytes).await.map_err(|_| ApiError::busy())?;
+    run(state, turn, call).await
+}
+
+/// [`blocking`] for the rest of work already begun (the next page of an answer being written),
+/// which waits its turn however full the queue is: refusing it would cut the answer short.
+pub(super) async fn blocking_continued<T: Send + 'static>(
+    state: &AppState,
+    call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let turn = state
+        .work
+        .continued_turn()
+        .await
+        .map_err(|_| ApiError::busy())?;
+    run(state, turn, call).await
+}
+
+async fn run<T: Send + 'static>(
+    state: &AppState,
+    turn: Turn,
+    call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
     let registry = state.registry.clone();
     tokio::task::spawn_blocking(move || {
         let _turn = turn;
@@ -97,8 +120,12 @@ fn version_spec(text: &str) -> Result<VersionSpec, ApiError> {
 
 /// The schema object Confluent returns for a subject version.
 fn version_json(found: &SubjectVersion) -> Value {
+    json!(version_view(found))
+}
+
+fn version_view(found: &SubjectVersion) -> SubjectVersionView {
     let stored = &found.schema.stored;
-    json!(SubjectVersionView {
+    SubjectVersionView {
         subject: found.subject.clone(),
         version: found.version,
         id: found.schema.id,
@@ -108,7 +135,7 @@ fn version_json(found: &SubjectVersion) -> Value {
         metadata: stored.metadata.clone(),
         rule_set: stored.rule_set.clone(),
         deleted: found.deleted,
-    })
+    }
 }
 
 /// A schema's own text as the body (a JSON document, not a quoted string).
@@ -365,37 +392,54 @@ pub async fn schema_types() -> ApiResult {
     ok(json!(types))
 }
 
+/// Subjects whose versions one page of `GET /schemas` holds.
+const SUBJECTS_PER_PAGE: usize = 256;
+
+/// `GET /schemas`: every version of every subject, written a page of subjects at a time (a
+/// large registry's answer is tens of megabytes).
 pub async fn list_schemas(State(state): State<AppState>, Query(p): Query<Params>) -> ApiResult {
     let include_deleted = flag(&p.deleted);
     let latest_only = flag(&p.latest_only);
     let prefix = p.subject_prefix.filter(|p| p != ":*:").unwrap_or_default();
-    // Every subject's versions: proportional to the registry, off the async workers.
-    let out = blocking(&state, move |registry| {
-        let mut out = Vec::new();
-        for subject in registry.subjects(include_deleted, false) {
-            if !subject.starts_with(&prefix) {
-                continue;
-            }
-            let Ok(versions) = registry.versions(&subject, include_deleted) else {
-                continue;
-            };
-            let chosen: Vec<Version> = if latest_only {
-                versions.last().copied().into_iter().collect()
-            } else {
-                versions
-            };
-            for v in chosen {
-                if let Ok(found) =
-                    registry.version(&subject, VersionSpec::Number(v), include_deleted)
-                {
-                    out.push(version_json(&found));
-                }
-            }
-        }
-        Ok(out)
+    let subjects = blocking(&state, move |registry| {
+        let mut subjects = registry.subjects(include_deleted, false);
+        subjects.retain(|s| s.starts_with(&prefix));
+        Ok(subjects)
     })
     .await?;
-    ok(json!(out))
+    let pages: Vec<Vec<String>> = subjects
+        .chunks(SUBJECTS_PER_PAGE)
+        .map(<[String]>::to_vec)
+        .collect();
+    Ok(super::stream::json_array(
+        state,
+        pages,
+        move |registry, page| {
+            let mut items = Vec::new();
+            for subject in page {
+                let Ok(versions) = registry.versions(&subject, include_deleted) else {
+                    continue; // deleted since the listing
+                };
+                let chosen = if latest_only {
+                    versions.last().copied().into_iter().collect()
+                } else {
+                    versions
+                };
+                for v in chosen {
+                    if let Ok(found) =
+                        registry.version(&subject, VersionSpec::Number(v), include_deleted)
+                    {
+                        if !items.is_empty() {
+                            items.push(b',');
+                        }
+                        serde_json::to_writer(&mut items, &version_view(&found))
+                            .expect("a version serializes");
+                    }
+                }
+            }
+            items
+        },
+    ))
 }
 
 /// The compatibility answer; with `verbose`, the findings, and an invalid schema becomes a

@@ -858,6 +858,50 @@ async fn the_audit_is_read_a_page_at_a_time() {
     );
 }
 
+/// Issue 11, item 11: `GET /schemas` was built whole in memory (600 MB for a 23 MB answer);
+/// it is written a page of subjects at a time, and reads as one array.
+#[tokio::test]
+async fn the_schema_listing_is_written_a_page_at_a_time_as_one_array() {
+    let api = api();
+    assert_eq!(api.call("GET", "/schemas", None).await.body, json!([]));
+    let subjects = 600; // three pages
+    for i in 0..subjects {
+        let schema =
+            format!(r#"{{"type":"record","name":"R","fields":[{{"name":"f{i}","type":"int"}}]}}"#);
+        assert_eq!(
+            api.register(&format!("s{i:04}"), &schema).await.status,
+            StatusCode::OK
+        );
+    }
+    let listed = api.call("GET", "/schemas", None).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let listed = listed.body.as_array().unwrap().clone();
+    assert_eq!(listed.len(), subjects);
+    let names: Vec<&str> = listed
+        .iter()
+        .map(|v| v["subject"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "in subject order");
+    assert_eq!(listed[599]["id"], 600);
+    assert_eq!(
+        api.call("GET", "/schemas?subjectPrefix=s05", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        100
+    );
+    assert_eq!(
+        api.call("GET", "/schemas?subjectPrefix=none", None)
+            .await
+            .body,
+        json!([])
+    );
+}
+
 /// Issue 11, item 1: registry work waits in a bounded queue; past it, 503 with `Retry-After`,
 /// while `/health` and reads by id never wait on it.
 #[tokio::test]

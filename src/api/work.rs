@@ -65,6 +65,13 @@ impl WorkQueue {
         self.wait(bytes).await
     }
 
+    /// A turn for the rest of work already begun (the next page of an answer being written):
+    /// it waits however full the queue is, since refusing it would cut the answer short. Such
+    /// waits are bounded by the connections open, one each.
+    pub async fn continued_turn(&self) -> Result<Turn, Busy> {
+        self.wait(0).await
+    }
+
     /// A turn at once, if the bytes and a place to run are both free.
     fn try_turn(&self, bytes: u32) -> Option<Turn> {
         let held = match bytes {

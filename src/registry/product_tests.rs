@@ -668,6 +668,45 @@ fn a_notice_summary_is_bounded() {
     .unwrap();
 }
 
+/// Issue 11, item 11: a refusal of a large break named every finding in its message (5.4 MB
+/// for a thousand subjects), and its audit entry kept that message.
+#[test]
+fn a_refusal_names_its_first_findings_and_points_to_the_dry_run_for_the_rest() {
+    let w = World::with_transactions();
+    let fields = |ty: &str| -> String {
+        (0..120)
+            .map(|i| format!(r#",{{"name":"f{i}","type":"{ty}"}}"#))
+            .collect()
+    };
+    w.publish(
+        "payments.transactions",
+        "1.0.0",
+        transaction(&fields("int")),
+    )
+    .unwrap();
+    let (code, message) = w.refusal(
+        "payments.transactions",
+        "1.1.0",
+        transaction(&fields("string")),
+    );
+    assert_eq!(code, "breaking_change_requires_major");
+    assert!(
+        message.contains("... and 70 more findings (all of them: `accord product check`, or POST /v1/products/payments.transactions/check)"),
+        "{message}"
+    );
+    assert!(message.len() < 20_000, "{} bytes", message.len());
+    let audit = w
+        .registry
+        .audit("payments.transactions", None, 100)
+        .unwrap();
+    let (_, refused) = audit.last().unwrap();
+    assert!(
+        refused.message.len() < 20_000,
+        "{} bytes",
+        refused.message.len()
+    );
+}
+
 /// Issue 11, item 15: `.` and `..` were accepted as product names.
 #[test]
 fn a_product_name_is_not_a_path_segment_and_its_texts_hold_no_control_characters() {

@@ -8,7 +8,7 @@ use semver::Version as Semver;
 
 use crate::compat::Bump;
 use crate::registry::policy::{
-    Line, ProductError, ProductState, Publication, PublishedSchema, Step, declared_bump,
+    Line, ProductError, ProductState, Publication, PublishedSchema, Step, capped, declared_bump,
     minimum_version,
 };
 use crate::registry::{
@@ -33,6 +33,9 @@ pub(in crate::registry) fn required_bump(checks: &[SubjectCheck]) -> Bump {
         .unwrap_or(Bump::None)
 }
 
+/// The subjects and the findings a refusal's message names; a dry run lists them all.
+const MAX_REFUSAL_LINES: usize = 50;
+
 /// The refusal of a breaking change within a line, with the way to publish it.
 pub(in crate::registry) fn breaking_change(
     ps: &ProductState,
@@ -40,12 +43,23 @@ pub(in crate::registry) fn breaking_change(
     checks: &[SubjectCheck],
     now: Timestamp,
 ) -> ProductError {
+    // A break of a thousand subjects helps nobody as one message (it was megabytes): the
+    // whole report is a dry run away.
     let subjects: Vec<String> = checks
         .iter()
         .filter(|c| !c.report.compatible)
         .map(|c| c.subject.clone())
         .collect();
+    let subjects = capped(subjects, MAX_REFUSAL_LINES, "subjects");
     let findings: Vec<String> = checks.iter().flat_map(SubjectCheck::findings).collect();
+    let findings = capped(
+        findings,
+        MAX_REFUSAL_LINES,
+        &format!(
+            "findings (all of them: `accord product check`, or POST /v1/products/{}/check)",
+            ps.product.name
+        ),
+    );
     let latest_line = ps.latest().map(|p| Line::of(&p.version));
     let advice = if Some(line) != latest_line {
         format!(
