@@ -25,6 +25,10 @@ pub struct ApiError {
 /// constructors are the only places that use them.
 pub mod code {
     pub const BAD_REQUEST: u32 = 400;
+    /// Missing or wrong credentials, as Confluent's security plugin answers.
+    pub const UNAUTHENTICATED: u32 = 40101;
+    /// A known principal acting outside its rights.
+    pub const FORBIDDEN: u32 = 40301;
     pub const EMPTY_BODY: u32 = 422;
     /// hyper's own refusals, before the API sees the request (see `transport`).
     pub const URI_TOO_LONG: u32 = 414;
@@ -103,6 +107,28 @@ impl ApiError {
             code::EMPTY_BODY,
             "request body is empty",
         )
+    }
+
+    /// No accepted credentials (401).
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNAUTHORIZED, code::UNAUTHENTICATED, message)
+    }
+
+    /// Outside the caller's rights (403).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, message)
+    }
+
+    /// An access refusal in the native API's envelope.
+    pub fn native_access(self) -> Self {
+        let name = match self.code {
+            code::UNAUTHENTICATED => "unauthenticated",
+            _ => "forbidden",
+        };
+        ApiError {
+            name: Some(name),
+            ..self
+        }
     }
 
     pub fn body_too_large() -> Self {

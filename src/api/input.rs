@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
+use super::auth::Caller;
 use super::error::ApiError;
 use super::types::{ACTOR_HEADER, decode_actor};
 
@@ -128,14 +129,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// The actor a request names, if it names one; a name that cannot be read is refused (400),
-/// never recorded as someone else.
-pub fn actor_of(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
-    match headers.get(ACTOR_HEADER) {
-        None => Ok(None),
-        Some(value) if value.as_bytes().iter().all(u8::is_ascii_whitespace) => Ok(None),
-        Some(value) => decode_actor(value.as_bytes())
-            .map(Some)
-            .map_err(|e| ApiError::bad_request(format!("`{ACTOR_HEADER}`: {e}"))),
+/// Who a decision is recorded as: the authenticated principal when access control is on
+/// (with the `X-Accord-Actor` it names as "on behalf of" text), else the actor the request
+/// names, if any. A name that cannot be read is refused (400), never recorded as someone else.
+pub struct Actor(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let named = match parts.headers.get(ACTOR_HEADER) {
+            None => None,
+            Some(value) if value.as_bytes().iter().all(u8::is_ascii_whitespace) => None,
+            Some(value) => Some(
+                decode_actor(value.as_bytes())
+                    .map_err(|e| ApiError::bad_request(format!("`{ACTOR_HEADER}`: {e}")))?,
+            ),
+        };
+        Ok(Actor(match (parts.extensions.get::<Caller>(), named) {
+            (Some(caller), Some(named)) if *caller.name != named => {
+                Some(format!("{} (on behalf of {named})", caller.name))
+            }
+            (Some(caller), _) => Some(caller.name.to_string()),
+            (None, named) => named,
+        }))
     }
 }

@@ -37,6 +37,8 @@ struct RouteStats {
 struct Inner {
     routes: HashMap<String, Vec<(Method, RouteStats)>>,
     registrations: BTreeMap<&'static str, u64>,
+    auth_failures: BTreeMap<String, u64>,
+    auth_denials: BTreeMap<String, u64>,
 }
 
 /// The server's counters.
@@ -77,6 +79,18 @@ impl Metrics {
                 *count += 1;
             }
         }
+    }
+
+    /// Counts a request the access gate refused: for its credentials (401), or for its rights
+    /// (403).
+    pub fn refused_access(&self, route: &str, unauthenticated: bool) {
+        let mut inner = self.inner();
+        let counts = if unauthenticated {
+            &mut inner.auth_failures
+        } else {
+            &mut inner.auth_denials
+        };
+        *counts.entry(route.to_string()).or_default() += 1;
     }
 
     /// Counts a registration by outcome: `accepted`, `incompatible`, `invalid` or `refused`.
@@ -140,6 +154,23 @@ impl Metrics {
                 "accord_http_request_duration_seconds_count{{{labels}}} {}",
                 h.count
             );
+        }
+        for (metric, help, counts) in [
+            (
+                "accord_auth_failures_total",
+                "Requests refused for missing or wrong credentials (401), by route.",
+                &inner.auth_failures,
+            ),
+            (
+                "accord_auth_denials_total",
+                "Requests refused outside the caller's rights (403), by route.",
+                &inner.auth_denials,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} counter");
+            for (route, count) in counts {
+                let _ = writeln!(out, "{metric}{{route=\"{route}\"}} {count}");
+            }
         }
         out.push_str("# HELP accord_registrations_total Schema registrations by outcome.\n");
         out.push_str("# TYPE accord_registrations_total counter\n");

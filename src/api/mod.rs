@@ -2,6 +2,7 @@
 //! `/health`, `/ready` and `/metrics`. `router(state)` builds everything, so tests call it with
 //! `oneshot` and the server with a listener.
 
+pub mod auth;
 mod error;
 mod input;
 mod metrics;
@@ -31,6 +32,7 @@ pub use transport::EnvelopedErrors;
 pub use work::WorkQueue;
 
 use crate::registry::Registry;
+use auth::Auth;
 
 /// The request body limit when none is configured: 16 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -44,6 +46,8 @@ pub struct AppState {
     pub work: Arc<WorkQueue>,
     /// The largest request body accepted.
     pub body_limit: usize,
+    /// Who may do what; open unless a principals file is given.
+    pub auth: Auth,
 }
 
 impl AppState {
@@ -54,7 +58,14 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             work: Arc::new(WorkQueue::for_this_machine(DEFAULT_BODY_LIMIT)),
             body_limit: DEFAULT_BODY_LIMIT,
+            auth: Auth::Open,
         }
+    }
+
+    /// Access control by these principals: every route is decided by `auth::need_of`.
+    pub fn with_auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
     }
 
     /// Accepts request bodies up to `bytes`; work on schemas holds at most twice that at once.
@@ -68,7 +79,7 @@ impl AppState {
 /// The whole API.
 pub fn router(state: AppState) -> Router {
     use resources::*;
-    Router::new()
+    let router = Router::new()
         .route("/", get(root).post(root))
         .route("/health", get(health))
         .route("/ready", get(ready))
@@ -161,7 +172,16 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(products::withdraw),
         )
         .route("/v1/products/{name}/audit", get(products::audit))
-        .route("/v1/notices", get(products::all_notices))
+        .route("/v1/notices", get(products::all_notices));
+    // Only routed requests pass the gate: an unknown path is a 404 to anyone.
+    let router = match &state.auth {
+        Auth::Open => router,
+        Auth::On(principals) => router.route_layer(axum::middleware::from_fn_with_state(
+            auth::AuthLayer::new(principals.clone(), state.clone()),
+            auth::authorize,
+        )),
+    };
+    router
         .fallback(|| async { ApiError::http(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { ApiError::http(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(DefaultBodyLimit::max(state.body_limit))

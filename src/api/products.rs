@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use semver::Version as Semver;
 use serde::Deserialize;
@@ -12,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use super::input::{JsonBody, Path, Query, actor_of, flag};
+use super::input::{Actor, JsonBody, Path, Query, flag};
 use super::resources::blocking_on;
 use super::types::{
     EvaluationView, MajorStatus, NoticeView, ProductStatus, ProductSummary, PublicationView,
@@ -66,10 +65,9 @@ fn schema_bytes(schemas: &[(String, NewSchema)]) -> usize {
     schemas.iter().map(|(_, s)| s.schema.len()).sum()
 }
 
-fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
-    Ok(actor_of(headers)
-        .map_err(ApiError::native_request)?
-        .unwrap_or_else(|| "anonymous".to_string()))
+/// The actor a product decision is recorded as.
+fn actor(Actor(actor): Actor) -> String {
+    actor.unwrap_or_else(|| "anonymous".to_string())
 }
 
 fn semver(text: &str) -> Result<Semver, ApiError> {
@@ -115,7 +113,7 @@ pub async fn list_products(State(state): State<AppState>) -> NativeResult {
 pub async fn define_product(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    named: Result<Actor, ApiError>,
     NativeJson(mut product): NativeJson<DataProduct>,
 ) -> NativeResult {
     if !product.name.is_empty() && product.name != name {
@@ -128,7 +126,7 @@ pub async fn define_product(
         ));
     }
     product.name = name;
-    let actor = actor(&headers)?;
+    let actor = actor(named.map_err(ApiError::native_request)?);
     let ps = run(&state, move |r| r.define_product(product, &actor)).await?;
     Ok(Json(status_of(&state, &ps)?).into_response())
 }
@@ -249,11 +247,11 @@ fn evaluation_view(evaluation: &Evaluation) -> EvaluationView {
 pub async fn publish(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    named: Result<Actor, ApiError>,
     NativeJson(body): NativeJson<PublishRequest>,
 ) -> NativeResult {
     let (version, schemas) = parts(body)?;
-    let actor = actor(&headers)?;
+    let actor = actor(named.map_err(ApiError::native_request)?);
     let (evaluation, publication) = run_on(&state, schema_bytes(&schemas), move |r| {
         r.publish(&name, &version, &schemas, &actor)
     })
@@ -341,10 +339,10 @@ pub struct NoticeRequest {
 pub async fn announce(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    named: Result<Actor, ApiError>,
     NativeJson(body): NativeJson<NoticeRequest>,
 ) -> NativeResult {
-    let actor = actor(&headers)?;
+    let actor = actor(named.map_err(ApiError::native_request)?);
     let notice = run(&state, move |r| {
         r.announce_notice(&name, body.major, &body.summary, &actor)
     })
@@ -355,9 +353,9 @@ pub async fn announce(
 pub async fn withdraw(
     State(state): State<AppState>,
     Path((name, major)): Path<(String, u64)>,
-    headers: HeaderMap,
+    named: Result<Actor, ApiError>,
 ) -> NativeResult {
-    let actor = actor(&headers)?;
+    let actor = actor(named.map_err(ApiError::native_request)?);
     let notice = run(&state, move |r| r.withdraw_notice(&name, major, &actor)).await?;
     Ok(Json(notice_view(&notice)).into_response())
 }

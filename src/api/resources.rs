@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, code};
-use super::input::{JsonBody, Path, Query, actor_of, flag};
+use super::input::{Actor, JsonBody, Path, Query, flag};
 use super::types::{RegisteredId, SchemaRequest, SubjectVersionView};
 use super::work::Turn;
 use crate::compat::Level;
@@ -193,7 +193,7 @@ pub async fn register_schema(
     State(state): State<AppState>,
     Path(subject): Path<String>,
     Query(p): Query<Params>,
-    headers: axum::http::HeaderMap,
+    Actor(actor): Actor,
     JsonBody(body): JsonBody<SchemaRequest>,
 ) -> ApiResult {
     let subject = subject_name(subject)?;
@@ -203,7 +203,7 @@ pub async fn register_schema(
     };
     let new = NewSchema {
         normalize: flag(&p.normalize),
-        actor: actor_of(&headers)?,
+        actor,
         ..body.new_schema()
     };
     let bytes = new.schema.len();

@@ -1,5 +1,6 @@
 //! The API through `router(state).oneshot(..)`, on the real RocksDB in a temp dir.
 
+mod access;
 mod responses;
 mod router_properties;
 mod wire;

@@ -14,12 +14,47 @@ use crate::api::types::{
 use crate::registry::Version;
 use crate::schema::{Format, Schema};
 
-/// Where the registry is; shared by every client command.
+/// Where the registry is, and who the CLI is to it; shared by every client command.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RegistryArgs {
     /// Base URL of the registry
     #[arg(long, env = "ACCORD_REGISTRY", default_value = "http://127.0.0.1:8081")]
     pub registry: String,
+    /// A token to send as `Authorization: Bearer`, for a registry with access control
+    #[arg(
+        long,
+        env = "ACCORD_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    token: Option<Secret>,
+    /// `USER:PASSWORD` to send as HTTP Basic, for a registry with access control
+    #[arg(
+        long,
+        env = "ACCORD_USER_INFO",
+        hide_env_values = true,
+        value_name = "USER:PASSWORD",
+        conflicts_with = "token"
+    )]
+    user_info: Option<Secret>,
+}
+
+/// A credential: never printed, not even in a debug dump of the arguments.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(text.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<secret>")
+    }
 }
 
 /// A Confluent-compatible registry over HTTP.
@@ -28,6 +63,8 @@ pub(crate) struct RegistryClient {
     base: String,
     /// Sent as `X-Accord-Actor`, recorded in data products' audit histories.
     actor: Option<String>,
+    /// The `Authorization` header's value, if credentials were given.
+    authorization: Option<String>,
 }
 
 /// A non-2xx answer, with the registry's `error_code` and `message`.
@@ -63,10 +100,33 @@ impl RegistryClient {
             .http_status_as_error(false)
             .timeout_global(Some(std::time::Duration::from_secs(30)))
             .build();
+        use base64::Engine as _;
+        let authorization = match (&args.token, &args.user_info) {
+            (Some(Secret(token)), _) => Some(format!("Bearer {}", token.trim())),
+            (None, Some(Secret(user_info))) => Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(user_info)
+            )),
+            (None, None) => None,
+        };
         RegistryClient {
             agent: config.into(),
             base: args.registry.trim_end_matches('/').to_string(),
             actor: None,
+            authorization,
+        }
+    }
+
+    /// The headers every request carries: the actor, and the credentials.
+    fn identified<B>(
+        &self,
+        request: ureq::RequestBuilder<B>,
+        actor: &str,
+    ) -> ureq::RequestBuilder<B> {
+        let request = request.header(ACTOR_HEADER, actor);
+        match &self.authorization {
+            Some(authorization) => request.header("Authorization", authorization),
+            None => request,
         }
     }
 
@@ -88,19 +148,15 @@ impl RegistryClient {
         let actor = self.actor.as_deref().map(encode_actor).unwrap_or_default();
         let actor = actor.as_str();
         let response = match (method, body) {
-            ("GET", _) => self.agent.get(&url).header(ACTOR_HEADER, actor).call(),
-            ("DELETE", _) => self.agent.delete(&url).header(ACTOR_HEADER, actor).call(),
+            ("GET", _) => self.identified(self.agent.get(&url), actor).call(),
+            ("DELETE", _) => self.identified(self.agent.delete(&url), actor).call(),
             ("PUT", Some(body)) => self
-                .agent
-                .put(&url)
+                .identified(self.agent.put(&url), actor)
                 .header("Content-Type", content_type)
-                .header(ACTOR_HEADER, actor)
                 .send_json(body),
             ("POST", Some(body)) => self
-                .agent
-                .post(&url)
+                .identified(self.agent.post(&url), actor)
                 .header("Content-Type", content_type)
-                .header(ACTOR_HEADER, actor)
                 .send_json(body),
             _ => bail!("unsupported request {method} {path}"),
         };

@@ -1,11 +1,12 @@
-//! The command line: offline `diff | check | validate | rules`, the server `serve` and
-//! `repair` for its data dir, the registry clients `register | subjects | versions | get |
+//! The command line: offline `diff | check | validate | rules`, the server `serve`, `repair`
+//! for its data dir and `auth hash` for its principals file, the registry clients `register | subjects | versions | get |
 //! config` (and `check --subject`), and data products: `product lint | check | publish | status`, `notice announce | withdraw |
 //! list`.
 //!
 //! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
 //! invalid schema), 2 usage or input error.
 
+mod auth;
 mod check;
 mod client;
 mod diff;
@@ -42,6 +43,7 @@ enum Command {
     Rules(rules::RulesArgs),
     Serve(serve::ServeArgs),
     Repair(repair::RepairArgs),
+    Auth(auth::AuthArgs),
     Register(client::RegisterArgs),
     Subjects(client::SubjectsArgs),
     Versions(client::VersionsArgs),
@@ -91,6 +93,7 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Repair(args) => repair::run(args),
+        Command::Auth(args) => auth::run(args),
         Command::Register(args) => client::register(args),
         Command::Subjects(args) => client::subjects(args),
         Command::Versions(args) => client::versions(args),

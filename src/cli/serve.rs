@@ -14,6 +14,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
 use super::Outcome;
+use crate::api::auth::{Auth, Principals};
 use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, router};
 use crate::registry::{Registry, SystemClock};
 use crate::store::RocksStore;
@@ -50,6 +51,11 @@ pub(crate) struct ServeArgs {
     /// parsed forms, which checks need, are kept up to this much, the least used let go first
     #[arg(long, env = "ACCORD_PARSED_CACHE_MB", default_value_t = 256)]
     parsed_cache_mb: u64,
+    /// A principals file: turns access control on (HTTP Basic and Bearer credentials, roles,
+    /// domains; see the README's "Access control"). Without it, anyone who reaches the server
+    /// may do anything
+    #[arg(long, env = "ACCORD_AUTH", value_name = "FILE")]
+    auth: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
@@ -75,6 +81,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on `{}`", args.listen))?;
+    let auth = match &args.auth {
+        Some(path) => Auth::On(Arc::new(Principals::load(path)?)),
+        None => {
+            tracing::warn!(
+                "access control is off: anyone who reaches the server may do anything (start with --auth FILE to turn it on)"
+            );
+            Auth::Open
+        }
+    };
     let store = RocksStore::open(&args.data_dir)
         .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry_id = store.registry_id()?;
@@ -88,7 +103,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
         .context("cannot load the registry from its data dir")?
         .with_parsed_budget(args.parsed_cache_mb << 20);
-    let state = AppState::new(Arc::new(registry)).with_body_limit(args.max_body_bytes);
+    let state = AppState::new(Arc::new(registry))
+        .with_body_limit(args.max_body_bytes)
+        .with_auth(auth);
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
     println!("accord listening on http://{address}");

@@ -276,6 +276,14 @@ impl Registry {
         })
     }
 
+    /// The domain a product belongs to, if the product exists.
+    pub fn product_domain(&self, name: &str) -> Option<String> {
+        self.read()
+            .products
+            .get(name)
+            .map(|ps| ps.product.domain.clone())
+    }
+
     /// The product a subject belongs to, if any.
     pub fn product_of(&self, subject: &str) -> Option<String> {
         self.read().bound.get(subject).cloned()
