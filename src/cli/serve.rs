@@ -82,7 +82,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on `{}`", args.listen))?;
     let auth = match &args.auth {
-        Some(path) => Auth::On(Arc::new(Principals::load(path)?)),
+        Some(path) => {
+            let principals = Principals::load(path)?;
+            tracing::info!(
+                file = %path.display(),
+                principals = principals.len(),
+                anonymous = ?principals.anonymous,
+                "access control is on"
+            );
+            Auth::On(Arc::new(principals))
+        }
         None => {
             tracing::warn!(
                 "access control is off: anyone who reaches the server may do anything (start with --auth FILE to turn it on)"

@@ -55,13 +55,20 @@ fn readme_examples_print_what_the_readme_shows() {
 #[test]
 fn readme_server_examples_answer_what_the_readme_shows() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for heading in [
-        "## Quickstart",
-        "## The registry server",
-        "## Data products",
+    // The server each section's examples run against, started as the section says.
+    let auth = ["--auth", "testdata/auth/principals.yaml"];
+    for (heading, options) in [
+        ("## Quickstart", &[][..]),
+        ("## The registry server", &[]),
+        ("## Data products", &[]),
+        ("## Access control", &auth),
     ] {
         let section = readme.split(heading).nth(1).expect(heading);
         let section = section.split("\n## ").next().unwrap();
+        if !options.is_empty() {
+            let serve = format!("accord serve {}", options.join(" "));
+            assert!(section.contains(&serve), "{heading} shows no `{serve}`");
+        }
         let block = section
             .split("```sh\n")
             .nth(1)
@@ -69,13 +76,13 @@ fn readme_server_examples_answer_what_the_readme_shows() {
             .split("```")
             .next()
             .unwrap();
-        run_examples(block);
+        run_examples(block, options);
     }
 }
 
-fn run_examples(block: &str) {
+fn run_examples(block: &str, server_options: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let server = crate::server::Server::start(dir.path());
+    let server = crate::server::Server::start_with(dir.path(), server_options);
     let url = format!("http://{}", server.address);
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_accord"))
         .parent()

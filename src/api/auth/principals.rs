@@ -168,6 +168,16 @@ impl Principals {
         })
     }
 
+    /// How many principals the file names.
+    pub fn len(&self) -> usize {
+        self.principals.len()
+    }
+
+    /// Whether the file names no principal (then only anonymous reads, if allowed, get in).
+    pub fn is_empty(&self) -> bool {
+        self.principals.is_empty()
+    }
+
     /// The domain the subject-domain rules give a subject that no product claims.
     pub fn domain_by_prefix(&self, subject: &str) -> Option<&str> {
         self.subject_domains
