@@ -1,6 +1,8 @@
 """confluent-kafka's own Schema Registry client and Avro serdes against a running accord.
 
-Usage: python confluent_kafka_client.py http://127.0.0.1:PORT
+Usage: python confluent_kafka_client.py http://127.0.0.1:PORT [--auth]
+With --auth, the server runs with testdata/auth/principals.yaml and the checks are of access
+control: Basic credentials as the client sends them (`basic.auth.user.info`).
 Run by scripts/client-test (and so by .ci/run); prints one line per check and a closing
 "N passed, N failed" line, and exits non-zero when a check fails.
 """
@@ -147,6 +149,55 @@ def main(url):
         else:
             raise AssertionError("the breaking schema was registered")
 
+    return summary()
+
+
+def main_auth(url):
+    """Against a server with access control: testdata/auth/principals.yaml."""
+    with open("testdata/auth/payments-ci.token") as f:
+        token = f.read().strip()
+    # A token as the Basic password, as `basic.auth.user.info` sends it.
+    publisher = SchemaRegistryClient({"url": url, "basic.auth.user.info": f"payments-ci:{token}"})
+    reader = SchemaRegistryClient(
+        {"url": url, "basic.auth.user.info": "analytics:analytics-example-password"})
+    ctx = SerializationContext("payments.orders", MessageField.VALUE)
+    state = {}
+
+    @check("a publisher's serializer registers in its domain with basic.auth.user.info")
+    def _():
+        state["payload"] = AvroSerializer(publisher, V1)({"id": 7, "amount": 1250}, ctx)
+        assert state["payload"][0] == 0
+
+    @check("a reader's deserializer fetches the writer schema and decodes the record")
+    def _():
+        record = AvroDeserializer(reader)(state["payload"], ctx)
+        assert record == {"id": 7, "amount": 1250}, record
+
+    @check("a wrong password fails cleanly with 401 and error code 40101")
+    def _():
+        wrong = SchemaRegistryClient({"url": url, "basic.auth.user.info": "analytics:wrong"})
+        try:
+            wrong.get_subjects()
+        except SchemaRegistryError as e:
+            assert e.http_status_code == 401 and e.error_code == 40101, e
+        else:
+            raise AssertionError("a wrong password was let in")
+
+    @check("a reader may not register, and a publisher may not write to another domain: 403")
+    def _():
+        for client, subject in ((reader, "payments.orders-value"),
+                                (publisher, "orders.events-value")):
+            try:
+                client.register_schema(subject, Schema(V2, "AVRO"))
+            except SchemaRegistryError as e:
+                assert e.http_status_code == 403 and e.error_code == 40301, e
+            else:
+                raise AssertionError(f"{subject} was written")
+
+    return summary()
+
+
+def summary():
     passed = sum(1 for _, e in results if e is None)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")
@@ -154,4 +205,6 @@ def main(url):
 
 
 if __name__ == "__main__":
+    if "--auth" in sys.argv[2:]:
+        sys.exit(main_auth(sys.argv[1]))
     sys.exit(main(sys.argv[1]))
