@@ -453,3 +453,38 @@ async fn the_audit_records_the_authenticated_principal_and_whom_it_acts_for() {
         ]
     );
 }
+
+#[tokio::test]
+async fn with_anonymous_read_a_request_without_credentials_reads_but_never_writes() {
+    let (_, digest) = new_token().unwrap();
+    let file = format!(
+        "anonymous: read\nprincipals:\n  - {{name: ci, token: \"{digest}\", roles: [publisher], domains: [payments]}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+    let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
+    let state = AppState::new(Arc::new(registry))
+        .with_auth(Auth::On(Arc::new(Principals::parse(&file).unwrap())));
+    let api = Api {
+        router: router(state),
+        _dir: dir,
+    };
+    assert_eq!(
+        api.call("GET", "/subjects", None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.call(
+            "POST",
+            "/compatibility/subjects/s/versions",
+            Some(json!({"schema": V1}))
+        )
+        .await
+        .status,
+        StatusCode::OK,
+        "a check is a read"
+    );
+    let reply = api.register("payments.s-value", V1).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
+    assert_eq!(api.call("GET", "/subjects", None).await.body, json!([]));
+}
