@@ -14,7 +14,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
 use super::Outcome;
-use crate::api::auth::{Auth, Principals};
+use crate::api::auth::{Auth, ClientAddr, Principals};
 use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, router};
 use crate::registry::{Registry, SystemClock};
 use crate::store::RocksStore;
@@ -130,7 +130,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let graceful = GracefulShutdown::new();
     let mut signal = std::pin::pin!(shutdown_signal());
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(connection) => connection,
                 Err(e) => {
@@ -149,7 +149,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             );
             continue;
         };
-        let service = TowerToHyperService::new(app.clone());
+        // The client's address, for the access gate's cool-down after failed logins.
+        let service = TowerToHyperService::new(tower::Layer::layer(
+            &axum::Extension(ClientAddr(peer.ip())),
+            app.clone(),
+        ));
         // No upgrades: the API has no WebSocket or CONNECT.
         let connection =
             builder.serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);

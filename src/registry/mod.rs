@@ -79,6 +79,11 @@ impl Registry {
         })
     }
 
+    /// Now, by the registry's clock: what notices, sunsets and the API's cool-downs read.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
     /// Keeps at most about `bytes` of parsed schemas in memory (the default is 256 MiB).
     pub fn with_parsed_budget(mut self, bytes: u64) -> Self {
         self.parsed = ParsedCache::new(bytes);

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::throttle::{ClientAddr, Throttle};
 use super::{Caller, Identity, Need, Role, need_of};
 use crate::api::auth::{Anonymous, Principals};
 use crate::api::{ApiError, AppState};
@@ -21,11 +22,16 @@ use crate::registry::DataProduct;
 pub struct AuthLayer {
     principals: Arc<Principals>,
     state: AppState,
+    throttle: Arc<Throttle>,
 }
 
 impl AuthLayer {
     pub fn new(principals: Arc<Principals>, state: AppState) -> Self {
-        AuthLayer { principals, state }
+        AuthLayer {
+            principals,
+            state,
+            throttle: Arc::default(),
+        }
     }
 }
 
@@ -101,8 +107,9 @@ impl AuthLayer {
         if need == Need::Nothing {
             return Ok(Request::from_parts(parts, body));
         }
+        let client = parts.extensions.get::<ClientAddr>().map(|c| c.0);
         let identity = self
-            .identify(parts.headers.get(header::AUTHORIZATION))
+            .identify(parts.headers.get(header::AUTHORIZATION), client)
             .await?;
         if let Some(identity) = &identity {
             parts.extensions.insert(caller(identity));
@@ -146,19 +153,46 @@ impl AuthLayer {
     async fn identify(
         &self,
         authorization: Option<&HeaderValue>,
+        client: Option<std::net::IpAddr>,
     ) -> Result<Option<Identity>, Stop> {
         let Some(header) = authorization else {
             return Ok(None);
         };
+        let now = self.state.registry.now();
+        if let Some(seconds) = client.and_then(|c| self.throttle.waiting(c, now)) {
+            let mut response = ApiError::new(
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                429,
+                format!("too many failed logins from this address: retry in {seconds} s"),
+            )
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Err(Stop::Answered(response));
+        }
         let header = header.as_bytes().to_vec();
         let principals = self.principals.clone();
         // A password check is tens of milliseconds of CPU: off the async workers.
         let checked = tokio::task::spawn_blocking(move || principals.authenticate(Some(&header)))
             .await
             .map_err(|_| Stop::Answered(ApiError::backend().into_response()))?;
-        checked.map_err(|rejected| {
-            Refusal::Unauthenticated(format!("credentials not accepted: {}", rejected.0)).into()
-        })
+        match (checked, client) {
+            (Ok(identity), Some(client)) => {
+                self.throttle.succeeded(client);
+                Ok(identity)
+            }
+            (Ok(identity), None) => Ok(identity),
+            (Err(rejected), client) => {
+                if let Some(client) = client {
+                    self.throttle.failed(client, now);
+                }
+                Err(
+                    Refusal::Unauthenticated(format!("credentials not accepted: {}", rejected.0))
+                        .into(),
+                )
+            }
+        }
     }
 
     async fn read(&self, body: Body) -> Result<axum::body::Bytes, Stop> {

@@ -1,10 +1,12 @@
 //! Access control: who a request comes from (`principals`: the principals file, HTTP Basic and
 //! Bearer credentials), what each route needs (`access`: one table, deny by default), and the
-//! layer every routed request passes through (`layer`).
+//! layer every routed request passes through (`layer`), which slows repeated failed logins
+//! down (`throttle`).
 
 mod access;
 mod layer;
 mod principals;
+mod throttle;
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ pub use layer::{AuthLayer, authorize};
 pub use principals::{
     Anonymous, AuthError, Identity, Principals, Rejected, Role, hash_password, new_token,
 };
+pub use throttle::ClientAddr;
 
 /// An authenticated principal, as the handlers see it (a request extension): the audit's actor.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -124,9 +124,13 @@ impl Api {
 /// `transactions-value` at 1.0.0), the subject `orders.events-value` (domain orders by its
 /// prefix) and `misc-value` (no domain), with access control on.
 async fn world() -> Api {
+    world_at(Arc::new(FixedClock::new(0))).await
+}
+
+async fn world_at(clock: Arc<FixedClock>) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(RocksStore::open(dir.path()).unwrap());
-    let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
+    let registry = Registry::open(store, clock).unwrap();
     let state =
         AppState::new(Arc::new(registry)).with_auth(Auth::On(credentials().principals.clone()));
     let api = Api {
@@ -487,4 +491,54 @@ async fn with_anonymous_read_a_request_without_credentials_reads_but_never_write
     let reply = api.register("payments.s-value", V1).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
     assert_eq!(api.call("GET", "/subjects", None).await.body, json!([]));
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_from_one_address_wait_a_cool_down() {
+    let clock = Arc::new(FixedClock::new(0));
+    let api = world_at(clock.clone()).await;
+    let from = |address: &str, user_info: &str| {
+        let mut request = Request::get("/subjects")
+            .header(
+                header::AUTHORIZATION,
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(user_info)
+                ),
+            )
+            .body(Body::empty())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(crate::api::auth::ClientAddr(address.parse().unwrap()));
+        request
+    };
+    let right = "analytics:reader-secret";
+    for _ in 0..6 {
+        let reply = api.send(from("192.0.2.1", "analytics:guess")).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
+    }
+    // Now even the right password waits; another address does not.
+    let response = api
+        .router
+        .clone()
+        .oneshot(from("192.0.2.1", right))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    assert_eq!(
+        api.send(from("192.0.2.2", right)).await.status,
+        StatusCode::OK
+    );
+    clock.set(1_000);
+    assert_eq!(
+        api.send(from("192.0.2.1", right)).await.status,
+        StatusCode::OK
+    );
+    // The success cleared the address: a wrong password is a plain 401 again.
+    assert_eq!(
+        api.send(from("192.0.2.1", "analytics:guess")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
