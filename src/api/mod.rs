@@ -177,7 +177,7 @@ pub fn router(state: AppState) -> Router {
     let router = match &state.auth {
         Auth::Open => router,
         Auth::On(principals) => router.route_layer(axum::middleware::from_fn_with_state(
-            auth::AuthLayer::new(principals.clone(), state.clone()),
+            auth::Gate::new(principals.clone(), state.clone()),
             auth::authorize,
         )),
     };

@@ -57,7 +57,7 @@ pub(crate) fn run(args: RepairArgs) -> anyhow::Result<Outcome> {
                 report,
                 "`{}` opens as it is; a repair only keeps the schema ids up to {} from being handed out.",
                 dir.display(),
-                args.retire_ids_through.unwrap_or_default()
+                through.unwrap_or_default()
             )?;
             &[][..]
         }

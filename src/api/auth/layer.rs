@@ -19,15 +19,15 @@ use crate::registry::DataProduct;
 /// What the gate needs: the principals, and the registry to find the domain a subject or a
 /// product belongs to.
 #[derive(Clone)]
-pub struct AuthLayer {
+pub struct Gate {
     principals: Arc<Principals>,
     state: AppState,
     throttle: Arc<Throttle>,
 }
 
-impl AuthLayer {
+impl Gate {
     pub fn new(principals: Arc<Principals>, state: AppState) -> Self {
-        AuthLayer {
+        Gate {
             principals,
             state,
             throttle: Arc::default(),
@@ -54,7 +54,7 @@ impl From<Refusal> for Stop {
     }
 }
 
-pub async fn authorize(State(gate): State<AuthLayer>, request: Request, next: Next) -> Response {
+pub async fn authorize(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -83,7 +83,7 @@ pub async fn authorize(State(gate): State<AuthLayer>, request: Request, next: Ne
     }
 }
 
-impl AuthLayer {
+impl Gate {
     /// The request, with its caller, if it may go on.
     async fn check(&self, route: &str, request: Request) -> Result<Request, Stop> {
         let (mut parts, body) = request.into_parts();
@@ -98,10 +98,12 @@ impl AuthLayer {
                 .map(|(_, value)| value.to_string())
         };
         let query = parts.uri.query().unwrap_or("").to_owned();
+        // The first value of a parameter counts, read as the handlers read flags.
         let flag = |name: &str| {
-            form_urlencoded::parse(query.as_bytes())
+            let value = form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == name)
-                .is_some_and(|(_, v)| v.trim().eq_ignore_ascii_case("true"))
+                .map(|(_, v)| v.into_owned());
+            crate::api::input::flag(&value)
         };
         let need = need_of(&parts.method, route, param, flag);
         if need == Need::Nothing {

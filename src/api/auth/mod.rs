@@ -11,7 +11,7 @@ mod throttle;
 use std::sync::Arc;
 
 pub use access::{Need, need_of};
-pub use layer::{AuthLayer, authorize};
+pub use layer::{Gate, authorize};
 pub use principals::{
     Anonymous, AuthError, Identity, Principals, Rejected, Role, hash_password, new_token,
 };
