@@ -28,7 +28,7 @@ use axum::routing::{get, post};
 pub use error::{ApiError, code};
 pub use metrics::Metrics;
 pub use products::parse_time;
-pub use transport::EnvelopedErrors;
+pub use transport::{EnvelopedErrors, accept_tls};
 pub use work::WorkQueue;
 
 use crate::registry::Registry;

@@ -2,12 +2,18 @@
 //! (414) and headers too large (431) itself, before any service sees the request, with an empty
 //! body, and hyper 1.x offers no hook to change that answer. [`EnvelopedErrors`] recognises
 //! those answers as they are written and gives them the JSON envelope every other error has.
+//! With TLS, [`accept_tls`] is the handshake under it.
 
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
 
 use super::code;
 use super::types::{ErrorBody, ErrorCode};
@@ -146,16 +152,26 @@ fn enveloped(head: &[u8]) -> Option<Vec<u8>> {
     {
         return None;
     }
+    let kept = headers
+        .into_iter()
+        .filter(|h| !h.eq_ignore_ascii_case("content-length: 0"));
+    Some(answer(status_line, kept, code, message))
+}
+
+/// A whole HTTP/1.1 answer: the status line, the headers given, and the JSON envelope.
+fn answer<'a>(
+    status_line: &str,
+    headers: impl Iterator<Item = &'a str>,
+    code: u32,
+    message: &str,
+) -> Vec<u8> {
     let body = serde_json::to_vec(&ErrorBody {
         error_code: ErrorCode::Number(code),
         message: message.into(),
     })
     .expect("an error body serializes");
     let mut answer = format!("{status_line}\r\n");
-    for header in headers
-        .iter()
-        .filter(|h| !h.eq_ignore_ascii_case("content-length: 0"))
-    {
+    for header in headers {
         answer.push_str(header);
         answer.push_str("\r\n");
     }
@@ -165,7 +181,46 @@ fn enveloped(head: &[u8]) -> Option<Vec<u8>> {
     ));
     let mut answer = answer.into_bytes();
     answer.extend_from_slice(&body);
-    Some(answer)
+    answer
+}
+
+/// The TLS handshake of a new connection, within `timeout`. A client that speaks plain HTTP to
+/// the HTTPS port (a URL with `http://` where `https://` was meant) is told so in the envelope
+/// rather than left with a closed connection; `None` when there is no TLS connection to serve.
+pub async fn accept_tls(
+    acceptor: &TlsAcceptor,
+    stream: TcpStream,
+    timeout: Duration,
+) -> Option<TlsStream<TcpStream>> {
+    let handshake = async {
+        let mut first = [0u8; 1];
+        stream.peek(&mut first).await?;
+        // Every TLS connection opens with a handshake record (content type 22).
+        if first[0] != 0x16 && first[0].is_ascii_alphabetic() {
+            let mut stream = stream;
+            let answer = answer(
+                "HTTP/1.1 400 Bad Request",
+                ["connection: close"].into_iter(),
+                code::BAD_REQUEST,
+                "this server speaks HTTPS: send the request to its https:// URL",
+            );
+            stream.write_all(&answer).await?;
+            stream.shutdown().await?;
+            return Ok(None);
+        }
+        acceptor.accept(stream).await.map(Some)
+    };
+    match tokio::time::timeout(timeout, handshake).await {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e, "TLS handshake failed");
+            None
+        }
+        Err(_) => {
+            tracing::debug!("TLS handshake timed out");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,27 @@ pub(crate) struct RegistryArgs {
         conflicts_with = "token"
     )]
     user_info: Option<Secret>,
+    /// Trust the CA certificates in this PEM file (a private CA's, or a self-signed server
+    /// certificate) for an `https://` registry, instead of the public CAs
+    #[arg(long, env = "ACCORD_CA_CERT", value_name = "FILE")]
+    ca_cert: Option<std::path::PathBuf>,
+}
+
+/// The certificates of a `--ca-cert` file, as roots of trust.
+fn trusted(path: &std::path::Path) -> anyhow::Result<ureq::tls::RootCerts> {
+    let pem = std::fs::read(path)
+        .with_context(|| format!("cannot read the CA certificate `{}`", path.display()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        let item = item.with_context(|| format!("`{}` is not valid PEM", path.display()))?;
+        if let ureq::tls::PemItem::Certificate(cert) = item {
+            certs.push(cert);
+        }
+    }
+    if certs.is_empty() {
+        bail!("`{}` holds no PEM certificate", path.display());
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
 
 /// A credential: never printed, not even in a debug dump of the arguments.
@@ -95,11 +116,17 @@ impl std::fmt::Display for Refusal {
 }
 
 impl RegistryClient {
-    pub fn new(args: &RegistryArgs) -> Self {
-        let config = ureq::Agent::config_builder()
+    pub fn new(args: &RegistryArgs) -> anyhow::Result<Self> {
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(std::time::Duration::from_secs(30)))
-            .build();
+            .timeout_global(Some(std::time::Duration::from_secs(30)));
+        if let Some(path) = &args.ca_cert {
+            config = config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(trusted(path)?)
+                    .build(),
+            );
+        }
         use base64::Engine as _;
         let authorization = match (&args.token, &args.user_info) {
             (Some(Secret(token)), _) => Some(format!("Bearer {}", token.trim())),
@@ -109,12 +136,12 @@ impl RegistryClient {
             )),
             (None, None) => None,
         };
-        RegistryClient {
-            agent: config.into(),
+        Ok(RegistryClient {
+            agent: config.build().into(),
             base: args.registry.trim_end_matches('/').to_string(),
             actor: None,
             authorization,
-        }
+        })
     }
 
     /// The headers every request carries: the actor, and the credentials.
@@ -160,8 +187,7 @@ impl RegistryClient {
                 .send_json(body),
             _ => bail!("unsupported request {method} {path}"),
         };
-        let mut response =
-            response.with_context(|| format!("cannot reach the registry at {}", self.base))?;
+        let mut response = response.map_err(|e| self.unreachable(e))?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()
@@ -183,6 +209,24 @@ impl RegistryClient {
                 body,
             }))
         }
+    }
+
+    /// Why no answer came, with what would fix it where the cause says.
+    fn unreachable(&self, error: ureq::Error) -> anyhow::Error {
+        // ureq reports a refused certificate as its own error or inside an I/O error.
+        let tls = match &error {
+            ureq::Error::Rustls(e) => Some(e),
+            ureq::Error::Io(e) => e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()),
+            _ => None,
+        };
+        let hint = match tls {
+            Some(rustls::Error::InvalidCertificate(_)) => {
+                " (its TLS certificate is not trusted: give the certificate of the CA that signed it, or the server's own if self-signed, with --ca-cert)"
+            }
+            _ => "",
+        };
+        anyhow::Error::new(error)
+            .context(format!("cannot reach the registry at {}{hint}", self.base))
     }
 
     /// A request whose answer is a `T` (one of the API's types) when it succeeds.
@@ -245,7 +289,7 @@ pub(crate) struct RegisterArgs {
 
 pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<Outcome> {
     let schema = input::read(&args.file)?;
-    let client = RegistryClient::new(&args.registry);
+    let client = RegistryClient::new(&args.registry)?;
     let path = format!("/subjects/{}/versions", segment(&args.subject));
     match client.call_as::<RegisteredId>(
         "POST",
@@ -291,7 +335,7 @@ pub(crate) struct SubjectsArgs {
 }
 
 pub(crate) fn subjects(args: SubjectsArgs) -> anyhow::Result<Outcome> {
-    let subjects: Vec<String> = RegistryClient::new(&args.registry).get_as("/subjects")?;
+    let subjects: Vec<String> = RegistryClient::new(&args.registry)?.get_as("/subjects")?;
     print_list(&subjects, args.format)
 }
 
@@ -327,7 +371,7 @@ pub(crate) struct VersionsArgs {
 
 pub(crate) fn versions(args: VersionsArgs) -> anyhow::Result<Outcome> {
     let path = format!("/subjects/{}/versions", segment(&args.subject));
-    let versions: Vec<Version> = RegistryClient::new(&args.registry).get_as(&path)?;
+    let versions: Vec<Version> = RegistryClient::new(&args.registry)?.get_as(&path)?;
     print_list(&versions, args.format)
 }
 
@@ -356,7 +400,7 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<Outcome> {
         segment(&args.subject),
         segment(&args.schema_version)
     );
-    let found: SubjectVersionView = RegistryClient::new(&args.registry).get_as(&path)?;
+    let found: SubjectVersionView = RegistryClient::new(&args.registry)?.get_as(&path)?;
     match args.format {
         OutputFormat::Json => print_json(&found)?,
         OutputFormat::Text => {
@@ -381,7 +425,7 @@ pub(crate) struct ConfigArgs {
 }
 
 pub(crate) fn config(args: ConfigArgs) -> anyhow::Result<Outcome> {
-    let client = RegistryClient::new(&args.registry);
+    let client = RegistryClient::new(&args.registry)?;
     let path = match &args.subject {
         Some(subject) => format!("/config/{}", segment(subject)),
         None => "/config".to_string(),
@@ -408,7 +452,7 @@ pub(crate) fn history(
     registry: &RegistryArgs,
     subject: &str,
 ) -> anyhow::Result<(Vec<Schema>, crate::compat::Level)> {
-    let client = RegistryClient::new(registry);
+    let client = RegistryClient::new(registry)?;
     let config: ConfigView = client.get_as(&format!(
         "/config/{}?defaultToGlobal=true",
         segment(subject)

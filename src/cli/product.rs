@@ -121,7 +121,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
         parse_time(now).map_err(anyhow::Error::msg)?;
         path.push_str(&format!("?now={}", segment(now)));
     }
-    let client = RegistryClient::new(&args.registry);
+    let client = RegistryClient::new(&args.registry)?;
     let answer = client.call_as::<EvaluationView>(
         "POST",
         &path,
@@ -212,7 +212,7 @@ fn evaluation_text(e: &EvaluationView) -> String {
 
 fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
     let manifest = Manifest::load(&args.manifest)?;
-    let client = RegistryClient::new(&args.registry).with_actor(args.actor.clone());
+    let client = RegistryClient::new(&args.registry)?.with_actor(args.actor.clone());
     let product_path = format!("/v1/products/{}", segment(&manifest.product.name));
     client
         .call(
@@ -267,7 +267,7 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
 }
 
 fn status(args: StatusArgs) -> anyhow::Result<Outcome> {
-    let client = RegistryClient::new(&args.registry);
+    let client = RegistryClient::new(&args.registry)?;
     let status: ProductStatus = client.get_as(&format!("/v1/products/{}", segment(&args.name)))?;
     match args.format {
         OutputFormat::Json => print_json(&status)?,
@@ -391,7 +391,7 @@ struct ListArgs {
 pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
     match args.command {
         NoticeCommand::Announce(args) => {
-            let client = RegistryClient::new(&args.registry).with_actor(args.actor);
+            let client = RegistryClient::new(&args.registry)?.with_actor(args.actor);
             let path = format!("/v1/products/{}/notices", segment(&args.name));
             let body = json!({"major": args.major, "summary": args.summary});
             let notice: NoticeView = client
@@ -401,7 +401,7 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         NoticeCommand::Withdraw(args) => {
-            let client = RegistryClient::new(&args.registry).with_actor(args.actor);
+            let client = RegistryClient::new(&args.registry)?.with_actor(args.actor);
             let path = format!(
                 "/v1/products/{}/notices/{}",
                 segment(&args.name),
@@ -417,7 +417,7 @@ pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         NoticeCommand::List(args) => {
-            let client = RegistryClient::new(&args.registry);
+            let client = RegistryClient::new(&args.registry)?;
             let mut path = match &args.name {
                 Some(name) => format!("/v1/products/{}/notices", segment(name)),
                 None => "/v1/notices".to_string(),

@@ -1,27 +1,31 @@
 //! `accord serve`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Args;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use rustls::ServerConfig;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
 
 use super::Outcome;
 use crate::api::auth::{Auth, ClientAddr, Principals};
-use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, router};
+use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, accept_tls, router};
 use crate::registry::{Registry, SystemClock};
 use crate::store::RocksStore;
 
 /// Run the schema registry: Confluent Schema Registry's REST API over a RocksDB data dir.
 ///
-/// Prints `accord listening on http://ADDR` once it accepts connections (with `--listen
+/// Prints `accord listening on http://ADDR` (`https://` with --tls-cert) once it accepts connections (with `--listen
 /// 127.0.0.1:0`, ADDR has the port the system chose). SIGINT or SIGTERM stop it after the
 /// requests in flight (for at most `--shutdown-timeout`), and close the data dir cleanly.
 #[derive(Debug, Args)]
@@ -56,6 +60,23 @@ pub(crate) struct ServeArgs {
     /// may do anything
     #[arg(long, env = "ACCORD_AUTH", value_name = "FILE")]
     auth: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key
+    #[arg(
+        long,
+        env = "ACCORD_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(
+        long,
+        env = "ACCORD_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
@@ -81,6 +102,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on `{}`", args.listen))?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsAcceptor::from(tls_config(cert, key)?)),
+        _ => None,
+    };
     let auth = match &args.auth {
         Some(path) => {
             let principals = Principals::load(path)?;
@@ -117,15 +142,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_auth(auth);
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
-    println!("accord listening on http://{address}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("accord listening on {scheme}://{address}");
     let max_connections = connection_limit(args.max_connections);
     let app = router(state);
     // HTTP/1.1, as Schema Registry clients speak it. A client that never finishes its headers,
     // or a kept-alive connection left idle, is let go.
+    let header_timeout = Duration::from_secs(args.header_timeout);
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(args.header_timeout));
+        .header_read_timeout(header_timeout);
     let open = Arc::new(Semaphore::new(max_connections));
     let graceful = GracefulShutdown::new();
     let mut signal = std::pin::pin!(shutdown_signal());
@@ -154,13 +181,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             &axum::Extension(ClientAddr(peer.ip())),
             app.clone(),
         ));
-        // No upgrades: the API has no WebSocket or CONNECT.
-        let connection =
-            builder.serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
-        let connection = graceful.watch(connection);
+        let watcher = graceful.watcher();
+        let builder = builder.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let _ = connection.await;
+            // No upgrades: the API has no WebSocket or CONNECT.
+            match tls {
+                None => {
+                    let connection = builder
+                        .serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
+                    let _ = watcher.watch(connection).await;
+                }
+                Some(tls) => {
+                    // In the connection's own task: a slow handshake holds up nobody else.
+                    let Some(stream) = accept_tls(&tls, stream, header_timeout).await else {
+                        return;
+                    };
+                    let connection = builder
+                        .serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
+                    let _ = watcher.watch(connection).await;
+                }
+            }
         });
     }
     drop(listener);
@@ -177,6 +219,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // closes cleanly.
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The server side of TLS: the certificate chain and key from PEM files, ring's cryptography,
+/// TLS 1.2 and 1.3, HTTP/1.1 offered by ALPN.
+fn tls_config(cert: &Path, key: &Path) -> anyhow::Result<Arc<ServerConfig>> {
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .with_context(|| format!("cannot read the TLS certificate `{}`", cert.display()))?;
+    if certs.is_empty() {
+        bail!("`{}` holds no PEM certificate", cert.display());
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key)
+        .with_context(|| format!("cannot read the TLS private key `{}`", key.display()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("no TLS protocol version is available")?
+        .with_no_client_auth()
+        .with_single_cert(certs, key_der)
+        .with_context(|| {
+            format!(
+                "the TLS key `{}` does not fit the certificate `{}`",
+                key.display(),
+                cert.display()
+            )
+        })?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
 }
 
 /// The connections to allow: the one asked for, within the open-file limit (raised to the

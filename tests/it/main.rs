@@ -13,6 +13,7 @@ mod properties;
 mod readme;
 mod registry_cli;
 mod server;
+mod tls;
 
 /// The repository root, where `testdata/` and `compat-rules/` live.
 pub fn root() -> std::path::PathBuf {

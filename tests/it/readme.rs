@@ -63,27 +63,59 @@ fn readme_server_examples_answer_what_the_readme_shows() {
         ("## Data products", &[]),
         ("## Access control", &auth),
     ] {
-        let section = readme.split(heading).nth(1).expect(heading);
-        let section = section.split("\n## ").next().unwrap();
+        let section = section(&readme, heading);
         if !options.is_empty() {
             let serve = format!("accord serve {}", options.join(" "));
             assert!(section.contains(&serve), "{heading} shows no `{serve}`");
         }
-        let block = section
-            .split("```sh\n")
-            .nth(1)
-            .unwrap()
-            .split("```")
-            .next()
-            .unwrap();
-        run_examples(block, options);
+        run_examples(first_sh_block(section), Some(options), &root());
     }
 }
 
-fn run_examples(block: &str, server_options: &[&str]) {
+/// The TLS examples make a certificate and start the server themselves (`$ accord serve ... &`),
+/// in a directory of their own with `testdata/` in it.
+#[test]
+fn readme_tls_examples_answer_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = first_sh_block(section(&readme, "### TLS"));
+    assert!(
+        block.contains("$ accord serve "),
+        "the TLS examples start a server"
+    );
     let dir = tempfile::tempdir().unwrap();
-    let server = crate::server::Server::start_with(dir.path(), server_options);
-    let url = format!("http://{}", server.address);
+    std::os::unix::fs::symlink(root().join("testdata"), dir.path().join("testdata")).unwrap();
+    run_examples(block, None, dir.path());
+}
+
+/// The text under `heading`, up to the next heading of its level or above.
+fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
+    let level = heading.split(' ').next().unwrap();
+    let section = readme.split(heading).nth(1).expect(heading);
+    let ends = ["\n## ", "\n### "];
+    let ends = &ends[..level.len() - 1];
+    ends.iter()
+        .filter_map(|end| section.find(end))
+        .min()
+        .map_or(section, |at| &section[..at])
+}
+
+fn first_sh_block(section: &str) -> &str {
+    section
+        .split("```sh\n")
+        .nth(1)
+        .expect("an sh block")
+        .split("```")
+        .next()
+        .unwrap()
+}
+
+/// Runs the `$ ...` lines of `block` in `cwd`, comparing what each prints with the lines under
+/// it. The server is started before the first line with `server_options`, or by the block's
+/// own `$ accord serve OPTIONS &` line, whose expected output is the line it prints.
+fn run_examples(block: &str, server_options: Option<&[&str]>, cwd: &std::path::Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server =
+        server_options.map(|options| crate::server::Server::start_with(dir.path(), options));
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_accord"))
         .parent()
         .unwrap();
@@ -92,29 +124,57 @@ fn run_examples(block: &str, server_options: &[&str]) {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut commands: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut commands: Vec<(&str, Vec<&str>)> = Vec::new();
     let joined = block.replace("\\\n", "");
     for line in joined.lines() {
         match line.strip_prefix("$ ") {
-            Some(command) => commands.push((
-                command.replace("127.0.0.1:8081", &server.address),
-                Vec::new(),
-            )),
+            Some(command) => commands.push((command, Vec::new())),
             None if !line.trim().is_empty() => commands.last_mut().unwrap().1.push(line),
             None => {}
         }
     }
     assert!(commands.len() >= 3);
     for (command, expected) in commands {
-        let output = Command::new("bash")
+        if let Some(options) = command.strip_prefix("accord serve ") {
+            let options: Vec<&str> = options
+                .strip_suffix(" &")
+                .expect("a server started in the background")
+                .split_whitespace()
+                .collect();
+            let started = crate::server::Server::start_in(dir.path(), &options, cwd);
+            let port = started.address.rsplit(':').next().unwrap();
+            assert_eq!(
+                expected,
+                [format!("accord listening on {}", started.url.replace(port, "8081")).as_str()],
+                "`{command}` prints something else than the README shows"
+            );
+            server = Some(started);
+            continue;
+        }
+        // Before the block's own server starts, commands run without one (making its
+        // certificate, say).
+        let mut run = Command::new("bash");
+        let mut command = command.to_string();
+        if let Some(server) = &server {
+            let port = server.address.rsplit(':').next().unwrap();
+            command = command
+                .replace("127.0.0.1:8081", &server.address)
+                .replace("localhost:8081", &format!("localhost:{port}"));
+            run.env("ACCORD_REGISTRY", &server.url);
+        }
+        let output = run
             .args(["-c", &command])
-            .current_dir(root())
+            .current_dir(cwd)
             .env("PATH", &path)
-            .env("ACCORD_REGISTRY", &url)
             .env("NO_COLOR", "1")
             .output()
             .unwrap();
-        let actual = String::from_utf8(output.stdout).unwrap();
+        let mut actual = String::from_utf8(output.stdout).unwrap();
+        // Addresses as the README writes them.
+        if let Some(server) = &server {
+            let port = server.address.rsplit(':').next().unwrap();
+            actual = actual.replace(&format!(":{port}"), ":8081");
+        }
         let actual: Vec<&str> = actual
             .trim()
             .lines()

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 pub struct Server {
     child: Child,
     pub address: String,
+    /// `http://ADDRESS`, or `https://ADDRESS` for a server started with TLS.
+    pub url: String,
 }
 
 impl Server {
@@ -18,7 +20,13 @@ impl Server {
     }
 
     pub fn start_with(data_dir: &std::path::Path, options: &[&str]) -> Server {
+        Server::start_in(data_dir, options, &crate::root())
+    }
+
+    /// A server whose relative paths (in `options`) are relative to `cwd`.
+    pub fn start_in(data_dir: &std::path::Path, options: &[&str], cwd: &std::path::Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .current_dir(cwd)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(options)
             .arg("--data-dir")
@@ -32,12 +40,17 @@ impl Server {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let address = line
+        let url = line
             .trim()
-            .strip_prefix("accord listening on http://")
+            .strip_prefix("accord listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
             .to_string();
-        Server { child, address }
+        let address = url.split_once("://").unwrap().1.to_string();
+        Server {
+            child,
+            address,
+            url,
+        }
     }
 
     /// One HTTP/1.1 request; the status and the JSON body.
