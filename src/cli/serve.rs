@@ -113,6 +113,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 file = %path.display(),
                 principals = principals.len(),
                 anonymous = ?principals.anonymous,
+                oidc = principals.has_oidc(),
                 "access control is on"
             );
             Auth::On(Arc::new(principals))

@@ -176,9 +176,10 @@ impl Gate {
         let header = header.as_bytes().to_vec();
         let principals = self.principals.clone();
         // A password check is tens of milliseconds of CPU: off the async workers.
-        let checked = tokio::task::spawn_blocking(move || principals.authenticate(Some(&header)))
-            .await
-            .map_err(|_| Stop::Answered(ApiError::backend().into_response()))?;
+        let checked =
+            tokio::task::spawn_blocking(move || principals.authenticate(Some(&header), now))
+                .await
+                .map_err(|_| Stop::Answered(ApiError::backend().into_response()))?;
         match (checked, client) {
             (Ok(identity), Some(client)) => {
                 self.throttle.succeeded(client);

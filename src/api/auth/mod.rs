@@ -1,10 +1,11 @@
 //! Access control: who a request comes from (`principals`: the principals file, HTTP Basic and
-//! Bearer credentials), what each route needs (`access`: one table, deny by default), and the
+//! Bearer credentials; `oidc`: JWTs of an identity provider), what each route needs (`access`: one table, deny by default), and the
 //! layer every routed request passes through (`layer`), which slows repeated failed logins
 //! down (`throttle`).
 
 mod access;
 mod layer;
+mod oidc;
 mod principals;
 mod throttle;
 
@@ -16,6 +17,9 @@ pub use principals::{
     Anonymous, AuthError, Identity, Principals, Rejected, Role, hash_password, new_token,
 };
 pub use throttle::ClientAddr;
+
+#[cfg(test)]
+pub(crate) use oidc::testing;
 
 /// An authenticated principal, as the handlers see it (a request extension): the audit's actor.
 #[derive(Debug, Clone, PartialEq, Eq)]

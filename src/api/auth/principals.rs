@@ -2,6 +2,7 @@
 //! send) and Bearer tokens (what CI sends). Passwords are kept as argon2id hashes, tokens as
 //! SHA-256 digests; neither is ever logged, echoed or recorded.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -13,6 +14,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+use super::oidc::{Oidc, OidcConfig, is_jwt};
 
 /// A principals file that cannot be used, and where.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +59,7 @@ struct File {
     principals: Vec<Entry>,
     #[serde(default)]
     subject_domains: Vec<SubjectDomain>,
+    oidc: Option<OidcConfig>,
 }
 
 #[derive(Deserialize)]
@@ -117,12 +121,20 @@ pub struct Principals {
     /// Longest prefix first.
     subject_domains: Vec<SubjectDomain>,
     verified: Mutex<HashMap<[u8; 32], usize>>,
+    /// JWTs from an identity provider, when the file configures one.
+    oidc: Option<Oidc>,
 }
 
 /// Why a request's credentials were not accepted. The message names the problem, never the
 /// secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected(pub &'static str);
+pub struct Rejected(pub Cow<'static, str>);
+
+impl Rejected {
+    pub fn because(message: impl Into<Cow<'static, str>>) -> Rejected {
+        Rejected(message.into())
+    }
+}
 
 impl Principals {
     pub fn load(path: &Path) -> Result<Self, AuthError> {
@@ -131,13 +143,15 @@ impl Principals {
             path: shown.clone(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| AuthError::Invalid {
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::parse(&text, base).map_err(|message| AuthError::Invalid {
             path: shown,
             message,
         })
     }
 
-    pub fn parse(text: &str) -> Result<Self, String> {
+    /// A principals file's text; the paths it names are relative to `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Self, String> {
         let file: File = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
         let mut principals = Vec::new();
         for (i, entry) in file.principals.into_iter().enumerate() {
@@ -160,11 +174,13 @@ impl Principals {
             }
         }
         subject_domains.sort_by_key(|r| std::cmp::Reverse(r.prefix.len()));
+        let oidc = file.oidc.map(|c| Oidc::load(c, base)).transpose()?;
         Ok(Principals {
             anonymous: file.anonymous,
             principals,
             subject_domains,
             verified: Mutex::new(HashMap::new()),
+            oidc,
         })
     }
 
@@ -173,9 +189,15 @@ impl Principals {
         self.principals.len()
     }
 
-    /// Whether the file names no principal (then only anonymous reads, if allowed, get in).
+    /// Whether the file names no principal (then only anonymous reads and tokens of the
+    /// identity provider, if configured, get in).
     pub fn is_empty(&self) -> bool {
         self.principals.is_empty()
+    }
+
+    /// Whether JWTs of an identity provider are accepted.
+    pub fn has_oidc(&self) -> bool {
+        self.oidc.is_some()
     }
 
     /// The domain the subject-domain rules give a subject that no product claims.
@@ -186,40 +208,44 @@ impl Principals {
             .map(|r| r.domain.as_str())
     }
 
-    /// Who an `Authorization` header names; `Ok(None)` without one. A password check costs tens
-    /// of milliseconds of CPU: call it off the async workers.
-    pub fn authenticate(&self, authorization: Option<&[u8]>) -> Result<Option<Identity>, Rejected> {
-        self.principal(authorization)
-            .map(|found| found.map(|p| p.identity.clone()))
-    }
-
-    fn principal(&self, authorization: Option<&[u8]>) -> Result<Option<&Principal>, Rejected> {
+    /// Who an `Authorization` header names, at `now` (a JWT's lifetime); `Ok(None)` without
+    /// one. A password check costs tens of milliseconds of CPU: call it off the async workers.
+    pub fn authenticate(
+        &self,
+        authorization: Option<&[u8]>,
+        now: jiff::Timestamp,
+    ) -> Result<Option<Identity>, Rejected> {
         let Some(header) = authorization else {
             return Ok(None);
         };
-        let header = std::str::from_utf8(header).map_err(|_| Rejected("unreadable credentials"))?;
-        let (scheme, credentials) = header
-            .trim()
-            .split_once(' ')
-            .ok_or(Rejected("credentials need a scheme: `Basic` or `Bearer`"))?;
+        let header =
+            std::str::from_utf8(header).map_err(|_| Rejected::because("unreadable credentials"))?;
+        let (scheme, credentials) = header.trim().split_once(' ').ok_or(Rejected::because(
+            "credentials need a scheme: `Basic` or `Bearer`",
+        ))?;
         let credentials = credentials.trim();
         if scheme.eq_ignore_ascii_case("bearer") {
-            return self.by_token(credentials).map(Some);
+            return match &self.oidc {
+                Some(oidc) if is_jwt(credentials) => oidc.authenticate(credentials, now),
+                _ => self.by_token(credentials).map(|p| p.identity.clone()),
+            }
+            .map(Some);
         }
         if !scheme.eq_ignore_ascii_case("basic") {
-            return Err(Rejected("unknown scheme: use `Basic` or `Bearer`"));
+            return Err(Rejected::because("unknown scheme: use `Basic` or `Bearer`"));
         }
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(credentials)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
-            .ok_or(Rejected(
+            .ok_or(Rejected::because(
                 "Basic credentials are not base64 of `user:password`",
             ))?;
-        let (name, secret) = decoded
-            .split_once(':')
-            .ok_or(Rejected("Basic credentials are not `user:password`"))?;
-        self.by_password(name, secret).map(Some)
+        let (name, secret) = decoded.split_once(':').ok_or(Rejected::because(
+            "Basic credentials are not `user:password`",
+        ))?;
+        self.by_password(name, secret)
+            .map(|p| Some(p.identity.clone()))
     }
 
     /// A token, sent as a Bearer token or as a Basic password: every token is compared, in
@@ -236,11 +262,11 @@ impl Principals {
         }
         found
             .map(|i| &self.principals[i])
-            .ok_or(Rejected("unknown token"))
+            .ok_or(Rejected::because("unknown token"))
     }
 
     fn by_password(&self, name: &str, secret: &str) -> Result<&Principal, Rejected> {
-        let wrong = Rejected("wrong user name or password");
+        let wrong = Rejected::because("wrong user name or password");
         let Some(index) = self
             .principals
             .iter()
@@ -427,7 +453,7 @@ mod tests {
             ("principal: []", "unknown field `principal`"),
         ];
         for (text, expected) in cases {
-            let error = Principals::parse(text).unwrap_err();
+            let error = Principals::parse(text, std::path::Path::new(".")).unwrap_err();
             assert!(error.contains(expected), "{text}: {error}");
         }
     }
@@ -439,7 +465,7 @@ mod tests {
             "principals:\n  - {{name: alice, password: \"{}\", roles: [reader]}}\n  - {{name: ci, token: \"{digest}\", roles: [publisher], domains: [payments]}}\nsubject_domains:\n  - {{prefix: pay, domain: other}}\n  - {{prefix: payments., domain: payments}}\n",
             hash_password("correct horse").unwrap()
         );
-        let p = Principals::parse(&file).unwrap();
+        let p = Principals::parse(&file, std::path::Path::new(".")).unwrap();
         let basic = |text: &str| {
             format!(
                 "Basic {}",
@@ -447,7 +473,7 @@ mod tests {
             )
         };
         let who = |header: &str| {
-            p.authenticate(Some(header.as_bytes()))
+            p.authenticate(Some(header.as_bytes()), jiff::Timestamp::UNIX_EPOCH)
                 .map(|i| i.map(|i| i.name.to_string()))
         };
         assert_eq!(who(&basic("alice:correct horse")), Ok(Some("alice".into())));
@@ -470,7 +496,7 @@ mod tests {
                 "{rejected:?}"
             );
         }
-        assert_eq!(p.authenticate(None), Ok(None));
+        assert_eq!(p.authenticate(None, jiff::Timestamp::UNIX_EPOCH), Ok(None));
         // The longest prefix decides.
         assert_eq!(p.domain_by_prefix("payments.tx-value"), Some("payments"));
         assert_eq!(p.domain_by_prefix("payroll-value"), Some("other"));

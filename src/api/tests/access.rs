@@ -11,18 +11,29 @@ use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 use super::{Api, Reply, V1, V2, publication};
+use crate::api::auth::testing::{self as oidc, Provider};
 use crate::api::auth::{Auth, Principals, hash_password, new_token};
 use crate::api::{AppState, router};
 use crate::registry::{FixedClock, Registry};
 use crate::store::RocksStore;
 
 /// The callers of the matrix, and their credentials.
-const CALLERS: [&str; 5] = ["anonymous", "reader", "payments", "orders", "admin"];
+/// `payments-idp` publishes for payments by the claims of its identity provider's JWT.
+const CALLERS: [&str; 6] = [
+    "anonymous",
+    "reader",
+    "payments",
+    "payments-idp",
+    "orders",
+    "admin",
+];
 
 struct Credentials {
     principals: Arc<Principals>,
     payments_token: String,
     orders_token: String,
+    /// A JWT of the identity provider the principals file trusts.
+    payments_jwt: String,
 }
 
 /// One principals file for every test: argon2 is slow by design.
@@ -31,6 +42,9 @@ fn credentials() -> &'static Credentials {
     CREDENTIALS.get_or_init(|| {
         let (payments_token, payments_digest) = new_token().unwrap();
         let (orders_token, orders_digest) = new_token().unwrap();
+        let provider = Provider::new("idp-1");
+        // The key set is read when the file is: its directory may go afterwards.
+        let dir = tempfile::tempdir().unwrap();
         let file = format!(
             r#"
 anonymous: none
@@ -54,14 +68,21 @@ subject_domains:
     domain: orders
   - prefix: "payments."
     domain: payments
-"#,
+{oidc}"#,
             admin = hash_password("admin-secret").unwrap(),
             reader = hash_password("reader-secret").unwrap(),
+            oidc = oidc::config(&provider, dir.path()),
         );
+        // Valid through the tests' fixed clocks (which start at 1970).
+        let payments_jwt = provider.sign(&json!({
+            "iss": "https://idp.example.com", "aud": "accord", "sub": "payments-pipeline",
+            "exp": 10_000_000, "accord_roles": ["publisher"], "accord_domains": ["payments"],
+        }));
         Credentials {
-            principals: Arc::new(Principals::parse(&file).unwrap()),
+            principals: Arc::new(Principals::parse(&file, dir.path()).unwrap()),
             payments_token,
             orders_token,
+            payments_jwt,
         }
     })
 }
@@ -78,6 +99,7 @@ fn authorization(caller: &str) -> Option<String> {
         "anonymous" => None,
         "reader" => Some(basic("analytics:reader-secret")),
         "payments" => Some(format!("Bearer {}", c.payments_token)),
+        "payments-idp" => Some(format!("Bearer {}", c.payments_jwt)),
         // A token as a Basic password, as clients that only speak Basic send it.
         "orders" => Some(basic(&format!("orders-ci:{}", c.orders_token))),
         "admin" => Some(basic("platform-admin:admin-secret")),
@@ -165,8 +187,8 @@ async fn world_at(clock: Arc<FixedClock>) -> Api {
 /// Who may: every caller, the readers (any principal), the payments publisher and the admin,
 /// the admin alone.
 const ALL: &[&str] = &CALLERS;
-const READ: &[&str] = &["reader", "payments", "orders", "admin"];
-const PAYMENTS: &[&str] = &["payments", "admin"];
+const READ: &[&str] = &["reader", "payments", "payments-idp", "orders", "admin"];
+const PAYMENTS: &[&str] = &["payments", "payments-idp", "admin"];
 const ORDERS: &[&str] = &["orders", "admin"];
 const ADMIN: &[&str] = &["admin"];
 
@@ -459,6 +481,37 @@ async fn the_audit_records_the_authenticated_principal_and_whom_it_acts_for() {
 }
 
 #[tokio::test]
+async fn a_jwt_s_principal_is_the_audit_s_actor_until_the_token_expires() {
+    let clock = Arc::new(FixedClock::new(0));
+    let api = world_at(clock.clone()).await;
+    let notice = json!({"major": 2, "summary": "amount becomes amount_usd"});
+    let uri = "/v1/products/payments.transactions/notices";
+    let reply = api
+        .call_as("payments-idp", "POST", uri, Some(notice.clone()))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let audit = api
+        .call_as(
+            "reader",
+            "GET",
+            "/v1/products/payments.transactions/audit",
+            None,
+        )
+        .await
+        .body;
+    assert_eq!(audit[2]["actor"], "payments-pipeline");
+
+    // The token's `exp` is 10,000,000 s; the registry's clock, not the machine's, says when.
+    clock.set(10_000_100 * 1000);
+    let reply = api.call_as("payments-idp", "GET", "/subjects", None).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
+    assert_eq!(
+        reply.body["message"],
+        "credentials not accepted: the token has expired"
+    );
+}
+
+#[tokio::test]
 async fn with_anonymous_read_a_request_without_credentials_reads_but_never_writes() {
     let (_, digest) = new_token().unwrap();
     let file = format!(
@@ -467,8 +520,9 @@ async fn with_anonymous_read_a_request_without_credentials_reads_but_never_write
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(RocksStore::open(dir.path()).unwrap());
     let registry = Registry::open(store, Arc::new(FixedClock::new(0))).unwrap();
-    let state = AppState::new(Arc::new(registry))
-        .with_auth(Auth::On(Arc::new(Principals::parse(&file).unwrap())));
+    let state = AppState::new(Arc::new(registry)).with_auth(Auth::On(Arc::new(
+        Principals::parse(&file, std::path::Path::new(".")).unwrap(),
+    )));
     let api = Api {
         router: router(state),
         _dir: dir,
