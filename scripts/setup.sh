@@ -7,6 +7,7 @@
 # - ccache: makes rebuilding RocksDB's C++ take minutes instead of a quarter of an hour.
 # - c++: RocksDB is C++.
 # - wrk: the load the serving benchmark puts on the server (the test run exercises it briefly).
+# - curl, openssl: the README's examples, which the tests run, call them.
 
 # Once per shell: scripts sourced from a script that already ran it (as .ci/run does) inherit it.
 if [ -n "${ACCORD_SETUP_DONE:-}" ]; then
@@ -43,6 +44,16 @@ else
   echo "setup: c++: not on PATH; installing g++" >&2
   accord_missing+=(g++)
 fi
+# The README's examples, which the tests run, use curl and openssl.
+for accord_tool in curl openssl; do
+  if command -v "$accord_tool" >/dev/null; then
+    echo "setup: $accord_tool: found $(command -v "$accord_tool")" >&2
+  else
+    echo "setup: $accord_tool: not on PATH; installing $accord_tool" >&2
+    accord_missing+=("$accord_tool")
+  fi
+done
+unset accord_tool
 if command -v wrk >/dev/null; then
   echo "setup: wrk: found $(command -v wrk)" >&2
 else
