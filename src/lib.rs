@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! cli -> api -> registry -> {schema, compat, store}
+//! {cli, api} -> contract -> schema
 //! schema -> {compat, avro, arrow, schema_json}      compat -> {avro, arrow}
 //! {avro, arrow} -> schema_json
 //! ```
@@ -31,6 +32,8 @@
 //!   with Confluent Schema Registry's semantics, and data products; it owns the key encoding,
 //!   calls [`schema`] to judge a new version and the store to keep it, and serves reads from
 //!   memory.
+//! - [`contract`] reads contracts as teams write them: column types in SQL and warehouse
+//!   spellings become Arrow types ([`contract::parse_type`]).
 //! - [`api`] is the HTTP API (axum): Confluent Schema Registry's REST API and the native `/v1/`
 //!   API over the registry.
 //! - [`cli`] is the command line: argument parsing, file reading, rendering, exit codes.
@@ -40,6 +43,7 @@ pub mod arrow;
 pub mod avro;
 pub mod cli;
 pub mod compat;
+pub mod contract;
 pub mod registry;
 pub mod schema;
 mod schema_json;
