@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! cli -> api -> registry -> {schema, compat, store}
-//! {cli, api} -> contract -> schema
+//! {cli, api} -> contract -> {registry, schema}
 //! schema -> {compat, avro, arrow, schema_json}      compat -> {avro, arrow}
 //! {avro, arrow} -> schema_json
 //! ```
@@ -32,8 +32,9 @@
 //!   with Confluent Schema Registry's semantics, and data products; it owns the key encoding,
 //!   calls [`schema`] to judge a new version and the store to keep it, and serves reads from
 //!   memory.
-//! - [`contract`] reads contracts as teams write them: column types in SQL and warehouse
-//!   spellings become Arrow types ([`contract::parse_type`]).
+//! - [`contract`] reads contracts as teams write them: tells a manifest's form by its content
+//!   ([`contract::Form`]), and turns a contract's columns, typed in SQL and warehouse
+//!   spellings ([`contract::parse_type`]), into an Arrow schema the engine judges.
 //! - [`api`] is the HTTP API (axum): Confluent Schema Registry's REST API and the native `/v1/`
 //!   API over the registry.
 //! - [`cli`] is the command line: argument parsing, file reading, rendering, exit codes.

@@ -1,4 +1,6 @@
-//! Data product manifests: one YAML file per product, versioned with the pipeline's code.
+//! Data product manifests: one YAML file per product, versioned with the pipeline's code, in
+//! accord's own form (below) or a form that lists columns (see [`crate::contract`]), told apart
+//! by content.
 //!
 //! ```yaml
 //! name: payments.transactions
@@ -22,6 +24,7 @@ use serde::Deserialize;
 
 use crate::api::types::{PublishRequest, SchemaRequest, SubjectSchema};
 use crate::compat::Level;
+use crate::contract::{Form, tabular};
 use crate::registry::DataProduct;
 use crate::schema::{Format, Schema};
 
@@ -46,6 +49,17 @@ struct RawSchema {
     file: PathBuf,
 }
 
+/// Every problem of a manifest, in one error.
+fn refused(path: &Path, problems: &[String]) -> anyhow::Error {
+    anyhow::anyhow!(
+        "`{}` has {} problem{}:\n  {}",
+        path.display(),
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.join("\n  ")
+    )
+}
+
 /// A manifest read and checked: its definition, version, and each subject's schema text.
 #[derive(Debug)]
 pub(crate) struct Manifest {
@@ -68,6 +82,12 @@ impl Manifest {
     pub fn load(path: &Path) -> anyhow::Result<Manifest> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let document: serde_json::Value = yaml_serde::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+        let form = Form::of(&document).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+        if form != Form::Accord {
+            return Self::from_columns(path, form, &document);
+        }
         let raw: Raw = yaml_serde::from_str(&text)
             .map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
         let mut problems = Vec::new();
@@ -131,17 +151,28 @@ impl Manifest {
             problems.push(e.to_string());
         }
         if !problems.is_empty() {
-            anyhow::bail!(
-                "`{}` has {} problem{}:\n  {}",
-                path.display(),
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                problems.join("\n  ")
-            );
+            return Err(refused(path, &problems));
         }
         Ok(Manifest {
             product,
             version,
+            schemas,
+        })
+    }
+
+    /// A manifest that lists columns: its one subject, named as the product, carries the
+    /// columns as an Arrow schema.
+    fn from_columns(path: &Path, form: Form, document: &serde_json::Value) -> anyhow::Result<Self> {
+        let contract =
+            tabular::read(form, document).map_err(|problems| refused(path, &problems))?;
+        let schemas = vec![ManifestSchema {
+            subject: contract.product.name.clone(),
+            format: Format::Arrow,
+            text: contract.schema_text(),
+        }];
+        Ok(Manifest {
+            product: contract.product,
+            version: contract.version,
             schemas,
         })
     }

@@ -1,20 +1,7 @@
 //! Column types as contracts spell them, to Arrow types: SQL and warehouse spellings,
-//! case-insensitive. Where warehouses disagree on a spelling, the SQL standard or PostgreSQL
-//! decides, except `TIMESTAMP`, an instant as in BigQuery and Spark:
-//!
-//! | Spelling | Arrow |
-//! |---|---|
-//! | `STRING`, `TEXT`, `VARCHAR(n)`, `CHAR(n)`, `CHARACTER VARYING(n)`, `UUID`, `JSON` | Utf8 (`n` kept as the column's maximum length) |
-//! | `BOOLEAN`, `BOOL` | Boolean |
-//! | `TINYINT`; `SMALLINT`, `INT2`, `INT16`; `INT`, `INTEGER`, `INT4`, `INT32`; `BIGINT`, `LONG`, `INT8`, `INT64` | Int8; Int16; Int32; Int64 |
-//! | `UINT8` ... `UINT64` | UInt8 ... UInt64 |
-//! | `REAL`, `FLOAT4`, `FLOAT32`; `FLOAT`, `FLOAT8`, `FLOAT64`, `DOUBLE [PRECISION]` | Float32; Float64 |
-//! | `NUMERIC(p, s)`, `DECIMAL(p, s)`, `NUMBER(p, s)` (`(p)`: scale 0; bare: (38, 9)); `BIGNUMERIC` | Decimal128(p, s) up to 38 digits, Decimal256 beyond; Decimal256(76, 38) |
-//! | `DATE`; `TIME` | Date32; Time64(µs) |
-//! | `TIMESTAMP`, `TIMESTAMP WITH TIME ZONE`, `TIMESTAMPTZ`, `TIMESTAMP_TZ`, `TIMESTAMP_LTZ` | Timestamp(µs, UTC) |
-//! | `TIMESTAMP WITHOUT TIME ZONE`, `TIMESTAMP_NTZ`, `DATETIME` | Timestamp(µs) |
-//! | `BYTES`, `BINARY`, `VARBINARY`, `BLOB`, `BYTEA` | Binary |
-//! | `ARRAY<T>`, `STRUCT<name T, ...>` (or `name: T`), `MAP<K, V>` | List, Struct, Map (nullable items, values and fields; keys never null) |
+//! case-insensitive. The column type table of the README ("Manifests that list columns") is
+//! this module's, case by case in the tests below; where warehouses disagree on a spelling, the
+//! SQL standard or PostgreSQL decides, except `TIMESTAMP`, an instant as in BigQuery and Spark.
 
 use std::sync::Arc;
 

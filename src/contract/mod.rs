@@ -2,5 +2,9 @@
 //! they hold, which become Arrow schemas the compatibility engine judges.
 
 pub mod columns;
+pub mod forms;
+pub mod tabular;
 
 pub use columns::{ColumnType, TypeError, parse_type};
+pub use forms::Form;
+pub use tabular::TableContract;
