@@ -38,12 +38,11 @@ impl Form {
             }
             None => {}
         }
-        if top.contains_key("schemas") {
-            Ok(Form::Accord)
-        } else if top.get("schema").is_some_and(Value::is_array) {
+        // Anything else is read as accord's own, whose reading names unknown and missing keys.
+        if !top.contains_key("schemas") && top.get("schema").is_some_and(Value::is_array) {
             Ok(Form::DataProductYaml)
         } else {
-            Err("cannot tell the manifest's form: accord's own lists `schemas` (files), a `data_product.yaml` a `schema` list of columns, and a data-platform/v1 one has `apiVersion: data-platform/v1`".into())
+            Ok(Form::Accord)
         }
     }
 }

@@ -298,20 +298,14 @@ spec:
     }
 
     #[test]
-    fn a_document_of_no_known_form_is_refused_saying_what_is_read() {
+    fn a_foreign_form_accord_does_not_read_is_refused_and_the_rest_read_as_accord_s_own() {
         assert!(
             Form::of(&document("apiVersion: datamesh/v2\nkind: X\n"))
                 .unwrap_err()
                 .contains("`apiVersion: datamesh/v2` is not a form accord reads")
         );
-        assert!(
-            Form::of(&document("name: x\n"))
-                .unwrap_err()
-                .contains("cannot tell the manifest's form")
-        );
-        assert_eq!(
-            Form::of(&document("name: x\nschemas: []\n")),
-            Ok(Form::Accord)
-        );
+        for accord_s_own in ["name: x\nschemas: []\n", "name: x\nversoin: 1.0.0\n"] {
+            assert_eq!(Form::of(&document(accord_s_own)), Ok(Form::Accord));
+        }
     }
 }
