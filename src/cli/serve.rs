@@ -14,6 +14,7 @@ use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
@@ -187,23 +188,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let tls = tls.clone();
         tokio::spawn(async move {
             let _permit = permit;
+            let stream: Box<dyn Connection> = match tls {
+                None => Box::new(stream),
+                // In the connection's own task: a slow handshake holds up nobody else.
+                Some(tls) => match accept_tls(&tls, stream, header_timeout).await {
+                    Some(stream) => Box::new(stream),
+                    None => return,
+                },
+            };
             // No upgrades: the API has no WebSocket or CONNECT.
-            match tls {
-                None => {
-                    let connection = builder
-                        .serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
-                    let _ = watcher.watch(connection).await;
-                }
-                Some(tls) => {
-                    // In the connection's own task: a slow handshake holds up nobody else.
-                    let Some(stream) = accept_tls(&tls, stream, header_timeout).await else {
-                        return;
-                    };
-                    let connection = builder
-                        .serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
-                    let _ = watcher.watch(connection).await;
-                }
-            }
+            let connection =
+                builder.serve_connection(TokioIo::new(EnvelopedErrors::new(stream)), service);
+            let _ = watcher.watch(connection).await;
         });
     }
     drop(listener);
@@ -221,6 +217,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!("stopped");
     Ok(())
 }
+
+/// A client's byte stream: plain TCP, or TLS over it.
+trait Connection: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Connection for T {}
 
 /// The server side of TLS: the certificate chain and key from PEM files, ring's cryptography,
 /// TLS 1.2 and 1.3, HTTP/1.1 offered by ALPN.
