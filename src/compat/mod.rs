@@ -13,6 +13,7 @@
 mod arrow_walk;
 mod branches;
 pub mod catalog;
+pub mod constraints;
 mod finding;
 mod level;
 mod profile;

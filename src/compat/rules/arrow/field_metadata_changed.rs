@@ -1,6 +1,6 @@
 //! AR901 `field-metadata-changed`: a field's metadata (docs, tags) changed; readers are unaffected.
 
-use super::{metadata_changes, semantic};
+use super::{constraint, metadata_changes, semantic};
 use crate::compat::arrow_walk::{ArrowCheck, ArrowCx};
 use crate::compat::catalog::declare_rule;
 use crate::compat::{Bump, Directions};
@@ -20,7 +20,7 @@ declare_rule! {
 
 fn check(cx: &mut ArrowCx, old: &Field, new: &Field) {
     for (key, what) in metadata_changes(old.metadata(), new.metadata()) {
-        if !semantic(key) {
+        if !semantic(key) && !constraint(key) {
             cx.emit(
                 &RULE,
                 format!("metadata `{key}` of field `{}` {what}", new.name()),

@@ -4,8 +4,12 @@ use std::collections::HashMap;
 
 use arrow_schema::{DataType, TimeUnit};
 
+pub mod constraint_relaxed;
+pub mod constraint_tightened;
 pub mod decimal_precision_changed;
 pub mod dictionary_encoding_changed;
+pub mod enum_value_added;
+pub mod enum_value_removed;
 pub mod extension_type_changed;
 pub mod field_metadata_changed;
 pub mod field_order_changed;
@@ -17,6 +21,9 @@ pub mod nullability_tightened;
 pub mod nullable_field_added;
 pub mod nullable_field_removed;
 pub mod physical_type_changed;
+pub mod primary_key_changed;
+pub mod protection_lowered;
+pub mod protection_raised;
 pub mod range_narrowed;
 pub mod required_field_added;
 pub mod required_field_removed;
@@ -30,6 +37,8 @@ pub mod type_widened_lossy;
 pub mod union_member_added;
 pub mod union_member_removed;
 pub mod union_mode_changed;
+pub mod unique_added;
+pub mod unique_removed;
 
 /// The unit of a timestamp, time or duration, ordered from coarse to fine.
 fn unit(t: &DataType) -> Option<TimeUnit> {
@@ -55,6 +64,11 @@ fn semantic(key: &str) -> bool {
     key == crate::compat::FIELD_ID_KEY || key.starts_with("ARROW:extension:")
 }
 
+/// Metadata keys the contract rules (AR4xx) judge; AR901 leaves them to those.
+fn constraint(key: &str) -> bool {
+    crate::compat::constraints::KEYS.contains(&key)
+}
+
 /// Each key added, removed or changed, sorted, with what happened to it.
 fn metadata_changes<'a>(
     old: &'a HashMap<String, String>,
@@ -71,4 +85,131 @@ fn metadata_changes<'a>(
             _ => None,
         })
         .collect()
+}
+
+/// Which way a constraint moved: tightened (old data may violate it) or relaxed (new data may
+/// violate what old readers relied on).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Moved {
+    Tightened,
+    Relaxed,
+}
+
+/// Each change of a column's pattern, length, range or allowed values being introduced or
+/// dropped, with which way it moved. Values added to or removed from an existing enum are AR403
+/// and AR404's.
+fn constraint_moves(old: &arrow_schema::Field, new: &arrow_schema::Field) -> Vec<(Moved, String)> {
+    use crate::compat::constraints::{
+        ENUM, MAX_LENGTH, MAXIMUM, MIN_LENGTH, MINIMUM, PATTERN, enum_values, number,
+    };
+    let mut moves = Vec::new();
+    let name = new.name();
+    let (old_meta, new_meta) = (old.metadata(), new.metadata());
+    match (old_meta.get(PATTERN), new_meta.get(PATTERN)) {
+        (None, Some(p)) => moves.push((Moved::Tightened, format!("`{name}` must now match `{p}`"))),
+        (Some(p), None) => moves.push((
+            Moved::Relaxed,
+            format!("`{name}` no longer has to match `{p}`"),
+        )),
+        // Whether one regular expression accepts less than another is not decidable in
+        // general: a changed pattern is taken as tightened.
+        (Some(a), Some(b)) if a != b => moves.push((
+            Moved::Tightened,
+            format!(
+                "the pattern of `{name}` changed from `{a}` to `{b}`; old values may not match it"
+            ),
+        )),
+        _ => {}
+    }
+    // (key, what it bounds, whether a larger value is looser)
+    for (key, what, larger_is_looser) in [
+        (MAX_LENGTH, "maximum length", true),
+        (MIN_LENGTH, "minimum length", false),
+        (MAXIMUM, "maximum", true),
+        (MINIMUM, "minimum", false),
+    ] {
+        let shown = |v: f64| v.to_string();
+        match (number(old, key), number(new, key)) {
+            (None, Some(b)) => moves.push((
+                Moved::Tightened,
+                format!("`{name}` gained a {what} of {}", shown(b)),
+            )),
+            (Some(a), None) => moves.push((
+                Moved::Relaxed,
+                format!("`{name}` lost its {what} of {}", shown(a)),
+            )),
+            (Some(a), Some(b)) if a != b => {
+                let moved = if (b > a) == larger_is_looser {
+                    Moved::Relaxed
+                } else {
+                    Moved::Tightened
+                };
+                moves.push((
+                    moved,
+                    format!(
+                        "the {what} of `{name}` changed from {} to {}",
+                        shown(a),
+                        shown(b)
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    match (old_meta.contains_key(ENUM), new_meta.contains_key(ENUM)) {
+        (false, true) => moves.push((
+            Moved::Tightened,
+            format!(
+                "`{name}` is now limited to {}",
+                enum_values(new).unwrap_or_default().join(", ")
+            ),
+        )),
+        (true, false) => moves.push((
+            Moved::Relaxed,
+            format!("`{name}` is no longer limited to a list of values"),
+        )),
+        _ => {}
+    }
+    moves
+}
+
+/// Whether a column's protection (its PII flag, its classification) was lowered or raised,
+/// each with what changed.
+fn protection_moves(old: &arrow_schema::Field, new: &arrow_schema::Field) -> Vec<(Moved, String)> {
+    use crate::compat::constraints::{CLASSIFICATION, PII, classification_rank, flag};
+    let name = new.name();
+    let mut moves = Vec::new();
+    match (flag(old, PII), flag(new, PII)) {
+        (true, false) => moves.push((Moved::Relaxed, format!("`{name}` is no longer marked PII"))),
+        (false, true) => moves.push((Moved::Tightened, format!("`{name}` is now marked PII"))),
+        _ => {}
+    }
+    let (a, b) = (
+        old.metadata().get(CLASSIFICATION),
+        new.metadata().get(CLASSIFICATION),
+    );
+    match (a, b) {
+        (Some(a), None) => moves.push((
+            Moved::Relaxed,
+            format!("`{name}` lost its classification `{a}`"),
+        )),
+        (None, Some(b)) => moves.push((
+            Moved::Tightened,
+            format!("`{name}` is now classified `{b}`"),
+        )),
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
+            // A classification accord cannot rank is taken as lowered: a governance break is
+            // the safer guess.
+            let moved = match (classification_rank(a), classification_rank(b)) {
+                (Some(x), Some(y)) if y > x => Moved::Tightened,
+                _ => Moved::Relaxed,
+            };
+            moves.push((
+                moved,
+                format!("the classification of `{name}` changed from `{a}` to `{b}`"),
+            ));
+        }
+        _ => {}
+    }
+    moves
 }
