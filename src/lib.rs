@@ -32,9 +32,11 @@
 //!   with Confluent Schema Registry's semantics, and data products; it owns the key encoding,
 //!   calls [`schema`] to judge a new version and the store to keep it, and serves reads from
 //!   memory.
-//! - [`contract`] reads contracts as teams write them: tells a manifest's form by its content
-//!   ([`contract::Form`]), and turns a contract's columns, typed in SQL and warehouse
-//!   spellings ([`contract::parse_type`]), into an Arrow schema the engine judges.
+//! - [`contract`] reads contracts as teams write them (accord's manifest, the seeds'
+//!   `data-platform/v1`, `data_product.yaml` and `datamesh/v1`, DCS and ODCS): tells a
+//!   manifest's form by its content ([`contract::Form`]), maps it onto the one product model, and
+//!   turns its columns, typed in SQL, warehouse or the standards' spellings
+//!   ([`contract::parse_type`]), into an Arrow schema whose constraints the contract rules judge.
 //! - [`api`] is the HTTP API (axum): Confluent Schema Registry's REST API and the native `/v1/`
 //!   API over the registry.
 //! - [`cli`] is the command line: argument parsing, file reading, rendering, exit codes.

@@ -37,6 +37,10 @@ pub struct PublishRequest {
     pub version: String,
     #[serde(default)]
     pub schemas: Vec<SubjectSchema>,
+    /// The manifest as the team wrote it, in any form accord reads: kept with the publication
+    /// and judged by the governance policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
 }
 
 /// One subject's schema in a publication request.

@@ -7,6 +7,7 @@ use anyhow::Context;
 use axum::http::StatusCode;
 use clap::{Args, Subcommand};
 use jiff::Timestamp;
+use semver::Version as Semver;
 use serde_json::json;
 
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
@@ -38,8 +39,11 @@ enum ProductCommand {
 /// Exit status: 0 valid, 2 when something is wrong (every problem is listed).
 #[derive(Debug, Args)]
 struct LintArgs {
-    /// The product's manifest (YAML)
+    /// The product's manifest (YAML or JSON, in any form accord reads)
     manifest: PathBuf,
+    /// The version, for a manifest that declares none (`datamesh/v1`)
+    #[arg(long, value_name = "SEMVER", value_parser = parse_semver)]
+    product_version: Option<Semver>,
 }
 
 /// The CI gate: what publishing the manifest's version would do, without publishing. Shows the
@@ -49,8 +53,11 @@ struct LintArgs {
 /// Exit status: 0 it would be accepted, 1 it would be refused, 2 on any other error.
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// The product's manifest (YAML)
+    /// The product's manifest (YAML or JSON, in any form accord reads)
     manifest: PathBuf,
+    /// The version, for a manifest that declares none (`datamesh/v1`)
+    #[arg(long, value_name = "SEMVER", value_parser = parse_semver)]
+    product_version: Option<Semver>,
     #[command(flatten)]
     registry: RegistryArgs,
     /// Judge as of this time instead of now, e.g. `2026-12-04T00:00:00Z` or `2026-12-04`
@@ -67,8 +74,11 @@ struct CheckArgs {
 /// Exit status: 0 published, 1 refused by the product's rules, 2 on any other error.
 #[derive(Debug, Args)]
 struct PublishArgs {
-    /// The product's manifest (YAML)
+    /// The product's manifest (YAML or JSON, in any form accord reads)
     manifest: PathBuf,
+    /// The version, for a manifest that declares none (`datamesh/v1`)
+    #[arg(long, value_name = "SEMVER", value_parser = parse_semver)]
+    product_version: Option<Semver>,
     #[command(flatten)]
     registry: RegistryArgs,
     /// Who publishes, for the audit history
@@ -92,6 +102,11 @@ struct StatusArgs {
     format: OutputFormat,
 }
 
+fn parse_semver(text: &str) -> Result<Semver, String> {
+    Semver::parse(text)
+        .map_err(|e| format!("`{text}` is not a semantic version ({e}); expected e.g. 1.2.0"))
+}
+
 pub(crate) fn run(args: ProductArgs) -> anyhow::Result<Outcome> {
     match args.command {
         ProductCommand::Lint(args) => lint(args),
@@ -102,12 +117,29 @@ pub(crate) fn run(args: ProductArgs) -> anyhow::Result<Outcome> {
 }
 
 fn lint(args: LintArgs) -> anyhow::Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = Manifest::load(&args.manifest, args.product_version.as_ref())?;
+    let version = match &manifest.version {
+        Some(version) => version.to_string(),
+        None => "(no version: publish it with `--product-version`)".to_string(),
+    };
+    let bound: Vec<&str> = manifest
+        .schemas
+        .iter()
+        .filter(|s| s.text.is_none())
+        .map(|s| s.subject.as_str())
+        .collect();
+    let bound = match bound.as_slice() {
+        [] => String::new(),
+        subjects => format!(
+            ", bound to the registry's current `{}`",
+            subjects.join("`, `")
+        ),
+    };
     super::print(&format!(
-        "{}: {} {} is valid ({} schema{})\n",
+        "{}: {} {version} is valid ({}, {} schema{}{bound})\n",
         args.manifest.display(),
         manifest.product.name,
-        manifest.version,
+        manifest.form.name(),
         manifest.schemas.len(),
         if manifest.schemas.len() == 1 { "" } else { "s" }
     ))?;
@@ -115,7 +147,7 @@ fn lint(args: LintArgs) -> anyhow::Result<Outcome> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = Manifest::load(&args.manifest, args.product_version.as_ref())?;
     let mut path = format!("/v1/products/{}/check", segment(&manifest.product.name));
     if let Some(now) = &args.now {
         parse_time(now).map_err(anyhow::Error::msg)?;
@@ -125,13 +157,13 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     let answer = client.call_as::<EvaluationView>(
         "POST",
         &path,
-        Some(serde_json::to_value(manifest.publication())?),
+        Some(serde_json::to_value(manifest.publication()?)?),
     )?;
     let evaluation = match answer {
         Ok(evaluation) => evaluation,
         Err(refusal) if refusal.is("product_not_found") => EvaluationView {
             product: manifest.product.name.clone(),
-            version: manifest.version.to_string(),
+            version: manifest.version()?.to_string(),
             accepted: true,
             refusal: None,
             step: Some(StepView::First),
@@ -211,7 +243,7 @@ fn evaluation_text(e: &EvaluationView) -> String {
 }
 
 fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
-    let manifest = Manifest::load(&args.manifest)?;
+    let manifest = Manifest::load(&args.manifest, args.product_version.as_ref())?;
     let client = RegistryClient::new(&args.registry)?.with_actor(args.actor.clone());
     let product_path = format!("/v1/products/{}", segment(&manifest.product.name));
     client
@@ -225,7 +257,7 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
     let answer = client.call_as::<Published>(
         "POST",
         &format!("{product_path}/versions"),
-        Some(serde_json::to_value(manifest.publication())?),
+        Some(serde_json::to_value(manifest.publication()?)?),
     )?;
     match answer {
         Ok(published) => {

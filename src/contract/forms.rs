@@ -12,6 +12,14 @@ pub enum Form {
     /// A `data_product.yaml`: top-level `name`, `version`, `owner`, `domain`, a `schema` list of
     /// columns.
     DataProductYaml,
+    /// `apiVersion: datamesh/v1`, `kind: DataProduct`: `spec.schema` names a registry subject.
+    Datamesh,
+    /// The Data Contract Specification: `dataContractSpecification`, `models.*.fields`.
+    Dcs,
+    /// The Open Data Contract Standard v3: `apiVersion: v3.x`, `kind: DataContract`.
+    Odcs,
+    /// The body of `PUT /v1/data-products/{domain}/{name}`: `name`, `schema_version`, `columns`.
+    Registration,
 }
 
 impl Form {
@@ -20,6 +28,10 @@ impl Form {
             Form::Accord => "accord manifest",
             Form::DataPlatformV1 => "data-platform/v1 DataProduct",
             Form::DataProductYaml => "data_product.yaml",
+            Form::Datamesh => "datamesh/v1 DataProduct",
+            Form::Dcs => "Data Contract Specification",
+            Form::Odcs => "Open Data Contract Standard",
+            Form::Registration => "registration request",
         }
     }
 
@@ -29,18 +41,28 @@ impl Form {
             return Err("a manifest is a YAML mapping".into());
         };
         let text = |key: &str| top.get(key).and_then(Value::as_str);
-        match text("apiVersion") {
-            Some("data-platform/v1") => return Ok(Form::DataPlatformV1),
-            Some(other) => {
+        if top.contains_key("dataContractSpecification") {
+            return Ok(Form::Dcs);
+        }
+        match (text("apiVersion"), text("kind")) {
+            (Some("data-platform/v1"), _) => return Ok(Form::DataPlatformV1),
+            (Some("datamesh/v1"), _) => return Ok(Form::Datamesh),
+            (Some(v), Some("DataContract")) if v.starts_with("v3.") => return Ok(Form::Odcs),
+            (Some(other), _) => {
                 return Err(format!(
-                    "`apiVersion: {other}` is not a form accord reads; it reads `data-platform/v1`, accord's own manifest (`schemas`) and `data_product.yaml` (`schema` columns)"
+                    "`apiVersion: {other}` is not a form accord reads; it reads `data-platform/v1`, `datamesh/v1`, the Open Data Contract Standard (`apiVersion: v3.x`, `kind: DataContract`), the Data Contract Specification (`dataContractSpecification`), `data_product.yaml` (`schema` columns) and accord's own manifest (`schemas`)"
                 ));
             }
-            None => {}
+            (None, _) => {}
         }
+        let list = |key: &str| top.get(key).is_some_and(Value::is_array);
         // Anything else is read as accord's own, whose reading names unknown and missing keys.
-        if !top.contains_key("schemas") && top.get("schema").is_some_and(Value::is_array) {
+        if top.contains_key("schemas") {
+            Ok(Form::Accord)
+        } else if list("schema") {
             Ok(Form::DataProductYaml)
+        } else if list("columns") && top.contains_key("schema_version") {
+            Ok(Form::Registration)
         } else {
             Ok(Form::Accord)
         }

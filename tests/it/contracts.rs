@@ -25,11 +25,27 @@ fn the_seed_manifests_lint_as_they_are() {
     for (file, says) in [
         (
             "testdata/contracts/transactions-3.2.0.yaml",
-            "payments.transactions 3.2.0 is valid (1 schema)",
+            "payments.transactions 3.2.0 is valid (data-platform/v1 DataProduct, 1 schema)",
         ),
         (
             "testdata/contracts/campaign-2.1.0.yaml",
-            "marketing_campaign_performance 2.1.0 is valid (1 schema)",
+            "marketing_campaign_performance 2.1.0 is valid (data_product.yaml, 1 schema)",
+        ),
+        (
+            "testdata/contracts/transactions-dcs.yaml",
+            "payments.transactions 3.2.0 is valid (Data Contract Specification, 1 schema)",
+        ),
+        (
+            "testdata/contracts/transactions-odcs.yaml",
+            "payments.transactions 3.2.0 is valid (Open Data Contract Standard, 1 schema)",
+        ),
+        (
+            "testdata/contracts/orders-contract-2.1.0.yaml",
+            "orders-fact 2.1.0 is valid (Data Contract Specification, 1 schema)",
+        ),
+        (
+            "testdata/contracts/orders-datamesh.yaml",
+            "orders-fact (no version: publish it with `--product-version`) is valid (datamesh/v1 DataProduct, 1 schema, bound to the registry's current `orders-fact-value`)",
         ),
     ] {
         let (code, out, err) = accord(None, &["product", "lint", file]);
@@ -88,4 +104,124 @@ fn a_column_type_accord_cannot_map_is_refused_naming_the_column() {
         "{err}"
     );
     assert!(err.contains("accepted: STRING"), "{err}");
+}
+
+/// A copy of a testdata contract with `edit` applied, in a temp dir.
+fn edited(dir: &std::path::Path, file: &str, edit: impl Fn(String) -> String) -> String {
+    let text =
+        std::fs::read_to_string(crate::root().join("testdata/contracts").join(file)).unwrap();
+    let path = dir.join(file);
+    std::fs::write(&path, edit(text)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_datamesh_manifest_publishes_the_schema_its_producer_registered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let manifest = "testdata/contracts/orders-datamesh.yaml";
+    // The producer registers through the Confluent API, as a serializer does, before the
+    // product is defined.
+    let order = r#"{"name":"order_id","type":"string"},{"name":"total_amount","type":"double"}"#;
+    let (status, _) = server.register("orders-fact-value", order);
+    assert_eq!(status, 200);
+    let (code, _, err) = accord(Some(&server), &["product", "publish", manifest]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("declares no version: add `metadata.version`, or give `--product-version`"),
+        "{err}"
+    );
+    let (code, out, err) = accord(
+        Some(&server),
+        &["product", "publish", manifest, "--product-version", "2.1.0"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("published orders-fact 2.1.0"), "{out}");
+    assert!(out.contains("orders-fact-value: version 1"), "{out}");
+    // From now on the product's rules judge the producer's registrations.
+    let (status, body) =
+        server.register("orders-fact-value", r#"{"name":"order_id","type":"long"}"#);
+    assert_eq!(status, 409, "{body}");
+    // A subject no producer has registered has nothing to bind.
+    let unbound = edited(dir.path(), "orders-datamesh.yaml", |text| {
+        text.replace("orders-fact-value", "orders-returns-value")
+            .replace("name: orders-fact", "name: orders-returns")
+    });
+    let (code, out, err) = accord(
+        Some(&server),
+        &["product", "publish", &unbound, "--product-version", "1.0.0"],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("subject `orders-returns-value` has no schema to bind"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dcs_contract_is_published_and_an_enum_value_removed_needs_the_next_major() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            "testdata/contracts/orders-contract-2.1.0.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let compatible = edited(dir.path(), "orders-contract-2.1.0.yaml", |text| {
+        text.replace("version: \"2.1.0\"", "version: \"2.2.0\"")
+            .replace(
+                r#""DELIVERED", "CANCELLED"]"#,
+                r#""DELIVERED", "CANCELLED", "RETURNED"]"#,
+            )
+    });
+    let (code, out, err) = accord(Some(&server), &["product", "check", &compatible]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("AR404 enum-value-added  status"), "{out}");
+    let breaking = edited(dir.path(), "orders-contract-2.1.0.yaml", |text| {
+        text.replace("version: \"2.1.0\"", "version: \"2.2.0\"")
+            .replace(r#", "CANCELLED"]"#, "]")
+    });
+    let (code, out, err) = accord(Some(&server), &["product", "check", &breaking]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("AR403 enum-value-removed  status"), "{out}");
+    assert!(out.contains("publish 3.0.0 after a notice"), "{out}");
+}
+
+#[test]
+fn an_odcs_contract_is_published_and_a_lowered_classification_needs_the_next_major() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            "testdata/contracts/transactions-odcs.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let widened = edited(dir.path(), "transactions-odcs.yaml", |text| {
+        text.replace("version: 3.2.0", "version: 3.3.0")
+            .replace("physicalType: VARCHAR(4)", "physicalType: VARCHAR(8)")
+    });
+    let (code, out, err) = accord(Some(&server), &["product", "check", &widened]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("AR406 constraint-relaxed  card_last_four"),
+        "{out}"
+    );
+    let lowered = edited(dir.path(), "transactions-odcs.yaml", |text| {
+        text.replace("version: 3.2.0", "version: 3.3.0")
+            .replace("classification: confidential", "classification: internal")
+    });
+    let (code, out, err) = accord(Some(&server), &["product", "check", &lowered]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("AR408 protection-lowered  card_last_four"),
+        "{out}"
+    );
 }

@@ -199,6 +199,13 @@ impl Registry {
         schemas
             .iter()
             .map(|(subject, new)| {
+                let bound;
+                let new = if new.schema.trim().is_empty() {
+                    bound = self.current_schema(subject, new)?;
+                    &bound
+                } else {
+                    new
+                };
                 self.prepare(new)
                     .map(|p| (subject.clone(), p))
                     .map_err(|e| match e {
@@ -209,6 +216,31 @@ impl Registry {
                     })
             })
             .collect()
+    }
+
+    /// A publication that gives a subject no schema binds the one the subject holds now,
+    /// registered by a producer (a `datamesh/v1` manifest names a subject, not a schema).
+    fn current_schema(&self, subject: &str, asked: &NewSchema) -> Result<NewSchema, RegistryError> {
+        let state = self.read();
+        let entry = state
+            .subjects
+            .live_versions(subject)
+            .last()
+            .and_then(|(_, record)| state.subjects.schema(record.id))
+            .ok_or_else(|| {
+                RegistryError::InvalidSchema(format!(
+                    "subject `{subject}` has no schema to bind: register one first (a producer does on its first message), or give the publication a schema"
+                ))
+            })?;
+        let stored = &entry.stored;
+        Ok(NewSchema {
+            schema: stored.served().to_string(),
+            schema_type: Some(stored.schema_type.clone()),
+            references: stored.references.clone(),
+            metadata: stored.metadata.clone(),
+            rule_set: stored.rule_set.clone(),
+            ..asked.clone()
+        })
     }
 
     /// Each new schema against its subject's history in `line` (oldest first, each distinct

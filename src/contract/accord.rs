@@ -1,0 +1,112 @@
+//! accord's own manifest: the product's definition, its version, and the schema file of each
+//! subject (relative to the manifest).
+//!
+//! ```yaml
+//! name: payments.transactions
+//! domain: payments
+//! owner: payments-engineering
+//! version: 1.1.0
+//! notice_days: 14          # optional, 14 by default
+//! overlap_days: 30         # optional, 30 by default
+//! compatibility: BACKWARD  # optional, BACKWARD by default
+//! schemas:
+//!   - subject: payments.transactions-value
+//!     format: avro         # optional: avro (the default) or arrow
+//!     file: schemas/transaction.avsc   # relative to the manifest
+//! ```
+
+use semver::Version as Semver;
+use serde::Deserialize;
+
+use super::forms::Form;
+use super::{Contract, ContractSchema, Source};
+use crate::compat::Level;
+use crate::registry::DataProduct;
+use crate::schema::Format;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Raw {
+    name: String,
+    domain: String,
+    owner: String,
+    version: String,
+    notice_days: Option<u32>,
+    overlap_days: Option<u32>,
+    compatibility: Option<String>,
+    schemas: Vec<RawSchema>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    subject: String,
+    format: Option<String>,
+    file: String,
+}
+
+/// A schema's `format`, `avro` when not given.
+pub(crate) fn format(text: Option<&str>) -> Result<Format, String> {
+    match text.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("avro") => Ok(Format::Avro),
+        Some("arrow") => Ok(Format::Arrow),
+        Some(other) => Err(format!(
+            "format `{other}` is not supported; use `avro` or `arrow`"
+        )),
+    }
+}
+
+pub(crate) fn read(raw: Raw, problems: &mut Vec<String>) -> Contract {
+    let version = match Semver::parse(raw.version.trim()) {
+        Ok(version) => Some(version),
+        Err(e) => {
+            problems.push(format!(
+                "`version`: `{}` is not a semantic version ({e}); expected e.g. 1.2.0",
+                raw.version
+            ));
+            None
+        }
+    };
+    let compatibility = match raw.compatibility.as_deref() {
+        None => Level::Backward,
+        Some(text) => text.parse().unwrap_or_else(|e| {
+            problems.push(format!("`compatibility`: {e}"));
+            Level::Backward
+        }),
+    };
+    let mut schemas = Vec::new();
+    for (i, schema) in raw.schemas.iter().enumerate() {
+        match format(schema.format.as_deref()) {
+            Ok(format) => schemas.push(ContractSchema {
+                subject: schema.subject.clone(),
+                source: Source::File {
+                    format,
+                    path: schema.file.clone(),
+                    key: format!("`schemas[{i}]` ({})", schema.subject),
+                },
+            }),
+            Err(e) => problems.push(format!("`schemas[{i}]` ({}): {e}", schema.subject)),
+        }
+    }
+    let contract = Contract {
+        form: Form::Accord,
+        product: DataProduct {
+            name: raw.name,
+            domain: raw.domain,
+            owner: raw.owner,
+            notice_days: raw.notice_days.unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS),
+            overlap_days: raw
+                .overlap_days
+                .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
+            compatibility,
+            subjects: raw.schemas.iter().map(|s| s.subject.clone()).collect(),
+        },
+        version,
+        schemas,
+    };
+    // accord's own keys are all known once parsed: the definition is checked with them.
+    if let Err(e) = contract.product.validate() {
+        problems.push(e.to_string());
+    }
+    contract
+}
