@@ -31,6 +31,7 @@ pub use products::parse_time;
 pub use transport::{EnvelopedErrors, accept_tls};
 pub use work::WorkQueue;
 
+use crate::contract::governance::Policy;
 use crate::registry::Registry;
 use auth::Auth;
 
@@ -48,6 +49,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// Who may do what; open unless a principals file is given.
     pub auth: Auth,
+    /// The governance policy every publication's manifest must pass, if one is given.
+    pub policy: Option<Arc<Policy>>,
 }
 
 impl AppState {
@@ -59,7 +62,14 @@ impl AppState {
             work: Arc::new(WorkQueue::for_this_machine(DEFAULT_BODY_LIMIT)),
             body_limit: DEFAULT_BODY_LIMIT,
             auth: Auth::Open,
+            policy: None,
         }
+    }
+
+    /// Judges every publication's manifest by this governance policy.
+    pub fn with_policy(mut self, policy: Option<Arc<Policy>>) -> Self {
+        self.policy = policy;
+        self
     }
 
     /// Access control by these principals: every route is decided by `auth::need_of`.

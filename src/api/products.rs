@@ -18,9 +18,11 @@ use super::types::{
     PublishRequest, Published, PublishedSchemaView, RefusalView, StepView, SubjectCheckView,
 };
 use crate::compat::ReportView;
+use crate::contract::Contract;
+use crate::contract::governance::Policy;
 use crate::registry::{
-    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, ProductState, Publication,
-    PublicationSpec, Registry, RegistryError, Step, date,
+    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, PolicyFinding, ProductState,
+    Publication, PublicationSpec, Registry, RegistryError, Step, Submission, date,
 };
 
 type NativeResult = Result<Response, ApiError>;
@@ -201,6 +203,54 @@ fn publication_view(publication: &Publication) -> PublicationView {
     }
 }
 
+/// The manifest a publication brings, read; with a governance policy on, one is required, so
+/// that no publication skips the policy.
+fn manifest_contract(
+    state: &AppState,
+    name: &str,
+    manifest: Option<&str>,
+) -> Result<Option<Contract>, ApiError> {
+    let Some(text) = manifest else {
+        return match state.policy {
+            Some(_) => Err(ApiError::invalid(
+                "manifest_required",
+                "this registry's governance policy judges every publication's manifest: send it as `manifest` (`accord product publish` does)",
+            )),
+            None => Ok(None),
+        };
+    };
+    let contract = crate::contract::read_text(text).map_err(|problems| {
+        ApiError::invalid(
+            "invalid_manifest",
+            format!("`manifest`: {}", problems.join("; ")),
+        )
+    })?;
+    if contract.product.name != name {
+        return Err(ApiError::invalid(
+            "invalid_manifest",
+            format!(
+                "`manifest` defines product `{}`, not `{name}`",
+                contract.product.name
+            ),
+        ));
+    }
+    Ok(Some(contract))
+}
+
+/// The governance policy's findings on a manifest, references answered by the registry.
+fn judge(
+    policy: Option<&Policy>,
+    contract: Option<&Contract>,
+    registry: &Registry,
+) -> Vec<PolicyFinding> {
+    match (policy, contract) {
+        (Some(policy), Some(contract)) => {
+            policy.judge(contract, &contract.document, Some(registry))
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The version and each subject's schema of a publication request.
 fn parts(request: PublishRequest) -> Result<(Semver, Vec<(String, NewSchema)>), ApiError> {
     let version = semver(&request.version)?;
@@ -240,6 +290,7 @@ fn evaluation_view(evaluation: &Evaluation) -> EvaluationView {
             })
             .collect(),
         next_notice: evaluation.next_notice.as_ref().map(notice_view),
+        policy: evaluation.policy.clone(),
         new_product: false,
     }
 }
@@ -250,10 +301,15 @@ pub async fn publish(
     named: Result<Actor, ApiError>,
     NativeJson(body): NativeJson<PublishRequest>,
 ) -> NativeResult {
+    let manifest = body.manifest.clone();
+    let contract = manifest_contract(&state, &name, manifest.as_deref())?;
     let (version, schemas) = parts(body)?;
     let actor = actor(named.map_err(ApiError::native_request)?);
+    let policy = state.policy.clone();
     let (evaluation, publication) = run_on(&state, schema_bytes(&schemas), move |r| {
-        r.publish(&name, &version, &schemas, &actor)
+        let findings = judge(policy.as_deref(), contract.as_ref(), r);
+        let submission = Submission { manifest, findings };
+        r.publish(&name, &version, &schemas, submission, &actor)
     })
     .await?;
     Ok(Json(Published {
@@ -275,7 +331,9 @@ pub async fn check(
     Query(params): Query<CheckParams>,
     NativeJson(body): NativeJson<PublishRequest>,
 ) -> NativeResult {
+    let contract = manifest_contract(&state, &name, body.manifest.as_deref())?;
     let (version, schemas) = parts(body)?;
+    let policy = state.policy.clone();
     let now = params
         .now
         .as_deref()
@@ -284,7 +342,8 @@ pub async fn check(
         .map_err(|e| ApiError::invalid("invalid_time", e))?;
     // Every subject is checked against its history: CPU work, off the async workers.
     let evaluation = run_on(&state, schema_bytes(&schemas), move |r| {
-        r.check_publication(&name, &version, &schemas, now)
+        let findings = judge(policy.as_deref(), contract.as_ref(), r);
+        r.check_publication(&name, &version, &schemas, &findings, now)
     })
     .await?;
     Ok(Json(evaluation_view(&evaluation)).into_response())

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{Reference, SchemaId, Version};
+use crate::registry::{PolicyFinding, Reference, SchemaId, Version};
 
 /// A schema in a request body (register, lookup, compatibility, a product's publication);
 /// unknown fields are ignored.
@@ -142,6 +142,9 @@ pub struct EvaluationView {
     pub required_bump: Option<String>,
     pub subjects: Vec<SubjectCheckView>,
     pub next_notice: Option<NoticeView>,
+    /// The governance policy's findings on the manifest; an error among them refuses it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy: Vec<PolicyFinding>,
     /// Set by the CLI when the product does not exist yet: its first version.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub new_product: bool,

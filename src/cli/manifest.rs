@@ -7,8 +7,7 @@ use anyhow::Context;
 use semver::Version as Semver;
 
 use crate::api::types::{PublishRequest, SchemaRequest, SubjectSchema};
-use crate::contract::{self, Form, Source};
-use crate::registry::DataProduct;
+use crate::contract::{self, Contract, Source};
 use crate::schema::{Format, Schema};
 
 /// Every problem of a manifest, in one error.
@@ -26,8 +25,8 @@ fn refused(path: &Path, problems: &[String]) -> anyhow::Error {
 #[derive(Debug)]
 pub(crate) struct Manifest {
     pub path: PathBuf,
-    pub form: Form,
-    pub product: DataProduct,
+    /// The contract as read: its form, product and document.
+    pub contract: Contract,
     pub version: Option<Semver>,
     pub schemas: Vec<ManifestSchema>,
     /// The document as the team wrote it, stored with the publication.
@@ -96,8 +95,7 @@ impl Manifest {
             contract::checked(contract, problems).map_err(|problems| refused(path, &problems))?;
         Ok(Manifest {
             path: path.to_path_buf(),
-            form: contract.form,
-            product: contract.product,
+            contract,
             version,
             schemas,
             text,

@@ -17,6 +17,8 @@ use crate::api::parse_time;
 use crate::api::types::{
     EvaluationView, NoticeView, ProductStatus, Published, StepView, check_actor,
 };
+use crate::contract::governance::Policy;
+use crate::registry::{PolicyFinding, Severity};
 
 /// Work with data products: versioned schemas, semver bumps and breaking-change notices.
 #[derive(Debug, Args)]
@@ -33,10 +35,11 @@ enum ProductCommand {
     Status(StatusArgs),
 }
 
-/// Check a manifest offline: its fields, its version, and that every schema file exists and is
-/// a valid schema.
+/// Check a manifest offline: its fields, its version, that every schema file exists and is a
+/// valid schema, and with `--policy` the platform's governance rules.
 ///
-/// Exit status: 0 valid, 2 when something is wrong (every problem is listed).
+/// Exit status: 0 valid (warnings are printed), 1 when the policy finds an error, 2 when
+/// something is wrong (every problem is listed).
 #[derive(Debug, Args)]
 struct LintArgs {
     /// The product's manifest (YAML or JSON, in any form accord reads)
@@ -44,6 +47,10 @@ struct LintArgs {
     /// The version, for a manifest that declares none (`datamesh/v1`)
     #[arg(long, value_name = "SEMVER", value_parser = parse_semver)]
     product_version: Option<Semver>,
+    /// A governance policy file whose rules (and Rego files) the manifest must pass; references
+    /// to other products are checked by the server at publication
+    #[arg(long, env = "ACCORD_POLICY", value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 /// The CI gate: what publishing the manifest's version would do, without publishing. Shows the
@@ -138,17 +145,37 @@ fn lint(args: LintArgs) -> anyhow::Result<Outcome> {
     super::print(&format!(
         "{}: {} {version} is valid ({}, {} schema{}{bound})\n",
         args.manifest.display(),
-        manifest.product.name,
-        manifest.form.name(),
+        manifest.contract.product.name,
+        manifest.contract.form.name(),
         manifest.schemas.len(),
         if manifest.schemas.len() == 1 { "" } else { "s" }
     ))?;
-    Ok(Outcome::Success)
+    let Some(path) = &args.policy else {
+        return Ok(Outcome::Success);
+    };
+    let policy = Policy::load(path).map_err(anyhow::Error::msg)?;
+    let findings = policy.judge(&manifest.contract, &manifest.contract.document, None);
+    if findings.is_empty() {
+        super::print(&format!(
+            "governance policy `{}`: no findings\n",
+            path.display()
+        ))?;
+        return Ok(Outcome::Success);
+    }
+    super::print(&policy_text(&findings)[1..])?;
+    Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     let manifest = Manifest::load(&args.manifest, args.product_version.as_ref())?;
-    let mut path = format!("/v1/products/{}/check", segment(&manifest.product.name));
+    let mut path = format!(
+        "/v1/products/{}/check",
+        segment(&manifest.contract.product.name)
+    );
     if let Some(now) = &args.now {
         parse_time(now).map_err(anyhow::Error::msg)?;
         path.push_str(&format!("?now={}", segment(now)));
@@ -162,7 +189,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     let evaluation = match answer {
         Ok(evaluation) => evaluation,
         Err(refusal) if refusal.is("product_not_found") => EvaluationView {
-            product: manifest.product.name.clone(),
+            product: manifest.contract.product.name.clone(),
             version: manifest.version()?.to_string(),
             accepted: true,
             refusal: None,
@@ -170,6 +197,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
             required_bump: None,
             subjects: Vec::new(),
             next_notice: None,
+            policy: Vec::new(),
             new_product: true,
         },
         Err(refusal) => return Err(anyhow::Error::msg(refusal)),
@@ -186,6 +214,15 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The dry run for people: the verdict first, then each subject's changes.
+/// The governance policy's findings, one per line.
+fn policy_text(findings: &[PolicyFinding]) -> String {
+    let mut out = format!("\ngovernance policy ({}):\n", findings.len());
+    for finding in findings {
+        out.push_str(&format!("  {}\n", shown(&finding.line())));
+    }
+    out
+}
+
 fn evaluation_text(e: &EvaluationView) -> String {
     let mut out = String::new();
     let head = format!("{} {}", shown(&e.product), shown(&e.version));
@@ -233,6 +270,9 @@ fn evaluation_text(e: &EvaluationView) -> String {
             }
         }
     }
+    if !e.policy.is_empty() {
+        out.push_str(&policy_text(&e.policy));
+    }
     if let Some(bump) = &e.required_bump {
         out.push_str(&format!("\nrequired bump: {bump}\n"));
     }
@@ -245,15 +285,15 @@ fn evaluation_text(e: &EvaluationView) -> String {
 fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
     let manifest = Manifest::load(&args.manifest, args.product_version.as_ref())?;
     let client = RegistryClient::new(&args.registry)?.with_actor(args.actor.clone());
-    let product_path = format!("/v1/products/{}", segment(&manifest.product.name));
+    let product_path = format!("/v1/products/{}", segment(&manifest.contract.product.name));
     client
         .call(
             "PUT",
             &product_path,
-            Some(serde_json::to_value(&manifest.product)?),
+            Some(serde_json::to_value(&manifest.contract.product)?),
         )?
         .map_err(anyhow::Error::msg)
-        .with_context(|| format!("cannot define product `{}`", manifest.product.name))?;
+        .with_context(|| format!("cannot define product `{}`", manifest.contract.product.name))?;
     let answer = client.call_as::<Published>(
         "POST",
         &format!("{product_path}/versions"),
@@ -267,7 +307,7 @@ fn publish(args: PublishArgs) -> anyhow::Result<Outcome> {
                     let publication = &published.publication;
                     let mut out = format!(
                         "published {} {}\n",
-                        shown(&manifest.product.name),
+                        shown(&manifest.contract.product.name),
                         shown(&publication.version)
                     );
                     for s in &publication.schemas {

@@ -21,6 +21,7 @@ use tokio_rustls::TlsAcceptor;
 use super::Outcome;
 use crate::api::auth::{Auth, ClientAddr, Principals};
 use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, accept_tls, router};
+use crate::contract::governance::Policy;
 use crate::registry::{Registry, SystemClock};
 use crate::store::RocksStore;
 
@@ -61,6 +62,10 @@ pub(crate) struct ServeArgs {
     /// may do anything
     #[arg(long, env = "ACCORD_AUTH", value_name = "FILE")]
     auth: Option<PathBuf>,
+    /// A governance policy file: the platform's rules (and Rego files) every publication's
+    /// manifest must pass; see the README's "Governance policies"
+    #[arg(long, env = "ACCORD_POLICY", value_name = "FILE")]
+    policy: Option<PathBuf>,
     /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
     /// --tls-key
     #[arg(
@@ -126,6 +131,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Auth::Open
         }
     };
+    let policy = match &args.policy {
+        Some(path) => {
+            let policy = Policy::load(path).map_err(anyhow::Error::msg)?;
+            tracing::info!(file = %path.display(), "governance policy is on");
+            Some(Arc::new(policy))
+        }
+        None => None,
+    };
     let store = RocksStore::open(&args.data_dir)
         .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
     let registry_id = store.registry_id()?;
@@ -141,7 +154,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_parsed_budget(args.parsed_cache_mb << 20);
     let state = AppState::new(Arc::new(registry))
         .with_body_limit(args.max_body_bytes)
-        .with_auth(auth);
+        .with_auth(auth)
+        .with_policy(policy);
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
     let scheme = if tls.is_some() { "https" } else { "http" };

@@ -56,7 +56,7 @@ pub(crate) fn format(text: Option<&str>) -> Result<Format, String> {
     }
 }
 
-pub(crate) fn read(raw: Raw, problems: &mut Vec<String>) -> Contract {
+pub(crate) fn read(raw: Raw, document: serde_json::Value, problems: &mut Vec<String>) -> Contract {
     let version = match Semver::parse(raw.version.trim()) {
         Ok(version) => Some(version),
         Err(e) => {
@@ -103,6 +103,7 @@ pub(crate) fn read(raw: Raw, problems: &mut Vec<String>) -> Contract {
         },
         version,
         schemas,
+        document,
     };
     // accord's own keys are all known once parsed: the definition is checked with them.
     if let Err(e) = contract.product.validate() {

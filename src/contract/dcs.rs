@@ -82,6 +82,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
         product,
         version,
         schemas,
+        document: reader.root.clone(),
     }
 }
 

@@ -8,9 +8,10 @@ mod accord;
 pub mod columns;
 mod datamesh;
 mod dcs;
-mod document;
+pub(crate) mod document;
 mod fields;
 pub mod forms;
+pub mod governance;
 mod odcs;
 mod table;
 
@@ -32,6 +33,8 @@ pub struct Contract {
     /// `None` only where the form lets a version be given at publication (`datamesh/v1`).
     pub version: Option<Semver>,
     pub schemas: Vec<ContractSchema>,
+    /// The document as parsed, which governance policies judge.
+    pub document: Value,
 }
 
 #[derive(Debug)]
@@ -93,7 +96,7 @@ pub fn read_text_with_problems(text: &str) -> Result<(Contract, Vec<String>), Ve
         // Parsed from the text again so that an unknown or missing key is named with its line.
         let raw = yaml_serde::from_str(text).map_err(|e| vec![e.to_string()])?;
         let mut problems = Vec::new();
-        let contract = accord::read(raw, &mut problems);
+        let contract = accord::read(raw, document, &mut problems);
         return Ok((contract, problems));
     }
     read_ordered(&document, Some(&written))
@@ -114,7 +117,7 @@ fn read_ordered(
     let contract = match form {
         Form::Accord => {
             let raw = serde_json::from_value(document.clone()).map_err(|e| vec![e.to_string()])?;
-            accord::read(raw, &mut reader.problems)
+            accord::read(raw, document.clone(), &mut reader.problems)
         }
         Form::DataPlatformV1 | Form::DataProductYaml | Form::Registration => {
             table::read(form, &mut reader)

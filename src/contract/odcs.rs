@@ -76,6 +76,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
         product,
         version,
         schemas,
+        document: reader.root.clone(),
     }
 }
 

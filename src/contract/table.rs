@@ -83,6 +83,7 @@ pub(crate) fn read(form: Form, reader: &mut Reader) -> Contract {
             subject: name,
             source: Source::Columns(Schema::new(fields)),
         }],
+        document: reader.root.clone(),
     }
 }
 

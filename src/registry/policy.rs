@@ -115,6 +115,9 @@ pub struct Publication {
     pub ts: Timestamp,
     pub actor: String,
     pub schemas: BTreeMap<String, PublishedSchema>,
+    /// The manifest as the team wrote it, in whichever form, when the publication came with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
 }
 
 /// One subject's schema in a publication.
@@ -594,6 +597,8 @@ pub enum ProductError {
     SubjectNotInProduct { subject: String, product: String },
     #[error("the first version of a product needs a schema for every subject; missing: {}", .0.join(", "))]
     MissingSchemas(Vec<String>),
+    #[error("the platform's governance policy refuses the manifest: {}", .0.join("; "))]
+    PolicyViolated(Vec<String>),
 }
 
 impl ProductError {
@@ -617,6 +622,7 @@ impl ProductError {
             ProductError::InvalidNotice(_) => "invalid_notice",
             ProductError::SubjectNotInProduct { .. } => "subject_not_in_product",
             ProductError::MissingSchemas(_) => "missing_schemas",
+            ProductError::PolicyViolated(_) => "policy_violated",
         }
     }
 }
@@ -648,6 +654,7 @@ mod tests {
             publications: versions
                 .iter()
                 .map(|(version, n)| Publication {
+                    manifest: None,
                     version: v(version),
                     ts: day(*n),
                     actor: "ci".into(),

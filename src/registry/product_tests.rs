@@ -84,6 +84,7 @@ impl World {
                 name,
                 &v(version),
                 &[("transactions-value".into(), schema)],
+                Submission::default(),
                 "ci",
             )
             .map(|(_, publication)| publication)
@@ -302,8 +303,14 @@ fn a_publication_is_atomic_across_subjects() {
         ("transactions-value".to_string(), transaction("")),
         ("refunds-value".to_string(), refund("")),
     ];
-    r.publish("payments.ledger", &v("1.0.0"), &first, "ci")
-        .unwrap();
+    r.publish(
+        "payments.ledger",
+        &v("1.0.0"),
+        &first,
+        Submission::default(),
+        "ci",
+    )
+    .unwrap();
     // The transaction change is fine, the refund change breaks: nothing is published.
     let second = [
         (
@@ -316,7 +323,13 @@ fn a_publication_is_atomic_across_subjects() {
         ),
     ];
     let err = r
-        .publish("payments.ledger", &v("1.1.0"), &second, "ci")
+        .publish(
+            "payments.ledger",
+            &v("1.1.0"),
+            &second,
+            Submission::default(),
+            "ci",
+        )
         .unwrap_err();
     assert!(
         err.to_string()
@@ -331,7 +344,13 @@ fn a_publication_is_atomic_across_subjects() {
     assert_eq!(r.product("payments.ledger").unwrap().publications.len(), 1);
     // One subject alone: the other keeps its version.
     let (_, publication) = r
-        .publish("payments.ledger", &v("1.1.0"), &second[..1], "ci")
+        .publish(
+            "payments.ledger",
+            &v("1.1.0"),
+            &second[..1],
+            Submission::default(),
+            "ci",
+        )
         .unwrap();
     assert_eq!(publication.schemas["refunds-value"].version, Version(1));
     assert_eq!(
@@ -445,6 +464,7 @@ fn products_and_notices_survive_a_restart() {
             "payments.transactions",
             &v("1.0.0"),
             &[("transactions-value".into(), transaction(""))],
+            Submission::default(),
             "ci",
         )
         .unwrap();
@@ -583,6 +603,7 @@ fn arrow_subjects_follow_the_same_product_rules() {
             "payments.ledger",
             &v(version),
             &[("ledger-columns".into(), schema)],
+            Submission::default(),
             "ci",
         )
     };

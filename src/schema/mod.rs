@@ -154,6 +154,22 @@ impl Schema {
         }
     }
 
+    /// The names of the top-level fields: a table's columns, or an Avro record's fields.
+    pub fn top_level_fields(&self) -> Vec<String> {
+        match self {
+            Schema::Avro(schema) => match &schema.root().kind {
+                avro::Kind::Named(id) => match &schema.named(*id).kind {
+                    avro::NamedKind::Record { fields, .. } => {
+                        fields.iter().map(|f| f.name.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            Schema::Arrow(schema) => schema.fields().iter().map(|f| f.name().clone()).collect(),
+        }
+    }
+
     /// Everything the schema says, written one way: what identity is decided on.
     pub fn normalized_form(&self) -> String {
         match self {

@@ -10,7 +10,7 @@ use crate::compat::Bump;
 use crate::registry::policy::{Line, ProductError, Publication, PublishedSchema, minimum_version};
 use crate::registry::{
     MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, Prepared, Registered, Registry,
-    RegistryError, SchemaEntry,
+    RegistryError, SchemaEntry, Submission,
 };
 
 impl Registry {
@@ -105,7 +105,8 @@ impl Registry {
             self.audit_refusal(&ps, actor, &version, &e, Vec::new())?;
             return Err(e);
         }
-        let (_, publication) = self.publish_locked(&ps, &version, items, actor)?;
+        let (_, publication) =
+            self.publish_locked(&ps, &version, items, Submission::default(), actor)?;
         let published = publication.schemas[subject];
         Ok(Registered {
             id: published.id,

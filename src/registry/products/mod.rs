@@ -7,6 +7,7 @@ mod audit;
 mod confluent;
 mod notices;
 mod publish;
+mod submission;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,8 @@ use crate::registry::{
     json, keys,
 };
 use crate::store::{Keyspace, WriteBatch};
+
+pub use submission::{PolicyFinding, Severity, Submission};
 
 /// Which publication of a product to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +73,8 @@ pub struct Evaluation {
     pub refusal: Option<ProductError>,
     /// The notice for the next major, if one is open.
     pub next_notice: Option<Notice>,
+    /// The governance policy's findings on the manifest.
+    pub policy: Vec<PolicyFinding>,
 }
 
 /// The majors (lines) of a product, with their states.

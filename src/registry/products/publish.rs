@@ -11,9 +11,10 @@ use crate::registry::policy::{
     Line, ProductError, ProductState, Publication, PublishedSchema, Step, capped, declared_bump,
     minimum_version,
 };
+use crate::registry::products::submission::blocking;
 use crate::registry::{
-    Evaluation, Import, NewSchema, PRODUCT_VERSION_PROPERTY, Prepared, Registry, RegistryError,
-    SchemaEntry, SubjectCheck, json, keys,
+    Evaluation, Import, NewSchema, PRODUCT_VERSION_PROPERTY, PolicyFinding, Prepared, Registry,
+    RegistryError, SchemaEntry, SubjectCheck, Submission, json, keys,
 };
 use crate::schema::Schema;
 use crate::store::Keyspace;
@@ -123,12 +124,13 @@ impl Registry {
         name: &str,
         version: &Semver,
         schemas: &[(String, NewSchema)],
+        policy: &[PolicyFinding],
         now: Option<Timestamp>,
     ) -> Result<Evaluation, RegistryError> {
         let ps = self.product_state(name)?;
         let now = now.unwrap_or_else(|| self.clock.now());
         let prepared = self.prepare_publication(&ps, schemas)?;
-        self.evaluate(&ps, version, &prepared, now)
+        self.evaluate(&ps, version, &prepared, policy, now)
     }
 
     /// Publishes a product version: every subject's schema in one atomic write, or nothing.
@@ -138,6 +140,7 @@ impl Registry {
         name: &str,
         version: &Semver,
         schemas: &[(String, NewSchema)],
+        submission: Submission,
         actor: &str,
     ) -> Result<(Evaluation, Publication), RegistryError> {
         let _products = self.product_guard();
@@ -149,7 +152,7 @@ impl Registry {
                 return Err(e);
             }
         };
-        self.publish_locked(&ps, version, prepared, actor)
+        self.publish_locked(&ps, version, prepared, submission, actor)
     }
 
     /// `publish` of schemas already prepared, with the products lock held.
@@ -158,6 +161,7 @@ impl Registry {
         ps: &ProductState,
         version: &Semver,
         prepared: Vec<(String, Prepared)>,
+        submission: Submission,
         actor: &str,
     ) -> Result<(Evaluation, Publication), RegistryError> {
         let locks: Vec<_> = ps
@@ -171,7 +175,7 @@ impl Registry {
             .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()))
             .collect();
         let now = self.clock.now();
-        let evaluation = match self.evaluate(ps, version, &prepared, now) {
+        let evaluation = match self.evaluate(ps, version, &prepared, &submission.findings, now) {
             Ok(evaluation) => evaluation,
             Err(e) => {
                 self.audit_refusal(ps, actor, version, &e, Vec::new())?;
@@ -188,7 +192,8 @@ impl Registry {
             self.audit_refusal(ps, actor, version, &error, findings)?;
             return Err(error);
         }
-        let publication = self.commit_publication(ps, &evaluation, prepared, actor, now)?;
+        let publication =
+            self.commit_publication(ps, &evaluation, prepared, submission.manifest, actor, now)?;
         Ok((evaluation, publication))
     }
 
@@ -341,6 +346,7 @@ impl Registry {
         ps: &ProductState,
         version: &Semver,
         prepared: &[(String, Prepared)],
+        policy: &[PolicyFinding],
         now: Timestamp,
     ) -> Result<Evaluation, RegistryError> {
         let product = &ps.product;
@@ -355,8 +361,10 @@ impl Registry {
         let subjects =
             self.subject_checks(ps, line.unwrap_or_else(|| Line::of(version)), prepared)?;
         let required = required_bump(&subjects);
+        let policy_errors = blocking(policy);
         let refusal = match &step {
             Err(refusal) => Some(refusal.clone()),
+            Ok(_) if !policy_errors.is_empty() => Some(ProductError::PolicyViolated(policy_errors)),
             Ok(Step::InLine { base }) => {
                 let line = Line::of(version);
                 if required == Bump::Major {
@@ -401,6 +409,7 @@ impl Registry {
             subjects,
             refusal,
             next_notice: ps.open_notice(next_major).cloned(),
+            policy: policy.to_vec(),
         };
         Ok(evaluation)
     }
@@ -410,6 +419,7 @@ impl Registry {
         ps: &ProductState,
         evaluation: &Evaluation,
         prepared: Vec<(String, Prepared)>,
+        manifest: Option<String>,
         actor: &str,
         now: Timestamp,
     ) -> Result<Publication, RegistryError> {
@@ -460,6 +470,7 @@ impl Registry {
             ts: now,
             actor: actor.to_string(),
             schemas,
+            manifest,
         };
         let entry = self.audit_entry(
             actor,
