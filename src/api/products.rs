@@ -200,6 +200,7 @@ fn publication_view(publication: &Publication) -> PublicationView {
                 schema: None,
             })
             .collect(),
+        manifest: None,
     }
 }
 
@@ -378,6 +379,7 @@ pub async fn get_version(
     };
     let publication = native(state.registry.publication(&name, &which))?;
     let mut view = publication_view(&publication);
+    view.manifest = publication.manifest.clone();
     // Each subject's schema text, for consumers that read a product version whole.
     for schema in &mut view.schemas {
         if let Ok(entry) = state.registry.schema(schema.id) {

@@ -105,6 +105,9 @@ pub struct PublicationView {
     pub published: Timestamp,
     pub actor: String,
     pub schemas: Vec<PublishedSchemaView>,
+    /// The manifest as the team wrote it; reading a version returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
 }
 
 /// One subject's schema in a product version; reading a version also returns its text.

@@ -97,6 +97,9 @@ pub(crate) fn field(
     {
         metadata.insert(keys::CLASSIFICATION.to_string(), class.to_string());
     }
+    if let Some(tier) = get("access_tier").and_then(Value::as_str) {
+        metadata.insert("access_tier".to_string(), tier.to_string());
+    }
     if let Some(length) = column_type.max_length {
         metadata
             .entry(keys::MAX_LENGTH.to_string())

@@ -307,8 +307,10 @@ fn rules_lists_the_catalog_and_documents_one() {
         serde_json::from_str(&stdout(&accord(&["rules", "--format", "json"], None))).unwrap();
     assert_eq!(
         json.as_array().unwrap().len(),
-        accord::compat::catalog::RULES.len()
+        accord::compat::catalog::RULES.len() + accord::contract::governance::RULES.len()
     );
+    let governance = accord(&["rules", "gv104"], None);
+    assert!(stdout(&governance).starts_with("GV104 pii-column-without-access-tier  (governance; default severity: warning)"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::server::Server;
 
-fn accord(registry: Option<&Server>, args: &[&str]) -> (i32, String, String) {
+pub fn accord(registry: Option<&Server>, args: &[&str]) -> (i32, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
     command.args(args).current_dir(crate::root());
     if let Some(server) = registry {

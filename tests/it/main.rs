@@ -8,6 +8,7 @@ mod contracts;
 mod data_dir;
 mod docker;
 mod engine;
+mod governance;
 mod outputs;
 mod parse;
 mod properties;

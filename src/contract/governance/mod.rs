@@ -32,7 +32,7 @@ use crate::registry::{PolicyFinding, PublicationSpec, Registry, Severity};
 use facts::Facts;
 use rego::RegoPolicy;
 use rules::Parameters;
-pub use rules::{GovernanceRule, RULES, find};
+pub use rules::{GovernanceRule, RULES, find, render_index};
 
 /// What the governance rules look up in the registry: whether a reference names a product and
 /// a column it holds.
@@ -270,7 +270,7 @@ impl Policy {
                     continue;
                 }
             };
-            match RegoPolicy::load(&base.join(file), severity) {
+            match RegoPolicy::load(base, file, severity) {
                 Ok(policy_file) => policy.rego.push(policy_file),
                 Err(e) => problems.push(e),
             }
@@ -315,3 +315,5 @@ impl Policy {
         findings
     }
 }
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 //! file gives the file), each of a `warn` rule a warning. Rego v1 is read first, then the v0
 //! syntax the seeds' policy is written in (`deny[msg] { ... }`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ use crate::registry::{PolicyFinding, Severity};
 /// One `.rego` file, parsed, with its package.
 #[derive(Clone)]
 pub(crate) struct RegoPolicy {
-    pub file: PathBuf,
+    pub file: String,
     package: String,
     severity: Severity,
     engine: regorus::Engine,
@@ -20,15 +20,17 @@ pub(crate) struct RegoPolicy {
 
 impl std::fmt::Debug for RegoPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RegoPolicy({})", self.file.display())
+        write!(f, "RegoPolicy({})", self.file)
     }
 }
 
 impl RegoPolicy {
-    pub fn load(file: &Path, severity: Severity) -> Result<RegoPolicy, String> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-        let name = file.display().to_string();
+    /// Reads `base.join(file)`; findings name the file as the policy wrote it.
+    pub fn load(base: &Path, file: &str, severity: Severity) -> Result<RegoPolicy, String> {
+        let path = base.join(file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let name = file.to_string();
         let mut v1_error = String::new();
         for v0 in [false, true] {
             let mut engine = regorus::Engine::new();
@@ -36,7 +38,7 @@ impl RegoPolicy {
             match engine.add_policy(name.clone(), text.clone()) {
                 Ok(package) => {
                     return Ok(RegoPolicy {
-                        file: file.to_path_buf(),
+                        file: file.to_string(),
                         package,
                         severity,
                         engine,
@@ -62,7 +64,7 @@ impl RegoPolicy {
             code: "REGO".into(),
             name: self.package.clone(),
             severity: Severity::Error,
-            path: self.file.display().to_string(),
+            path: self.file.clone(),
             message: format!("the policy could not be evaluated: {e}"),
         };
         if let Err(e) = engine.set_input_json(&input) {
@@ -90,7 +92,7 @@ impl RegoPolicy {
                             code: "REGO".into(),
                             name: query.clone(),
                             severity,
-                            path: self.file.display().to_string(),
+                            path: self.file.clone(),
                             message: match message {
                                 Value::String(text) => text,
                                 other => other.to_string(),

@@ -246,3 +246,27 @@ pub fn find(code_or_name: &str) -> Option<&'static GovernanceRule> {
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
+
+/// The governance section of `compat-rules/README.md`, generated like the compatibility index.
+pub fn render_index() -> String {
+    let mut out = String::from(
+        "\n## Governance rules\n\n\
+         The platform's global rules on a manifest, run by `accord product lint --policy` and, on a\n\
+         server started with `--policy`, at every publication. A policy file sets each rule's\n\
+         severity: `error` refuses a publication, `warning` reports, `off`.\n\n\
+         | Code | Name | Default | Summary |\n\
+         |---|---|---|---|\n",
+    );
+    for rule in RULES {
+        out.push_str(&format!(
+            "| {} | [{}](governance/{}-{}.md) | {} | {} |\n",
+            rule.code,
+            rule.name,
+            rule.code,
+            rule.name,
+            rule.default_severity.name(),
+            rule.summary
+        ));
+    }
+    out
+}
