@@ -3,6 +3,7 @@
 //! `oneshot` and the server with a listener.
 
 pub mod auth;
+mod catalog;
 mod error;
 mod input;
 mod metrics;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub auth: Auth,
     /// The governance policy every publication's manifest must pass, if one is given.
     pub policy: Option<Arc<Policy>>,
+    /// `http`, or `https` behind TLS: for the URLs the API hands out.
+    pub scheme: &'static str,
 }
 
 impl AppState {
@@ -63,7 +66,14 @@ impl AppState {
             body_limit: DEFAULT_BODY_LIMIT,
             auth: Auth::Open,
             policy: None,
+            scheme: "http",
         }
+    }
+
+    /// Serving HTTPS: the URLs the API hands out say so.
+    pub fn with_tls(mut self, tls: bool) -> Self {
+        self.scheme = if tls { "https" } else { "http" };
+        self
     }
 
     /// Judges every publication's manifest by this governance policy.
@@ -182,7 +192,12 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(products::withdraw),
         )
         .route("/v1/products/{name}/audit", get(products::audit))
-        .route("/v1/notices", get(products::all_notices));
+        .route("/v1/notices", get(products::all_notices))
+        .route("/v1/data-products", get(catalog::search))
+        .route(
+            "/v1/data-products/{domain}/{name}",
+            get(catalog::get_entry).put(catalog::register),
+        );
     // Only routed requests pass the gate: an unknown path is a 404 to anyone.
     let router = match &state.auth {
         Auth::Open => router,

@@ -41,12 +41,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for NativeJs
     }
 }
 
-fn native<T>(result: Result<T, RegistryError>) -> Result<T, ApiError> {
+pub(super) fn native<T>(result: Result<T, RegistryError>) -> Result<T, ApiError> {
     result.map_err(ApiError::native)
 }
 
 /// Runs a registry call that may write off the async workers; errors in the native envelope.
-async fn run<T: Send + 'static>(
+pub(super) async fn run<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -68,7 +68,7 @@ fn schema_bytes(schemas: &[(String, NewSchema)]) -> usize {
 }
 
 /// The actor a product decision is recorded as.
-fn actor(Actor(actor): Actor) -> String {
+pub(super) fn actor(Actor(actor): Actor) -> String {
     actor.unwrap_or_else(|| "anonymous".to_string())
 }
 
@@ -239,7 +239,7 @@ fn manifest_contract(
 }
 
 /// The governance policy's findings on a manifest, references answered by the registry.
-fn judge(
+pub(super) fn judge(
     policy: Option<&Policy>,
     contract: Option<&Contract>,
     registry: &Registry,
@@ -264,7 +264,7 @@ fn parts(request: PublishRequest) -> Result<(Semver, Vec<(String, NewSchema)>), 
 }
 
 /// What a publication did or would do, for people and for CI.
-fn evaluation_view(evaluation: &Evaluation) -> EvaluationView {
+pub(super) fn evaluation_view(evaluation: &Evaluation) -> EvaluationView {
     EvaluationView {
         product: evaluation.product.clone(),
         version: evaluation.version.to_string(),

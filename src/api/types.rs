@@ -341,3 +341,38 @@ mod tests {
         assert!(check_actor("a\u{1b}[2J").is_err());
     }
 }
+
+/// The answer of the platform registration API (`PUT /v1/data-products/{domain}/{name}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationAnswer {
+    pub name: String,
+    pub domain: String,
+    /// `registered` (a new product, 201), `updated` (the same version's descriptive fields) or
+    /// `published` (a new version).
+    pub outcome: String,
+    /// The product's catalog page.
+    pub catalog_url: String,
+    /// What publishing the version did, when it published one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<EvaluationView>,
+}
+
+/// A product in the catalog: what search matches and a catalog page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogEntry {
+    pub name: String,
+    pub domain: String,
+    pub owner: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The latest published version.
+    pub version: Option<String>,
+    /// The top-level columns (or record fields) of the latest version.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    pub catalog_url: String,
+    /// The manifest as last registered or published (on a product's own page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+}

@@ -155,7 +155,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(Arc::new(registry))
         .with_body_limit(args.max_body_bytes)
         .with_auth(auth)
-        .with_policy(policy);
+        .with_policy(policy)
+        .with_tls(tls.is_some());
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
     let scheme = if tls.is_some() { "https" } else { "http" };

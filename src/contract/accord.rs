@@ -100,6 +100,7 @@ pub(crate) fn read(raw: Raw, document: serde_json::Value, problems: &mut Vec<Str
                 .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
             compatibility,
             subjects: raw.schemas.iter().map(|s| s.subject.clone()).collect(),
+            manifest: None,
         },
         version,
         schemas,

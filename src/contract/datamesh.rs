@@ -53,6 +53,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
             overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
             compatibility,
             subjects: vec![subject.clone()],
+            manifest: None,
         },
         version,
         schemas: vec![ContractSchema { subject, source }],

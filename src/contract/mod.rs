@@ -70,6 +70,40 @@ impl Source {
     }
 }
 
+/// Where the forms keep a product's description, in the order looked for.
+pub(crate) const DESCRIPTION_PATHS: [&str; 5] = [
+    "spec.description",
+    "metadata.description",
+    "description.purpose",
+    "info.description",
+    "description",
+];
+
+/// A product's description, as its manifest writes it.
+pub fn description(document: &Value) -> Option<String> {
+    DESCRIPTION_PATHS.iter().find_map(|path| {
+        let keys: Vec<&str> = path.split('.').collect();
+        document::at(document, &keys)?
+            .as_str()
+            .map(|text| text.trim().to_string())
+            .filter(|text| !text.is_empty())
+    })
+}
+
+/// A product's tags (`spec.tags`, `tags`, `info.tags`).
+pub fn tags(document: &Value) -> Vec<String> {
+    ["spec.tags", "tags", "info.tags"]
+        .iter()
+        .find_map(|path| {
+            let keys: Vec<&str> = path.split('.').collect();
+            document::at(document, &keys)?.as_array().cloned()
+        })
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|tag| tag.as_str().map(str::to_string))
+        .collect()
+}
+
 /// The subject of one of a contract's tables: the product's own name when it has one table,
 /// else `<product>.<table>`.
 fn subject_of_table(product: &str, table: &str, tables: usize) -> String {
@@ -87,6 +121,12 @@ pub fn read_text(text: &str) -> Result<Contract, Vec<String>> {
     checked(contract, problems)
 }
 
+/// The contract with its manifest kept in the product's definition, for the catalog.
+fn keeping(mut contract: Contract, manifest: String) -> Contract {
+    contract.product.manifest = Some(manifest);
+    contract
+}
+
 /// [`read_text`] that returns what it could read along with the problems, so that a caller can
 /// add its own (the files a manifest names) to one list. `Err` when nothing could be read.
 pub fn read_text_with_problems(text: &str) -> Result<(Contract, Vec<String>), Vec<String>> {
@@ -97,15 +137,17 @@ pub fn read_text_with_problems(text: &str) -> Result<(Contract, Vec<String>), Ve
         let raw = yaml_serde::from_str(text).map_err(|e| vec![e.to_string()])?;
         let mut problems = Vec::new();
         let contract = accord::read(raw, document, &mut problems);
-        return Ok((contract, problems));
+        return Ok((keeping(contract, text.to_string()), problems));
     }
-    read_ordered(&document, Some(&written))
+    let (contract, problems) = read_ordered(&document, Some(&written))?;
+    Ok((keeping(contract, text.to_string()), problems))
 }
 
 /// Reads a parsed manifest.
 pub fn read(document: &Value) -> Result<Contract, Vec<String>> {
     let (contract, problems) = read_ordered(document, None)?;
-    checked(contract, problems)
+    let manifest = serde_json::to_string_pretty(document).unwrap_or_default();
+    checked(keeping(contract, manifest), problems)
 }
 
 fn read_ordered(
@@ -181,8 +223,12 @@ mod tests {
                 contract
             })
             .collect();
+        let definition = |c: &Contract| DataProduct {
+            manifest: None,
+            ..c.product.clone()
+        };
         for contract in &contracts[1..] {
-            assert_eq!(contract.product, contracts[0].product);
+            assert_eq!(definition(contract), definition(&contracts[0]));
             assert_eq!(contract.version, contracts[0].version);
             assert_eq!(
                 contract.schemas[0].source.columns_text(),

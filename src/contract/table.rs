@@ -74,6 +74,7 @@ pub(crate) fn read(form: Form, reader: &mut Reader) -> Contract {
         overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
         compatibility: crate::compat::Level::Backward,
         subjects: vec![name.clone()],
+        manifest: None,
     };
     Contract {
         form,

@@ -43,6 +43,10 @@ pub struct DataProduct {
     pub compatibility: Level,
     /// The subjects that carry the product's schemas.
     pub subjects: Vec<String>,
+    /// The manifest as last registered or published, in whichever form: what the catalog
+    /// searches and serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
 }
 
 impl DataProduct {
@@ -599,6 +603,10 @@ pub enum ProductError {
     MissingSchemas(Vec<String>),
     #[error("the platform's governance policy refuses the manifest: {}", .0.join("; "))]
     PolicyViolated(Vec<String>),
+    #[error(
+        "version {0} is already published with other columns; publish the change as a new version"
+    )]
+    VersionPublishedOtherwise(Semver),
 }
 
 impl ProductError {
@@ -623,6 +631,7 @@ impl ProductError {
             ProductError::SubjectNotInProduct { .. } => "subject_not_in_product",
             ProductError::MissingSchemas(_) => "missing_schemas",
             ProductError::PolicyViolated(_) => "policy_violated",
+            ProductError::VersionPublishedOtherwise(_) => "version_published_otherwise",
         }
     }
 }
@@ -650,6 +659,7 @@ mod tests {
                 overlap_days: 30,
                 compatibility: Level::Backward,
                 subjects: vec!["transactions-value".into()],
+                manifest: None,
             },
             publications: versions
                 .iter()

@@ -31,6 +31,7 @@ fn product(name: &str, subjects: &[&str]) -> DataProduct {
         overlap_days: 30,
         compatibility: Level::Backward,
         subjects: subjects.iter().map(|s| s.to_string()).collect(),
+        manifest: None,
     }
 }
 

@@ -310,7 +310,9 @@ fn rules_lists_the_catalog_and_documents_one() {
         accord::compat::catalog::RULES.len() + accord::contract::governance::RULES.len()
     );
     let governance = accord(&["rules", "gv104"], None);
-    assert!(stdout(&governance).starts_with("GV104 pii-column-without-access-tier  (governance; default severity: warning)"));
+    assert!(stdout(&governance).starts_with(
+        "GV104 pii-column-without-access-tier  (governance; default severity: warning)"
+    ));
 }
 
 #[test]

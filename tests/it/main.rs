@@ -13,6 +13,7 @@ mod outputs;
 mod parse;
 mod properties;
 mod readme;
+mod registration;
 mod registry_cli;
 mod server;
 mod tls;

@@ -22,6 +22,9 @@ pub enum Need {
     DefineProduct(String),
     /// A registration: as [`Need::Subject`], but one carrying an id (IMPORT) needs an admin.
     Register(String),
+    /// The platform registration API: a publisher of the domain in the path (and of the
+    /// product's present domain, if it exists), or an admin.
+    Registration { domain: String, product: String },
 }
 
 /// The need of a routed request: its method, its route pattern, a path parameter by name and
@@ -56,6 +59,11 @@ pub fn need_of(
         }
         ("PUT" | "DELETE", "/config/{subject}") => subject(),
         ("PUT", "/v1/products/{name}") => Need::DefineProduct(param("name").unwrap_or_default()),
+        ("PUT", "/v1/data-products/{domain}/{name}") => {
+            let domain = param("domain").unwrap_or_default();
+            let product = format!("{domain}.{}", param("name").unwrap_or_default());
+            Need::Registration { domain, product }
+        }
         ("POST", "/v1/products/{name}/versions")
         | ("POST", "/v1/products/{name}/notices")
         | ("DELETE", "/v1/products/{name}/notices/{major}") => product(),

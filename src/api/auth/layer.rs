@@ -234,6 +234,21 @@ impl Gate {
                     ))),
                 }
             }
+            Need::Registration { domain, product } => {
+                let present = self.state.registry.product_domain(product);
+                match present {
+                    _ if !identity.publishes_for(domain) => Err(Refusal::Forbidden(format!(
+                        "`{name}` may not register products of domain `{domain}`: `{name}` publishes for {}",
+                        domains(identity)
+                    ))),
+                    Some(present) if !identity.publishes_for(&present) => {
+                        Err(Refusal::Forbidden(format!(
+                            "`{name}` may not change product `{product}`: it belongs to domain `{present}`"
+                        )))
+                    }
+                    _ => Ok(()),
+                }
+            }
             Need::Product(product) | Need::DefineProduct(product) => {
                 match self.state.registry.product_domain(product) {
                     Some(domain) if identity.publishes_for(&domain) => Ok(()),

@@ -91,16 +91,7 @@ impl Facts {
                 value: product.owner.clone(),
             })
         });
-        let description = first(
-            document,
-            &[
-                "spec.description",
-                "metadata.description",
-                "description.purpose",
-                "info.description",
-                "description",
-            ],
-        );
+        let description = first(document, &crate::contract::DESCRIPTION_PATHS);
         let freshness = first(
             document,
             &[

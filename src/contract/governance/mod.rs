@@ -59,15 +59,8 @@ impl Catalog for Registry {
             let column = column?;
             let mut columns = Vec::new();
             for published in publication.schemas.values() {
-                let Ok(entry) = self.schema(published.id) else {
-                    continue;
-                };
-                let format =
-                    crate::schema::Format::from_schema_type(Some(&entry.stored.schema_type));
-                if let Ok(schema) = format.map_err(|e| e.to_string()).and_then(|f| {
-                    crate::schema::Schema::parse(f, &entry.stored.schema).map_err(|e| e.to_string())
-                }) {
-                    columns.extend(schema.top_level_fields());
+                if let Ok(entry) = self.schema(published.id) {
+                    columns.extend(self.parsed(&entry).top_level_fields());
                 }
             }
             return (!columns.iter().any(|c| c == column)).then(|| {
