@@ -15,6 +15,7 @@ mod manifest;
 mod product;
 mod repair;
 mod rules;
+mod scaffold;
 mod serve;
 mod validate;
 

@@ -34,6 +34,7 @@ enum ProductCommand {
     Publish(PublishArgs),
     Status(StatusArgs),
     Search(SearchArgs),
+    New(super::scaffold::NewArgs),
 }
 
 /// Check a manifest offline: its fields, its version, that every schema file exists and is a
@@ -180,6 +181,7 @@ pub(crate) fn run(args: ProductArgs) -> anyhow::Result<Outcome> {
         ProductCommand::Publish(args) => publish(args),
         ProductCommand::Status(args) => status(args),
         ProductCommand::Search(args) => search(args),
+        ProductCommand::New(args) => super::scaffold::run(args),
     }
 }
 

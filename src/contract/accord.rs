@@ -13,6 +13,12 @@
 //!   - subject: payments.transactions-value
 //!     format: avro         # optional: avro (the default) or arrow
 //!     file: schemas/transaction.avsc   # relative to the manifest
+//! # optional, for the catalog and the governance policy:
+//! description: One row per payment attempt.
+//! contact: "#payments-eng"  # a chat channel or an email
+//! tags: [payments, finance]
+//! sla: {freshness: 5 minutes, availability: 99.9%}
+//! access: {pii_columns: requires_approval}
 //! ```
 
 use semver::Version as Semver;
@@ -35,6 +41,17 @@ pub(crate) struct Raw {
     overlap_days: Option<u32>,
     compatibility: Option<String>,
     schemas: Vec<RawSchema>,
+    // Read by the catalog and the governance policy from the document.
+    #[serde(rename = "description")]
+    _description: Option<String>,
+    #[serde(rename = "contact")]
+    _contact: Option<String>,
+    #[serde(rename = "tags")]
+    _tags: Option<Vec<String>>,
+    #[serde(rename = "sla")]
+    _sla: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "access")]
+    _access: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

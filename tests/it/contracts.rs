@@ -225,3 +225,57 @@ fn an_odcs_contract_is_published_and_a_lowered_classification_needs_the_next_maj
         "{out}"
     );
 }
+
+#[test]
+fn product_new_scaffolds_every_form_clean_under_the_policy_and_publishable() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    for (form, name) in [
+        ("data-platform", "payments.refunds"),
+        ("accord", "payments.chargebacks"),
+        ("dcs", "payments.payouts"),
+        ("odcs", "payments.disputes"),
+    ] {
+        let out_dir = dir.path().join(form);
+        let out_dir = out_dir.to_str().unwrap();
+        let args = [
+            "product",
+            "new",
+            "--name",
+            name,
+            "--domain",
+            "payments",
+            "--owner",
+            "payments-engineering",
+            "--form",
+            form,
+            "--dir",
+            out_dir,
+        ];
+        let (code, out, err) = accord(None, &args);
+        assert_eq!(code, 0, "{form}: {err}");
+        assert!(out.starts_with("wrote `"), "{out}");
+        let manifest = format!("{out_dir}/{name}.yaml");
+        let (code, out, err) = accord(
+            None,
+            &[
+                "product",
+                "lint",
+                &manifest,
+                "--policy",
+                "testdata/governance/policy.yaml",
+            ],
+        );
+        assert_eq!(code, 0, "{form}: {out}{err}");
+        assert!(
+            out.contains("governance policy `testdata/governance/policy.yaml`: no findings"),
+            "{out}"
+        );
+        let (code, out, err) = accord(Some(&server), &["product", "publish", &manifest]);
+        assert_eq!(code, 0, "{form}: {out}{err}");
+        // A second scaffold never overwrites the first.
+        let (code, _, err) = accord(None, &args);
+        assert_eq!(code, 2);
+        assert!(err.contains("accord does not overwrite it"), "{err}");
+    }
+}

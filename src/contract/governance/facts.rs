@@ -82,9 +82,19 @@ impl Facts {
                 "info.contact.slack",
                 "info.contact.url",
                 "contact",
-                "support",
             ],
         )
+        .or_else(|| {
+            // ODCS lists its support channels.
+            let channel = document.get("support")?.as_array()?.first()?;
+            let text = ["channel", "url", "email"]
+                .iter()
+                .find_map(|key| channel.get(*key)?.as_str())?;
+            Some(Found {
+                path: "support[0]".to_string(),
+                value: text.to_string(),
+            })
+        })
         .or_else(|| {
             product.owner.contains('@').then(|| Found {
                 path: "owner".to_string(),
