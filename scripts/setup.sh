@@ -8,6 +8,7 @@
 # - c++: RocksDB is C++.
 # - wrk: the load the serving benchmark puts on the server (the test run exercises it briefly).
 # - curl, openssl: the README's examples, which the tests run, call them.
+# - python3 with yaml and requests: the README runs the seeds' registration script.
 
 # Once per shell: scripts sourced from a script that already ran it (as .ci/run does) inherit it.
 if [ -n "${ACCORD_SETUP_DONE:-}" ]; then
@@ -54,6 +55,12 @@ for accord_tool in curl openssl; do
   fi
 done
 unset accord_tool
+if python3 -c "import yaml, requests" 2>/dev/null; then
+  echo "setup: python3 yaml, requests: found" >&2
+else
+  echo "setup: python3 with yaml and requests: missing; installing python3-yaml python3-requests" >&2
+  accord_missing+=(python3 python3-yaml python3-requests)
+fi
 if command -v wrk >/dev/null; then
   echo "setup: wrk: found $(command -v wrk)" >&2
 else

@@ -209,17 +209,18 @@ mod tests {
     }
 
     #[test]
-    fn the_same_product_in_three_forms_is_one_product_and_one_schema() {
+    fn the_same_product_in_three_forms_is_one_product() {
         let forms = [
-            ("transactions-3.2.0.yaml", Form::DataPlatformV1),
-            ("transactions-dcs.yaml", Form::Dcs),
-            ("transactions-odcs.yaml", Form::Odcs),
+            ("transactions-3.2.0.yaml", Form::DataPlatformV1, "3.2.0"),
+            ("transactions-dcs.yaml", Form::Dcs, "3.2.1"),
+            ("transactions-odcs.yaml", Form::Odcs, "3.3.0"),
         ];
         let contracts: Vec<Contract> = forms
             .iter()
-            .map(|(file, form)| {
+            .map(|(file, form, version)| {
                 let contract = read_text(&testdata(file)).unwrap();
                 assert_eq!(contract.form, *form);
+                assert_eq!(contract.version.as_ref().unwrap().to_string(), *version);
                 contract
             })
             .collect();
@@ -229,14 +230,18 @@ mod tests {
         };
         for contract in &contracts[1..] {
             assert_eq!(definition(contract), definition(&contracts[0]));
-            assert_eq!(contract.version, contracts[0].version);
-            assert_eq!(
-                contract.schemas[0].source.columns_text(),
-                contracts[0].schemas[0].source.columns_text(),
-                "{:?}",
-                contract.form
-            );
         }
+        // DCS says what the seeds' form says; ODCS adds a column.
+        assert_eq!(
+            contracts[1].schemas[0].source.columns_text(),
+            contracts[0].schemas[0].source.columns_text()
+        );
+        let odcs = columns(&contracts[2]);
+        assert_eq!(odcs.fields().len(), 5);
+        assert_eq!(
+            odcs.field_with_name("currency").unwrap().metadata()["pattern"],
+            "^[A-Z]{3}$"
+        );
     }
 
     #[test]

@@ -33,11 +33,11 @@ fn the_seed_manifests_lint_as_they_are() {
         ),
         (
             "testdata/contracts/transactions-dcs.yaml",
-            "payments.transactions 3.2.0 is valid (Data Contract Specification, 1 schema)",
+            "payments.transactions 3.2.1 is valid (Data Contract Specification, 1 schema)",
         ),
         (
             "testdata/contracts/transactions-odcs.yaml",
-            "payments.transactions 3.2.0 is valid (Open Data Contract Standard, 1 schema)",
+            "payments.transactions 3.3.0 is valid (Open Data Contract Standard, 1 schema)",
         ),
         (
             "testdata/contracts/orders-contract-2.1.0.yaml",
@@ -205,7 +205,7 @@ fn an_odcs_contract_is_published_and_a_lowered_classification_needs_the_next_maj
     );
     assert_eq!(code, 0, "{out}{err}");
     let widened = edited(dir.path(), "transactions-odcs.yaml", |text| {
-        text.replace("version: 3.2.0", "version: 3.3.0")
+        text.replace("version: 3.3.0", "version: 3.4.0")
             .replace("physicalType: VARCHAR(4)", "physicalType: VARCHAR(8)")
     });
     let (code, out, err) = accord(Some(&server), &["product", "check", &widened]);
@@ -215,7 +215,7 @@ fn an_odcs_contract_is_published_and_a_lowered_classification_needs_the_next_maj
         "{out}"
     );
     let lowered = edited(dir.path(), "transactions-odcs.yaml", |text| {
-        text.replace("version: 3.2.0", "version: 3.3.0")
+        text.replace("version: 3.3.0", "version: 3.4.0")
             .replace("classification: confidential", "classification: internal")
     });
     let (code, out, err) = accord(Some(&server), &["product", "check", &lowered]);
