@@ -279,3 +279,88 @@ fn product_new_scaffolds_every_form_clean_under_the_policy_and_publishable() {
         assert!(err.contains("accord does not overwrite it"), "{err}");
     }
 }
+
+#[test]
+fn a_data_product_yaml_is_published_and_its_changes_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            "testdata/contracts/campaign-2.1.0.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let added = edited(dir.path(), "campaign-2.1.0.yaml", |text| {
+        text.replace("version: \"2.1.0\"", "version: \"2.2.0\"").replace(
+            "sla:",
+            "  - name: clicks\n    type: INT64\n    description: \"Clicks in the window\"\nsla:",
+        )
+    });
+    let (code, out, err) = accord(Some(&server), &["product", "check", &added]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("AR101 nullable-field-added  clicks"), "{out}");
+    let retyped = edited(dir.path(), "campaign-2.1.0.yaml", |text| {
+        text.replace("version: \"2.1.0\"", "version: \"2.2.0\"")
+            .replace("type: INT64", "type: STRING")
+    });
+    let (code, out, err) = accord(Some(&server), &["product", "check", &retyped]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("AR200 type-replaced  impressions"), "{out}");
+}
+
+#[test]
+fn a_datamesh_manifest_with_a_schema_file_is_judged_by_the_avro_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let order = |fields: &str| format!(r#"{{"type":"record","name":"Order","fields":[{fields}]}}"#);
+    let base = r#"{"name":"order_id","type":"string"},{"name":"total_amount","type":"double"}"#;
+    std::fs::write(dir.path().join("v1.avsc"), order(base)).unwrap();
+    std::fs::write(
+        dir.path().join("v2.avsc"),
+        order(&format!(
+            r#"{base},{{"name":"currency","type":"string","default":"EUR"}}"#
+        )),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("v3.avsc"),
+        order(r#"{"name":"order_id","type":"long"},{"name":"total_amount","type":"double"}"#),
+    )
+    .unwrap();
+    let with_file = |file: &str, version: &str| {
+        let path = dir.path().join(format!("orders-{version}.yaml"));
+        let text =
+            std::fs::read_to_string(crate::root().join("testdata/contracts/orders-datamesh.yaml"))
+                .unwrap()
+                .replace(
+                    "compatibility: BACKWARD",
+                    &format!("compatibility: BACKWARD\n    file: {file}"),
+                )
+                .replace(
+                    "owner: order-squad",
+                    &format!("owner: order-squad\n  version: {version}"),
+                );
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (code, out, err) = accord(
+        Some(&server),
+        &["product", "publish", &with_file("v1.avsc", "2.1.0")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = accord(
+        Some(&server),
+        &["product", "check", &with_file("v2.avsc", "2.2.0")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("AV101 field-added"), "{out}");
+    let (code, out, err) = accord(
+        Some(&server),
+        &["product", "check", &with_file("v3.avsc", "2.2.0")],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("AV201 type-changed"), "{out}");
+}
