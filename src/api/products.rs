@@ -21,8 +21,9 @@ use crate::compat::ReportView;
 use crate::contract::Contract;
 use crate::contract::governance::Policy;
 use crate::registry::{
-    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, PolicyFinding, ProductState,
-    Publication, PublicationSpec, Registry, RegistryError, Step, Submission, date,
+    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, PolicyFinding, ProductError,
+    ProductState, Publication, PublicationSpec, Registry, RegistryError, Severity, Step,
+    Submission, date,
 };
 
 type NativeResult = Result<Response, ApiError>;
@@ -341,13 +342,59 @@ pub async fn check(
         .map(parse_time)
         .transpose()
         .map_err(|e| ApiError::invalid("invalid_time", e))?;
+    let version_text = version.to_string();
     // Every subject is checked against its history: CPU work, off the async workers.
-    let evaluation = run_on(&state, schema_bytes(&schemas), move |r| {
+    let judged = run_on(&state, schema_bytes(&schemas), move |r| {
         let findings = judge(policy.as_deref(), contract.as_ref(), r);
-        r.check_publication(&name, &version, &schemas, &findings, now)
+        match r.check_publication(&name, &version, &schemas, &findings, now) {
+            // A product not defined yet: its manifest still answers to the policy.
+            Err(RegistryError::Product(p))
+                if matches!(*p, ProductError::ProductNotFound(_)) && contract.is_some() =>
+            {
+                Ok(Err((name, findings)))
+            }
+            other => other.map(Ok),
+        }
     })
     .await?;
-    Ok(Json(evaluation_view(&evaluation)).into_response())
+    let view = match judged {
+        Ok(evaluation) => evaluation_view(&evaluation),
+        Err((product, findings)) => new_product_view(product, version_text, findings),
+    };
+    Ok(Json(view).into_response())
+}
+
+/// The check of a product's first version before the product exists: the governance policy's
+/// findings on its manifest are all there is to judge.
+fn new_product_view(
+    product: String,
+    version: String,
+    findings: Vec<PolicyFinding>,
+) -> EvaluationView {
+    let errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(PolicyFinding::line)
+        .collect();
+    let refusal = (!errors.is_empty()).then(|| {
+        let error = ProductError::PolicyViolated(errors);
+        RefusalView {
+            code: error.code().to_string(),
+            message: error.to_string(),
+        }
+    });
+    EvaluationView {
+        product,
+        version,
+        accepted: refusal.is_none(),
+        refusal,
+        step: Some(StepView::First),
+        required_bump: None,
+        subjects: Vec::new(),
+        next_notice: None,
+        policy: findings,
+        new_product: true,
+    }
 }
 
 pub async fn list_versions(

@@ -76,11 +76,16 @@ fn the_seeds_rego_policy_refuses_on_the_server_and_a_domain_override_applies() {
             .replace("id_format: \"UUID v4\"", "id_format: \"ULID\"");
     std::fs::write(&failing, &text).unwrap();
     let failing = failing.to_str().unwrap();
+    // A product not defined yet is judged by the policy at its check too.
     let (code, out, err) = accord(
         Some(&server),
         &["product", "check", failing, "--product-version", "1.0.0"],
     );
-    assert_eq!(code, 0, "a new product's check: {out}{err}");
+    assert_eq!(code, 1, "a new product's check: {out}{err}");
+    assert!(
+        out.starts_with("orders-fact 1.0.0: would be refused (policy_violated)"),
+        "{out}"
+    );
     let (code, out, err) = accord(
         Some(&server),
         &["product", "publish", failing, "--product-version", "1.0.0"],
