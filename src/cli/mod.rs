@@ -12,10 +12,12 @@ mod client;
 mod diff;
 mod input;
 mod manifest;
+mod notice;
 mod product;
 mod repair;
 mod rules;
 mod scaffold;
+mod search;
 mod serve;
 mod validate;
 
@@ -51,7 +53,7 @@ enum Command {
     Get(client::GetArgs),
     Config(client::ConfigArgs),
     Product(product::ProductArgs),
-    Notice(product::NoticeArgs),
+    Notice(notice::NoticeArgs),
 }
 
 /// When to colour output.
@@ -101,7 +103,7 @@ pub fn run() -> ExitCode {
         Command::Get(args) => client::get(args),
         Command::Config(args) => client::config(args),
         Command::Product(args) => product::run(args),
-        Command::Notice(args) => product::notice(args),
+        Command::Notice(args) => notice::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

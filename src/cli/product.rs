@@ -1,22 +1,19 @@
-//! `accord product lint | check | publish | status` and `accord notice announce | withdraw |
-//! list`: a domain team's path from manifest to published product version.
+//! `accord product lint | check | publish | status` (and `new`, `search` in their own files): a
+//! domain team's path from manifest to published product version.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use axum::http::StatusCode;
 use clap::{Args, Subcommand};
-use jiff::Timestamp;
 use semver::Version as Semver;
-use serde_json::json;
 
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::manifest::Manifest;
+use super::notice::{day, notice_line};
 use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
-use crate::api::types::{
-    CatalogEntry, EvaluationView, NoticeView, ProductStatus, Published, StepView, check_actor,
-};
+use crate::api::types::{EvaluationView, ProductStatus, Published, StepView, check_actor};
 use crate::contract::governance::Policy;
 use crate::registry::{PolicyFinding, Severity};
 
@@ -33,7 +30,7 @@ enum ProductCommand {
     Check(CheckArgs),
     Publish(PublishArgs),
     Status(StatusArgs),
-    Search(SearchArgs),
+    Search(super::search::SearchArgs),
     New(super::scaffold::NewArgs),
 }
 
@@ -116,71 +113,13 @@ fn parse_semver(text: &str) -> Result<Semver, String> {
         .map_err(|e| format!("`{text}` is not a semantic version ({e}); expected e.g. 1.2.0"))
 }
 
-/// Search the catalog: products whose name, description, tags or column names hold every word.
-#[derive(Debug, Args)]
-struct SearchArgs {
-    /// Words to look for (none: every product)
-    words: Vec<String>,
-    /// Only products of this domain
-    #[arg(long)]
-    domain: Option<String>,
-    /// Only products with this tag
-    #[arg(long)]
-    tag: Option<String>,
-    #[command(flatten)]
-    registry: RegistryArgs,
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    format: OutputFormat,
-}
-
-fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
-    let client = RegistryClient::new(&args.registry)?;
-    let mut query: Vec<String> = Vec::new();
-    if !args.words.is_empty() {
-        query.push(format!("q={}", segment(&args.words.join(" "))));
-    }
-    if let Some(domain) = &args.domain {
-        query.push(format!("domain={}", segment(domain)));
-    }
-    if let Some(tag) = &args.tag {
-        query.push(format!("tag={}", segment(tag)));
-    }
-    let found: Vec<CatalogEntry> =
-        client.get_as(&format!("/v1/data-products?{}", query.join("&")))?;
-    match args.format {
-        OutputFormat::Json => print_json(&found)?,
-        OutputFormat::Text => {
-            let mut out = String::new();
-            for entry in &found {
-                out.push_str(&format!(
-                    "{} {}  ({}, {})\n",
-                    shown(&entry.name),
-                    shown(entry.version.as_deref().unwrap_or("(unpublished)")),
-                    shown(&entry.domain),
-                    shown(&entry.owner)
-                ));
-                if let Some(description) = &entry.description {
-                    out.push_str(&format!("    {}\n", shown(description)));
-                }
-                out.push_str(&format!("    {}\n", shown(&entry.catalog_url)));
-            }
-            if found.is_empty() {
-                out.push_str("no product matches\n");
-            }
-            super::print(&out)?;
-        }
-    }
-    Ok(Outcome::Success)
-}
-
 pub(crate) fn run(args: ProductArgs) -> anyhow::Result<Outcome> {
     match args.command {
         ProductCommand::Lint(args) => lint(args),
         ProductCommand::Check(args) => check(args),
         ProductCommand::Publish(args) => publish(args),
         ProductCommand::Status(args) => status(args),
-        ProductCommand::Search(args) => search(args),
+        ProductCommand::Search(args) => super::search::run(args),
         ProductCommand::New(args) => super::scaffold::run(args),
     }
 }
@@ -436,154 +375,6 @@ fn status_text(status: &ProductStatus) -> String {
     out
 }
 
-/// `payments.transactions major 2: what breaks (announced 2026-11-21, allowed from 2026-12-05)`
-fn notice_line(notice: &NoticeView) -> String {
-    format!(
-        "{} major {}: {} (announced {}, allowed from {}{})\n",
-        shown(&notice.product),
-        notice.major,
-        shown(&notice.summary),
-        day(notice.announced),
-        day(notice.effective),
-        notice
-            .withdrawn
-            .map_or_else(String::new, |t| format!(", withdrawn {}", day(t)))
-    )
-}
-
-/// The UTC day of a time, `2026-12-05`.
-fn day(time: Timestamp) -> String {
-    time.strftime("%F").to_string()
-}
-
-/// Announce, withdraw and list breaking-change notices.
-#[derive(Debug, Args)]
-pub(crate) struct NoticeArgs {
-    #[command(subcommand)]
-    command: NoticeCommand,
-}
-
-#[derive(Debug, Subcommand)]
-enum NoticeCommand {
-    Announce(AnnounceArgs),
-    Withdraw(WithdrawArgs),
-    List(ListArgs),
-}
-
-/// Announce a breaking change for a product's next major; it may be published once the
-/// product's notice days have passed.
-#[derive(Debug, Args)]
-struct AnnounceArgs {
-    /// The product's name
-    name: String,
-    /// The major the breaking change will come in (the latest major + 1)
-    #[arg(long)]
-    major: u64,
-    /// What breaks, for consumers
-    #[arg(long)]
-    summary: String,
-    #[command(flatten)]
-    registry: RegistryArgs,
-    /// Who announces, for the audit history
-    #[arg(long, env = "ACCORD_ACTOR", value_parser = check_actor)]
-    actor: Option<String>,
-}
-
-/// Withdraw an open notice whose major is not published yet.
-#[derive(Debug, Args)]
-struct WithdrawArgs {
-    /// The product's name
-    name: String,
-    /// The major of the notice
-    #[arg(long)]
-    major: u64,
-    #[command(flatten)]
-    registry: RegistryArgs,
-    /// Who withdraws, for the audit history
-    #[arg(long, env = "ACCORD_ACTOR", value_parser = check_actor)]
-    actor: Option<String>,
-}
-
-/// List open notices, of one product or of all, so consumers can follow upcoming breaks.
-#[derive(Debug, Args)]
-struct ListArgs {
-    /// Only this product's notices
-    name: Option<String>,
-    /// Only notices announced since this date, e.g. `2026-11-01`
-    #[arg(long)]
-    since: Option<String>,
-    /// Include withdrawn notices
-    #[arg(long)]
-    withdrawn: bool,
-    #[command(flatten)]
-    registry: RegistryArgs,
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    format: OutputFormat,
-}
-
-pub(crate) fn notice(args: NoticeArgs) -> anyhow::Result<Outcome> {
-    match args.command {
-        NoticeCommand::Announce(args) => {
-            let client = RegistryClient::new(&args.registry)?.with_actor(args.actor);
-            let path = format!("/v1/products/{}/notices", segment(&args.name));
-            let body = json!({"major": args.major, "summary": args.summary});
-            let notice: NoticeView = client
-                .call_as("POST", &path, Some(body))?
-                .map_err(anyhow::Error::msg)?;
-            super::print(&format!("announced {}", notice_line(&notice)))?;
-            Ok(Outcome::Success)
-        }
-        NoticeCommand::Withdraw(args) => {
-            let client = RegistryClient::new(&args.registry)?.with_actor(args.actor);
-            let path = format!(
-                "/v1/products/{}/notices/{}",
-                segment(&args.name),
-                args.major
-            );
-            client
-                .call("DELETE", &path, None)?
-                .map_err(anyhow::Error::msg)?;
-            super::print(&format!(
-                "withdrew the notice for {} major {}\n",
-                args.name, args.major
-            ))?;
-            Ok(Outcome::Success)
-        }
-        NoticeCommand::List(args) => {
-            let client = RegistryClient::new(&args.registry)?;
-            let mut path = match &args.name {
-                Some(name) => format!("/v1/products/{}/notices", segment(name)),
-                None => "/v1/notices".to_string(),
-            };
-            let mut query = Vec::new();
-            if let Some(since) = &args.since {
-                parse_time(since).map_err(anyhow::Error::msg)?;
-                query.push(format!("since={}", segment(since)));
-            }
-            if args.withdrawn {
-                query.push("withdrawn=true".to_string());
-            }
-            if !query.is_empty() {
-                path = format!("{path}?{}", query.join("&"));
-            }
-            let notices: Vec<NoticeView> = client.get_as(&path)?;
-            match args.format {
-                OutputFormat::Json => print_json(&notices)?,
-                OutputFormat::Text => {
-                    if notices.is_empty() {
-                        super::print("no notices\n")?;
-                    }
-                    for notice in &notices {
-                        super::print(&notice_line(notice))?;
-                    }
-                }
-            }
-            Ok(Outcome::Success)
-        }
-    }
-}
-
 /// Issue 11, item 14: the CLI printed a server's answer by slicing it, and panicked on one
 /// shorter than it expected. Whatever a server answers, decoding it either fails with an error
 /// or gives a value that prints: real answers, with any node replaced by any JSON value.
@@ -593,6 +384,7 @@ mod fuzz {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::api::types::NoticeView;
 
     /// The body of one of the API's response snapshots.
     fn snapshot(name: &str) -> Value {
