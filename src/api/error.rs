@@ -340,12 +340,15 @@ fn wire(error: &RegistryError) -> (StatusCode, u32, &'static str) {
         Product(p) => {
             let (status, code) = match p.as_ref() {
                 ProductError::ProductNotFound(_) => (S::NOT_FOUND, code::SUBJECT_NOT_FOUND),
-                ProductError::NoticeNotFound { .. } => (S::NOT_FOUND, code::SCHEMA_NOT_FOUND),
+                ProductError::NoticeNotFound { .. } | ProductError::ConsumerNotFound { .. } => {
+                    (S::NOT_FOUND, code::SCHEMA_NOT_FOUND)
+                }
                 ProductError::InvalidProduct(_)
                 | ProductError::InvalidVersion { .. }
                 | ProductError::InvalidNotice(_)
                 | ProductError::SubjectNotInProduct { .. }
                 | ProductError::MissingSchemas(_)
+                | ProductError::InvalidConsumer(_)
                 | ProductError::SubjectTaken { .. } => {
                     (S::UNPROCESSABLE_ENTITY, code::INVALID_SCHEMA)
                 }

@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod catalog;
+mod consumers;
 mod error;
 mod input;
 mod metrics;
@@ -192,6 +193,18 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(products::withdraw),
         )
         .route("/v1/products/{name}/audit", get(products::audit))
+        .route("/v1/products/{name}/consumers", get(consumers::list))
+        .route(
+            "/v1/products/{name}/consumers/{consumer}",
+            get(consumers::get)
+                .put(consumers::put)
+                .delete(consumers::remove),
+        )
+        .route(
+            "/v1/products/{name}/consumers/{consumer}/migrate",
+            post(consumers::migrate),
+        )
+        .route("/v1/products/{name}/impact", get(consumers::impact))
         .route("/v1/notices", get(products::all_notices))
         .route("/v1/data-products", get(catalog::search))
         .route(

@@ -73,7 +73,7 @@ pub(super) fn actor(Actor(actor): Actor) -> String {
     actor.unwrap_or_else(|| "anonymous".to_string())
 }
 
-fn semver(text: &str) -> Result<Semver, ApiError> {
+pub(super) fn semver(text: &str) -> Result<Semver, ApiError> {
     Semver::parse(text.trim()).map_err(|e| {
         ApiError::invalid(
             "invalid_version",
@@ -293,6 +293,7 @@ pub(super) fn evaluation_view(evaluation: &Evaluation) -> EvaluationView {
             .collect(),
         next_notice: evaluation.next_notice.as_ref().map(notice_view),
         policy: evaluation.policy.clone(),
+        affected: Vec::new(),
         new_product: false,
     }
 }
@@ -353,12 +354,20 @@ pub async fn check(
             {
                 Ok(Err((name, findings)))
             }
-            other => other.map(Ok),
+            Err(e) => Err(e),
+            Ok(evaluation) => {
+                let at = now.unwrap_or_else(|| r.now());
+                let impact = r.impact(&name, &version, at)?;
+                Ok(Ok((evaluation, impact.affected)))
+            }
         }
     })
     .await?;
     let view = match judged {
-        Ok(evaluation) => evaluation_view(&evaluation),
+        Ok((evaluation, affected)) => EvaluationView {
+            affected,
+            ..evaluation_view(&evaluation)
+        },
         Err((product, findings)) => new_product_view(product, version_text, findings),
     };
     Ok(Json(view).into_response())
@@ -393,6 +402,7 @@ fn new_product_view(
         subjects: Vec::new(),
         next_notice: None,
         policy: findings,
+        affected: Vec::new(),
         new_product: true,
     }
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{PolicyFinding, Reference, SchemaId, Version};
+use crate::registry::{Affected, PolicyFinding, Reference, SchemaId, Version};
 
 /// A schema in a request body (register, lookup, compatibility, a product's publication);
 /// unknown fields are ignored.
@@ -148,6 +148,9 @@ pub struct EvaluationView {
     /// The governance policy's findings on the manifest; an error among them refuses it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy: Vec<PolicyFinding>,
+    /// The consumers a new major would leave on the majors it deprecates (and downstream).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<Affected>,
     /// Set by the CLI when the product does not exist yet: its first version.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub new_product: bool,
@@ -375,4 +378,47 @@ pub struct CatalogEntry {
     /// The manifest as last registered or published (on a product's own page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
+}
+
+/// `PUT /v1/products/{name}/consumers/{consumer}`: who reads the product, at which major.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerRequest {
+    pub major: u64,
+    /// The consumer's own domain, which the caller must publish for.
+    pub domain: String,
+    pub contact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+    /// The key webhook bodies are signed with; kept, never served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The data product the consumer is, when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_product: Option<String>,
+}
+
+/// `POST /v1/products/{name}/consumers/{consumer}/migrate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateRequest {
+    pub major: u64,
+}
+
+/// A consumer as the API shows it: its secret never, whether it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerView {
+    pub name: String,
+    pub product: String,
+    pub major: u64,
+    pub domain: String,
+    pub contact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+    /// Webhook bodies are signed.
+    #[serde(default)]
+    pub signed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_product: Option<String>,
+    pub since: Timestamp,
 }

@@ -9,7 +9,9 @@
 mod auth;
 mod check;
 mod client;
+mod consumer;
 mod diff;
+mod impact;
 mod input;
 mod manifest;
 mod notice;
@@ -54,6 +56,7 @@ enum Command {
     Config(client::ConfigArgs),
     Product(product::ProductArgs),
     Notice(notice::NoticeArgs),
+    Consumer(consumer::ConsumerArgs),
 }
 
 /// When to colour output.
@@ -104,6 +107,7 @@ pub fn run() -> ExitCode {
         Command::Config(args) => client::config(args),
         Command::Product(args) => product::run(args),
         Command::Notice(args) => notice::run(args),
+        Command::Consumer(args) => consumer::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

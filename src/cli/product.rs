@@ -15,7 +15,7 @@ use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
 use crate::api::types::{EvaluationView, ProductStatus, Published, StepView, check_actor};
 use crate::contract::governance::Policy;
-use crate::registry::{PolicyFinding, Severity};
+use crate::registry::{Affected, PolicyFinding, Severity};
 
 /// Work with data products: versioned schemas, semver bumps and breaking-change notices.
 #[derive(Debug, Args)]
@@ -32,6 +32,7 @@ enum ProductCommand {
     Status(StatusArgs),
     Search(super::search::SearchArgs),
     New(super::scaffold::NewArgs),
+    Impact(super::impact::ImpactArgs),
 }
 
 /// Check a manifest offline: its fields, its version, that every schema file exists and is a
@@ -108,7 +109,7 @@ struct StatusArgs {
     format: OutputFormat,
 }
 
-fn parse_semver(text: &str) -> Result<Semver, String> {
+pub(super) fn parse_semver(text: &str) -> Result<Semver, String> {
     Semver::parse(text)
         .map_err(|e| format!("`{text}` is not a semantic version ({e}); expected e.g. 1.2.0"))
 }
@@ -121,6 +122,7 @@ pub(crate) fn run(args: ProductArgs) -> anyhow::Result<Outcome> {
         ProductCommand::Status(args) => status(args),
         ProductCommand::Search(args) => super::search::run(args),
         ProductCommand::New(args) => super::scaffold::run(args),
+        ProductCommand::Impact(args) => super::impact::run(args),
     }
 }
 
@@ -199,6 +201,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
             subjects: Vec::new(),
             next_notice: None,
             policy: Vec::new(),
+            affected: Vec::new(),
             new_product: true,
         },
         Err(refusal) => return Err(anyhow::Error::msg(refusal)),
@@ -215,6 +218,35 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The dry run for people: the verdict first, then each subject's changes.
+/// The consumers a new major leaves behind: "breaks 3 consumers on major 1: ...".
+fn affected_text(affected: &[Affected]) -> String {
+    let direct: Vec<&Affected> = affected.iter().filter(|a| a.depth == 1).collect();
+    let mut majors: Vec<u64> = direct.iter().map(|a| a.major).collect();
+    majors.sort_unstable();
+    majors.dedup();
+    let majors: Vec<String> = majors.iter().map(u64::to_string).collect();
+    let mut out = format!(
+        "\nbreaks {} consumer{} on major {}:\n",
+        direct.len(),
+        if direct.len() == 1 { "" } else { "s" },
+        majors.join(", ")
+    );
+    for a in affected {
+        let via = if a.depth == 1 {
+            String::new()
+        } else {
+            format!(", downstream through {}", shown(&a.product))
+        };
+        out.push_str(&format!(
+            "  {} (major {}, {}){via}\n",
+            shown(&a.consumer),
+            a.major,
+            shown(&a.contact)
+        ));
+    }
+    out
+}
+
 /// The governance policy's findings, one per line.
 fn policy_text(findings: &[PolicyFinding]) -> String {
     let mut out = format!("\ngovernance policy ({}):\n", findings.len());
@@ -273,6 +305,9 @@ fn evaluation_text(e: &EvaluationView) -> String {
     }
     if !e.policy.is_empty() {
         out.push_str(&policy_text(&e.policy));
+    }
+    if !e.affected.is_empty() {
+        out.push_str(&affected_text(&e.affected));
     }
     if let Some(bump) = &e.required_bump {
         out.push_str(&format!("\nrequired bump: {bump}\n"));

@@ -41,8 +41,8 @@ pub use policy::{
 };
 use products::load_products;
 pub use products::{
-    Evaluation, LineStatus, MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, PolicyFinding,
-    PublicationSpec, Severity, SubjectCheck, Submission,
+    Affected, Consumer, Evaluation, Impact, LineStatus, MAJOR_VERSION_PROPERTY,
+    PRODUCT_VERSION_PROPERTY, PolicyFinding, PublicationSpec, Severity, SubjectCheck, Submission,
 };
 pub use state::SchemaEntry;
 use state::State;

@@ -15,6 +15,7 @@ use semver::Version as Semver;
 use serde::{Deserialize, Serialize};
 
 use super::model::{SchemaId, SubjectName, Version};
+use super::products::Consumer;
 use crate::compat::{Bump, Level};
 
 /// `n` days of 24 hours: notice windows and overlaps are counted in them.
@@ -276,6 +277,8 @@ pub struct ProductState {
     pub notices: BTreeMap<u64, Notice>,
     /// How many audit entries are stored.
     pub audit_len: u64,
+    /// Its registered readers, by name.
+    pub consumers: BTreeMap<String, Consumer>,
 }
 
 /// What publishing a version is, once its number has been judged acceptable.
@@ -607,6 +610,10 @@ pub enum ProductError {
         "version {0} is already published with other columns; publish the change as a new version"
     )]
     VersionPublishedOtherwise(Semver),
+    #[error("invalid consumer: {0}")]
+    InvalidConsumer(String),
+    #[error("`{product}` has no consumer `{consumer}`")]
+    ConsumerNotFound { product: String, consumer: String },
 }
 
 impl ProductError {
@@ -632,6 +639,8 @@ impl ProductError {
             ProductError::MissingSchemas(_) => "missing_schemas",
             ProductError::PolicyViolated(_) => "policy_violated",
             ProductError::VersionPublishedOtherwise(_) => "version_published_otherwise",
+            ProductError::InvalidConsumer(_) => "invalid_consumer",
+            ProductError::ConsumerNotFound { .. } => "consumer_not_found",
         }
     }
 }
@@ -661,6 +670,7 @@ mod tests {
                 subjects: vec!["transactions-value".into()],
                 manifest: None,
             },
+            consumers: BTreeMap::new(),
             publications: versions
                 .iter()
                 .map(|(version, n)| Publication {

@@ -39,6 +39,13 @@ pub fn describe(entry: &Dropped) -> Option<String> {
             .map(|(product, major)| format!("the notice for major {major} of product `{product}`")),
         Keyspace::Audit => keys::parse_product_seq(key)
             .map(|(product, seq)| format!("audit entry {seq} of product `{product}`")),
+        Keyspace::Consumers => key.iter().position(|b| *b == 0).map(|at| {
+            format!(
+                "consumer `{}` of product `{}`",
+                String::from_utf8_lossy(&key[at + 1..]),
+                String::from_utf8_lossy(&key[..at])
+            )
+        }),
         Keyspace::SchemaIdentity | Keyspace::Counters | Keyspace::Meta => return None,
     };
     // A key this build cannot read is still named, never hidden.

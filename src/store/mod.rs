@@ -38,11 +38,13 @@ pub enum Keyspace {
     Notices,
     /// Data product name and sequence -> one decision of its audit history.
     Audit,
+    /// Data product name and consumer name -> a registered consumer.
+    Consumers,
 }
 
 impl Keyspace {
     /// Every keyspace, each one column family.
-    pub const ALL: [Keyspace; 11] = [
+    pub const ALL: [Keyspace; 12] = [
         Keyspace::Schemas,
         Keyspace::SchemaIdentity,
         Keyspace::SubjectVersions,
@@ -54,6 +56,7 @@ impl Keyspace {
         Keyspace::ProductVersions,
         Keyspace::Notices,
         Keyspace::Audit,
+        Keyspace::Consumers,
     ];
 
     /// The column family name.
@@ -70,6 +73,7 @@ impl Keyspace {
             Keyspace::ProductVersions => "product_versions",
             Keyspace::Notices => "notices",
             Keyspace::Audit => "audit",
+            Keyspace::Consumers => "consumers",
         }
     }
 }

@@ -4,6 +4,7 @@ mod arrow;
 mod canonical;
 mod catalog;
 mod cli;
+mod consumers;
 mod contracts;
 mod data_dir;
 mod docker;

@@ -22,6 +22,14 @@ pub enum Need {
     DefineProduct(String),
     /// A registration: as [`Need::Subject`], but one carrying an id (IMPORT) needs an admin.
     Register(String),
+    /// Registering a consumer: a publisher of the domain the body names (and of the
+    /// consumer's present domain, if it is registered), or an admin.
+    RegisterConsumer { product: String, consumer: String },
+    /// Changing a registered consumer: a publisher of its domain, or an admin.
+    Consumer { product: String, consumer: String },
+    /// Consumers of these domains are changed: a publisher of each, or an admin (decided by
+    /// the gate from the body or the registry).
+    ConsumerDomains(Vec<String>),
     /// The platform registration API: a publisher of the domain in the path (and of the
     /// product's present domain, if it exists), or an admin.
     Registration { domain: String, product: String },
@@ -59,6 +67,15 @@ pub fn need_of(
         }
         ("PUT" | "DELETE", "/config/{subject}") => subject(),
         ("PUT", "/v1/products/{name}") => Need::DefineProduct(param("name").unwrap_or_default()),
+        ("PUT", "/v1/products/{name}/consumers/{consumer}") => Need::RegisterConsumer {
+            product: param("name").unwrap_or_default(),
+            consumer: param("consumer").unwrap_or_default(),
+        },
+        ("DELETE", "/v1/products/{name}/consumers/{consumer}")
+        | ("POST", "/v1/products/{name}/consumers/{consumer}/migrate") => Need::Consumer {
+            product: param("name").unwrap_or_default(),
+            consumer: param("consumer").unwrap_or_default(),
+        },
         ("PUT", "/v1/data-products/{domain}/{name}") => {
             let domain = param("domain").unwrap_or_default();
             let product = format!("{domain}.{}", param("name").unwrap_or_default());

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use super::throttle::{ClientAddr, Throttle};
 use super::{Caller, Identity, Need, Role, need_of};
 use crate::api::auth::{Anonymous, Principals};
+use crate::api::types::ConsumerRequest;
 use crate::api::{ApiError, AppState};
 use crate::registry::DataProduct;
 
@@ -133,6 +134,33 @@ impl Gate {
                 };
                 (need, Body::from(bytes))
             }
+            Need::RegisterConsumer { product, consumer } => {
+                let bytes = self.read(body).await?;
+                let need = match serde_json::from_slice::<ConsumerRequest>(&bytes) {
+                    Ok(request) => {
+                        let present = self
+                            .state
+                            .registry
+                            .consumer(&product, &consumer)
+                            .map(|c| c.domain)
+                            .ok();
+                        Need::ConsumerDomains(
+                            std::iter::once(request.domain).chain(present).collect(),
+                        )
+                    }
+                    // Not a registration: the handler refuses it, and nothing changes.
+                    Err(_) => Need::Read,
+                };
+                (need, Body::from(bytes))
+            }
+            Need::Consumer { product, consumer } => {
+                let need = match self.state.registry.consumer(&product, &consumer) {
+                    Ok(c) => Need::ConsumerDomains(vec![c.domain]),
+                    // Unknown: the handler answers 404.
+                    Err(_) => Need::Read,
+                };
+                (need, body)
+            }
             Need::DefineProduct(name) => {
                 let bytes = self.read(body).await?;
                 let need = match (&identity, serde_json::from_slice::<DataProduct>(&bytes)) {
@@ -234,6 +262,19 @@ impl Gate {
                     ))),
                 }
             }
+            Need::ConsumerDomains(domains_needed) => {
+                match domains_needed.iter().find(|d| !identity.publishes_for(d)) {
+                    None => Ok(()),
+                    Some(domain) => Err(Refusal::Forbidden(format!(
+                        "`{name}` may not register or change consumers of domain `{domain}`: `{name}` publishes for {}",
+                        domains(identity)
+                    ))),
+                }
+            }
+            // Resolved into the consumer's domains before deciding; unresolved, deny.
+            Need::RegisterConsumer { .. } | Need::Consumer { .. } => Err(Refusal::Forbidden(
+                format!("`{name}` is not an admin: this needs the admin role"),
+            )),
             Need::Registration { domain, product } => {
                 let present = self.state.registry.product_domain(product);
                 match present {

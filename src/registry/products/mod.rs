@@ -5,6 +5,7 @@
 
 mod audit;
 mod confluent;
+mod consumers;
 mod notices;
 mod publish;
 mod submission;
@@ -23,6 +24,7 @@ use crate::registry::{
 };
 use crate::store::{Keyspace, WriteBatch};
 
+pub use consumers::{Affected, Consumer, Impact};
 pub use submission::{PolicyFinding, Severity, Submission};
 
 /// Which publication of a product to read.
@@ -112,6 +114,7 @@ pub(in crate::registry) fn load_products(
                 publications: Vec::new(),
                 notices: BTreeMap::new(),
                 audit_len: 0,
+                consumers: BTreeMap::new(),
             },
         );
     }
@@ -124,6 +127,7 @@ pub(in crate::registry) fn load_products(
             ps.publications.push(publication);
         }
     }
+    consumers::load_consumers(store, &mut state.products)?;
     for (key, value) in store.scan_prefix(Keyspace::Notices, b"")? {
         let (name, _) =
             keys::parse_product_seq(&key).ok_or_else(|| super::corrupt("notice", "bad key"))?;
@@ -205,6 +209,7 @@ impl Registry {
             publications: Vec::new(),
             notices: BTreeMap::new(),
             audit_len: 0,
+            consumers: BTreeMap::new(),
         });
         let entry = self.audit_entry(
             actor,

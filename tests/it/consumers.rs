@@ -1,0 +1,265 @@
+//! Consumers and impact on a real server: who reads a product at which major, what a new
+//! major would leave behind (directly and downstream through a consumer that is a product),
+//! migration, and access control by the consumer's own domain.
+
+use serde_json::{Value, json};
+
+use crate::contracts::accord;
+use crate::server::Server;
+
+/// A product `analytics.orders` (domain analytics) of its own, published at 1.0.0, in `dir`.
+fn analytics_product(dir: &std::path::Path) -> String {
+    std::fs::write(
+        dir.join("orders.avsc"),
+        r#"{"type":"record","name":"Orders","fields":[{"name":"day","type":"string"}]}"#,
+    )
+    .unwrap();
+    let manifest = dir.join("analytics-orders.yaml");
+    std::fs::write(
+        &manifest,
+        "name: analytics.orders\ndomain: analytics\nowner: analytics-team\nversion: 1.0.0\nschemas:\n  - subject: analytics.orders-value\n    file: orders.avsc\n",
+    )
+    .unwrap();
+    manifest.to_str().unwrap().to_string()
+}
+
+fn add(server: &Server, product: &str, consumer: &str, body: Value) -> (u16, Value) {
+    server.call(
+        "PUT",
+        &format!("/v1/products/{product}/consumers/{consumer}"),
+        Some(body),
+    )
+}
+
+#[test]
+fn a_new_major_shows_every_consumer_it_leaves_behind_until_they_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    for manifest in [
+        "testdata/products/payments/transactions-1.0.0.yaml".to_string(),
+        analytics_product(dir.path()),
+    ] {
+        let (code, out, err) = accord(Some(&server), &["product", "publish", &manifest]);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    let payments = "payments.transactions";
+    for (consumer, domain, contact, as_product) in [
+        ("finance.revenue-report", "finance", "#finance-data", None),
+        ("ml.fraud-features", "ml", "ml-platform@company.com", None),
+        (
+            "analytics.orders",
+            "analytics",
+            "#analytics",
+            Some("analytics.orders"),
+        ),
+    ] {
+        let (status, body) = add(
+            &server,
+            payments,
+            consumer,
+            json!({"major": 1, "domain": domain, "contact": contact, "as_product": as_product}),
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = add(
+        &server,
+        "analytics.orders",
+        "exec.dashboard",
+        json!({"major": 1, "domain": "exec", "contact": "#exec-bi"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    // A major the product never published is refused, naming the ones it has.
+    let (status, body) = add(
+        &server,
+        payments,
+        "late.reader",
+        json!({"major": 3, "domain": "late", "contact": "#late"}),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no major 3; its majors: 1"),
+        "{body}"
+    );
+
+    let (status, impact) = server.call(
+        "GET",
+        "/v1/products/payments.transactions/impact?version=2.0.0",
+        None,
+    );
+    assert_eq!(status, 200, "{impact}");
+    assert_eq!(impact["deprecates"], json!([1]));
+    let affected: Vec<(&str, u64)> = impact["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["consumer"].as_str().unwrap(),
+                a["depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        affected,
+        [
+            ("analytics.orders", 1),
+            ("finance.revenue-report", 1),
+            ("ml.fraud-features", 1),
+            ("exec.dashboard", 2)
+        ]
+    );
+    assert_eq!(impact["downstream"], json!(["analytics.orders"]));
+    assert_eq!(impact["downstream_count"], 1);
+    // A minor deprecates nothing.
+    let (_, minor) = server.call(
+        "GET",
+        "/v1/products/payments.transactions/impact?version=1.1.0",
+        None,
+    );
+    assert_eq!(minor["affected"], json!([]));
+
+    let (code, out, _) = accord(
+        Some(&server),
+        &[
+            "product",
+            "check",
+            "testdata/products/payments/transactions-2.0.0.yaml",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("breaks 3 consumers on major 1:"), "{out}");
+    assert!(
+        out.contains("  exec.dashboard (major 1, #exec-bi), downstream through analytics.orders"),
+        "{out}"
+    );
+
+    // Two consumers move (to major 1 again here: major 2 does not exist yet, so they are
+    // refused), then the impact lists who is left.
+    let (code, _, err) = accord(
+        Some(&server),
+        &[
+            "consumer",
+            "migrate",
+            payments,
+            "finance.revenue-report",
+            "--major",
+            "2",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("has no major 2"), "{err}");
+    let (code, out, err) = accord(
+        Some(&server),
+        &["consumer", "remove", payments, "ml.fraud-features"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "removed consumer of payments.transactions: ml.fraud-features (ml) on major 1"
+        ),
+        "{out}"
+    );
+    let (code, out, _) = accord(Some(&server), &["consumer", "list", payments]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "analytics.orders (analytics) on major 1, #analytics, the product analytics.orders\nfinance.revenue-report (finance) on major 1, #finance-data\n"
+    );
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "impact",
+            "testdata/products/payments/transactions-2.0.0.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "payments.transactions 2.0.0 deprecates major 1\naffected consumers (3):\n  analytics.orders on major 1 (#analytics)\n  finance.revenue-report on major 1 (#finance-data)\n  exec.dashboard on major 1 (#exec-bi), downstream through analytics.orders (depth 2)\ndownstream (1): analytics.orders\n"
+    );
+}
+
+#[test]
+fn a_consumer_registers_under_its_own_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &dir.path().join("data"),
+        &["--auth", "testdata/auth/principals.yaml"],
+    );
+    let token =
+        std::fs::read_to_string(crate::root().join("testdata/auth/payments-ci.token")).unwrap();
+    let as_payments = |args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_accord"));
+        command
+            .args(args)
+            .current_dir(crate::root())
+            .env("ACCORD_REGISTRY", &server.url)
+            .env("ACCORD_TOKEN", token.trim());
+        let output = command.output().unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = as_payments(&[
+        "product",
+        "publish",
+        "testdata/products/payments/transactions-1.0.0.yaml",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    // payments-ci publishes for payments: it may register a payments consumer, not a finance one.
+    let (code, _, err) = as_payments(&[
+        "consumer",
+        "add",
+        "payments.transactions",
+        "payments.ledger",
+        "--major",
+        "1",
+        "--domain",
+        "payments",
+        "--contact",
+        "#payments-eng",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = as_payments(&[
+        "consumer",
+        "add",
+        "payments.transactions",
+        "finance.report",
+        "--major",
+        "1",
+        "--domain",
+        "finance",
+        "--contact",
+        "#finance",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("may not register or change consumers of domain `finance`"),
+        "{err}"
+    );
+    // Readers see who reads the product.
+    let (code, out, err) = {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["consumer", "list", "payments.transactions"])
+            .env("ACCORD_REGISTRY", &server.url)
+            .env("ACCORD_USER_INFO", "analytics:analytics-example-password")
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "payments.ledger (payments) on major 1, #payments-eng\n"
+    );
+}
