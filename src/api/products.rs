@@ -21,9 +21,9 @@ use crate::compat::ReportView;
 use crate::contract::Contract;
 use crate::contract::governance::Policy;
 use crate::registry::{
-    AuditEntry, DataProduct, Evaluation, NewSchema, Notice, PolicyFinding, ProductError,
+    AuditEntry, DataProduct, Evaluation, LineState, NewSchema, Notice, PolicyFinding, ProductError,
     ProductState, Publication, PublicationSpec, Registry, RegistryError, Severity, Step,
-    Submission, date,
+    Submission, date, days_until,
 };
 
 type NativeResult = Result<Response, ApiError>;
@@ -143,13 +143,27 @@ pub async fn get_product(State(state): State<AppState>, Path(name): Path<String>
 /// and the open notices with their effective dates.
 fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiError> {
     let lines = native(state.registry.product_lines(&ps.product.name))?;
+    let now = state.registry.now();
     let majors = lines
         .iter()
-        .map(|l| MajorStatus {
-            line: l.line.to_string(),
-            state: l.state.name().to_string(),
-            latest: l.latest.to_string(),
-            sunset: l.state.sunset_ts(),
+        .map(|l| {
+            let deprecated = matches!(l.state, LineState::Deprecated { .. });
+            let sunset = l.state.sunset_ts();
+            MajorStatus {
+                line: l.line.to_string(),
+                state: l.state.name().to_string(),
+                latest: l.latest.to_string(),
+                sunset,
+                days_left: sunset
+                    .filter(|_| deprecated)
+                    .map(|t| days_until(t, now) as i64),
+                consumers: ps
+                    .consumers_on(l.line)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                held: deprecated && sunset.is_some_and(|t| t <= now),
+            }
         })
         .collect();
     let notices = ps
@@ -170,6 +184,7 @@ fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiEr
         latest: ps.latest().map(|p| p.version.to_string()),
         majors,
         notices,
+        sunset_waits_for_consumers: product.sunset_waits_for_consumers,
     })
 }
 

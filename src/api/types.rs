@@ -74,6 +74,8 @@ pub struct ProductStatus {
     pub latest: Option<String>,
     pub majors: Vec<MajorStatus>,
     pub notices: Vec<NoticeView>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sunset_waits_for_consumers: bool,
 }
 
 /// A major line: `active`, `deprecated` until its sunset, or `retired`.
@@ -83,6 +85,15 @@ pub struct MajorStatus {
     pub state: String,
     pub latest: String,
     pub sunset: Option<Timestamp>,
+    /// Whole days from now to the sunset, for a deprecated line (negative once past it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    /// The consumers still on this major.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consumers: Vec<String>,
+    /// Past its sunset but not retired: the product waits for the consumers still on it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 /// A breaking-change notice.

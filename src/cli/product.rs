@@ -403,6 +403,24 @@ fn status_text(status: &ProductStatus) -> String {
                 .sunset
                 .map_or_else(String::new, |t| format!(", sunset {}", day(t)))
         ));
+        if major.consumers.is_empty() {
+            continue;
+        }
+        let readers = major
+            .consumers
+            .iter()
+            .map(|c| shown(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let line = match major.days_left {
+            _ if major.held => format!("past its sunset, held by {readers}"),
+            Some(days) => format!(
+                "{days} day{} left for {readers}",
+                if days == 1 { "" } else { "s" }
+            ),
+            None => format!("read by {readers}"),
+        };
+        out.push_str(&format!("    {line}\n"));
     }
     for notice in &status.notices {
         out.push_str(&format!("  notice: {}", notice_line(notice)));

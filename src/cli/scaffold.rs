@@ -56,6 +56,7 @@ pub(crate) fn run(args: NewArgs) -> anyhow::Result<Outcome> {
         overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
         compatibility: crate::compat::Level::Backward,
         subjects: vec![args.name.clone()],
+        sunset_waits_for_consumers: false,
         manifest: None,
     };
     product.validate()?;

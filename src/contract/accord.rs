@@ -9,6 +9,7 @@
 //! notice_days: 14          # optional, 14 by default
 //! overlap_days: 30         # optional, 30 by default
 //! compatibility: BACKWARD  # optional, BACKWARD by default
+//! sunset_waits_for_consumers: true  # optional: no retirement while consumers remain
 //! schemas:
 //!   - subject: payments.transactions-value
 //!     format: avro         # optional: avro (the default) or arrow
@@ -40,6 +41,8 @@ pub(crate) struct Raw {
     notice_days: Option<u32>,
     overlap_days: Option<u32>,
     compatibility: Option<String>,
+    #[serde(default)]
+    sunset_waits_for_consumers: bool,
     schemas: Vec<RawSchema>,
     // Read by the catalog and the governance policy from the document.
     #[serde(rename = "description")]
@@ -117,6 +120,7 @@ pub(crate) fn read(raw: Raw, document: serde_json::Value, problems: &mut Vec<Str
                 .unwrap_or(DataProduct::DEFAULT_OVERLAP_DAYS),
             compatibility,
             subjects: raw.schemas.iter().map(|s| s.subject.clone()).collect(),
+            sunset_waits_for_consumers: raw.sunset_waits_for_consumers,
             manifest: None,
         },
         version,

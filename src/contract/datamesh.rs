@@ -53,6 +53,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
             overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
             compatibility,
             subjects: vec![subject.clone()],
+            sunset_waits_for_consumers: false,
             manifest: None,
         },
         version,

@@ -225,6 +225,7 @@ mod tests {
             })
             .collect();
         let definition = |c: &Contract| DataProduct {
+            sunset_waits_for_consumers: false,
             manifest: None,
             ..c.product.clone()
         };

@@ -70,6 +70,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
         overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
         compatibility: crate::compat::Level::Backward,
         subjects: schemas.iter().map(|s| s.subject.clone()).collect(),
+        sunset_waits_for_consumers: false,
         manifest: None,
     };
     Contract {

@@ -74,6 +74,7 @@ pub(crate) fn read(form: Form, reader: &mut Reader) -> Contract {
         overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
         compatibility: crate::compat::Level::Backward,
         subjects: vec![name.clone()],
+        sunset_waits_for_consumers: false,
         manifest: None,
     };
     Contract {

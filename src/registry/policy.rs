@@ -44,6 +44,9 @@ pub struct DataProduct {
     pub compatibility: Level,
     /// The subjects that carry the product's schemas.
     pub subjects: Vec<String>,
+    /// A deprecated line is not retired at its sunset while consumers remain on its major.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sunset_waits_for_consumers: bool,
     /// The manifest as last registered or published, in whichever form: what the catalog
     /// searches and serves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -326,8 +329,18 @@ impl ProductState {
         lines
     }
 
+    /// The consumers still on a line's major, by name.
+    pub fn consumers_on(&self, line: Line) -> Vec<&str> {
+        self.consumers
+            .values()
+            .filter(|c| c.major == line.major)
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
     /// A line's state at `now`: deprecated from the first publication of the next line on, for
-    /// the product's overlap days; retired after.
+    /// the product's overlap days; retired after, unless the product waits for the consumers
+    /// still on it.
     pub fn line_state(&self, line: Line, now: Timestamp) -> LineState {
         let successor = self
             .publications
@@ -339,7 +352,9 @@ impl ProductState {
             None => LineState::Active,
             Some(ts) => {
                 let sunset_ts = ts + days(self.product.overlap_days);
-                if now < sunset_ts {
+                let held =
+                    self.product.sunset_waits_for_consumers && !self.consumers_on(line).is_empty();
+                if now < sunset_ts || held {
                     LineState::Deprecated { sunset_ts }
                 } else {
                     LineState::Retired { sunset_ts }
@@ -508,7 +523,7 @@ pub fn date(time: Timestamp) -> String {
 }
 
 /// Whole days from `now` until `then`, rounded up.
-fn days_until(then: Timestamp, now: Timestamp) -> i128 {
+pub fn days_until(then: Timestamp, now: Timestamp) -> i128 {
     let day = days(1).as_millis();
     (then.duration_since(now).as_millis() + day - 1).div_euclid(day)
 }
@@ -668,6 +683,7 @@ mod tests {
                 overlap_days: 30,
                 compatibility: Level::Backward,
                 subjects: vec!["transactions-value".into()],
+                sunset_waits_for_consumers: false,
                 manifest: None,
             },
             consumers: BTreeMap::new(),

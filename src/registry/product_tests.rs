@@ -31,6 +31,7 @@ fn product(name: &str, subjects: &[&str]) -> DataProduct {
         overlap_days: 30,
         compatibility: Level::Backward,
         subjects: subjects.iter().map(|s| s.to_string()).collect(),
+        sunset_waits_for_consumers: false,
         manifest: None,
     }
 }
@@ -750,4 +751,113 @@ fn a_product_name_is_not_a_path_segment_and_its_texts_hold_no_control_characters
     );
     r.define_product(product("payments.orders", &["orders-value"]), "bob")
         .unwrap();
+}
+
+/// A consumer of `payments.transactions` on `major`.
+fn reader(name: &str, major: u64) -> Consumer {
+    Consumer {
+        name: name.into(),
+        product: "payments.transactions".into(),
+        major,
+        domain: "finance".into(),
+        contact: "#finance-data".into(),
+        webhook: None,
+        secret: None,
+        as_product: None,
+        since: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
+#[test]
+fn a_product_that_waits_for_its_consumers_retires_a_line_only_when_the_last_one_has_moved() {
+    for waits in [false, true] {
+        let w = World::new();
+        let r = &w.registry;
+        let mut definition = product("payments.transactions", &["transactions-value"]);
+        definition.sunset_waits_for_consumers = waits;
+        r.define_product(definition, "alice").unwrap();
+        w.publish("payments.transactions", "1.0.0", transaction(""))
+            .unwrap();
+        r.set_consumer(reader("finance.report", 1), "bob").unwrap();
+        r.set_consumer(reader("ml.features", 1), "carol").unwrap();
+        r.announce_notice("payments.transactions", 2, "amount in cents", "alice")
+            .unwrap();
+        w.day(15);
+        let breaking = NewSchema {
+            schema: transaction("")
+                .schema
+                .replace(r#""type":"long""#, r#""type":"string""#),
+            ..NewSchema::default()
+        };
+        w.publish("payments.transactions", "2.0.0", breaking)
+            .unwrap();
+        // Past the 30 days of overlap: retired, unless the product waits for its consumers.
+        w.day(50);
+        let state = |r: &Registry| {
+            let ps = r.product("payments.transactions").unwrap();
+            ps.line_state(Line::of(&v("1.0.0")), r.now()).name()
+        };
+        let line_one = Line::of(&v("1.0.0"));
+        assert_eq!(
+            r.product("payments.transactions")
+                .unwrap()
+                .consumers_on(line_one),
+            ["finance.report", "ml.features"]
+        );
+        assert_eq!(state(r), if waits { "deprecated" } else { "retired" });
+        r.set_consumer(reader("finance.report", 2), "bob").unwrap();
+        assert_eq!(state(r), if waits { "deprecated" } else { "retired" });
+        r.remove_consumer("payments.transactions", "ml.features", "carol")
+            .unwrap();
+        assert_eq!(state(r), "retired");
+    }
+}
+
+#[test]
+fn consumers_survive_a_restart_and_changes_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(START));
+    {
+        let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+        let r = Registry::open(store, clock.clone()).unwrap();
+        r.define_product(
+            product("payments.transactions", &["transactions-value"]),
+            "alice",
+        )
+        .unwrap();
+        r.publish(
+            "payments.transactions",
+            &v("1.0.0"),
+            &[("transactions-value".into(), transaction(""))],
+            Submission::default(),
+            "ci",
+        )
+        .unwrap();
+        r.set_consumer(reader("finance.report", 1), "bob").unwrap();
+        let refused = r.set_consumer(
+            Consumer {
+                contact: " ".into(),
+                ..reader("x", 1)
+            },
+            "bob",
+        );
+        assert!(
+            refused
+                .unwrap_err()
+                .to_string()
+                .contains("`contact` is empty")
+        );
+    }
+    let store = Arc::new(RocksStore::open(dir.path()).unwrap());
+    let r = Registry::open(store, clock).unwrap();
+    let consumers = r.consumers("payments.transactions").unwrap();
+    assert_eq!(consumers.len(), 1);
+    assert_eq!(consumers[0].name, "finance.report");
+    let audit = r.audit("payments.transactions", None, 100).unwrap();
+    assert!(
+        audit.iter().any(|(_, e)| e.action == "consumer"
+            && e.message
+                .contains("`finance.report` (finance) registered on major 1")),
+        "{audit:?}"
+    );
 }
