@@ -861,3 +861,65 @@ fn consumers_survive_a_restart_and_changes_are_audited() {
         "{audit:?}"
     );
 }
+
+/// A refusal wrote the audit counter; a publication after it did not move it, so after a
+/// restart the next entry overwrote the publication's. Every entry moves the counter now.
+#[test]
+fn audit_entries_are_never_overwritten_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(START));
+    let open = || {
+        Registry::open(
+            Arc::new(RocksStore::open(dir.path()).unwrap()),
+            clock.clone(),
+        )
+        .unwrap()
+    };
+    {
+        let r = open();
+        r.define_product(
+            product("payments.transactions", &["transactions-value"]),
+            "alice",
+        )
+        .unwrap();
+        let publish = |version: &str, schema: NewSchema| {
+            r.publish(
+                "payments.transactions",
+                &v(version),
+                &[("transactions-value".into(), schema)],
+                Submission::default(),
+                "ci",
+            )
+        };
+        publish("1.0.0", transaction("")).unwrap();
+        // Refused (not increasing), then accepted, then a notice.
+        assert!(publish("1.0.0", transaction("")).is_err());
+        publish(
+            "1.1.0",
+            transaction(r#",{"name":"note","type":"string","default":""}"#),
+        )
+        .unwrap();
+        r.announce_notice("payments.transactions", 2, "amount in cents", "alice")
+            .unwrap();
+    }
+    let r = open();
+    r.set_consumer(reader("finance.report", 1), "bob").unwrap();
+    let actions: Vec<(u64, String)> = r
+        .audit("payments.transactions", None, 100)
+        .unwrap()
+        .into_iter()
+        .map(|(seq, e)| (seq, e.action))
+        .collect();
+    let expected = [
+        "define", "publish", "publish", "publish", "announce", "consumer",
+    ];
+    assert_eq!(
+        actions.iter().map(|(_, a)| a.as_str()).collect::<Vec<_>>(),
+        expected,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4, 5]
+    );
+}

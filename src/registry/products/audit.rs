@@ -57,16 +57,7 @@ impl Registry {
         entry: &AuditEntry,
     ) -> Result<(), RegistryError> {
         let mut batch = WriteBatch::new();
-        batch.put(
-            Keyspace::Audit,
-            keys::product_seq(&ps.product.name, ps.audit_len),
-            json(entry),
-        );
-        batch.put(
-            Keyspace::Counters,
-            keys::audit_len(&ps.product.name),
-            (ps.audit_len + 1).to_be_bytes(),
-        );
+        put_audit(&mut batch, &ps.product.name, ps.audit_len, entry);
         self.store.write(batch)?;
         if let Some(ps) = self.write_state().products.get_mut(&ps.product.name) {
             ps.audit_len += 1;
@@ -92,4 +83,24 @@ impl Registry {
         entry.findings = capped(findings, AuditEntry::MAX_FINDINGS, "findings");
         self.append_audit(ps, &entry)
     }
+}
+
+/// Puts audit entry `seq` of a product and moves its counter past it, in the same batch: a
+/// start reads the counter, and a stale one would let the next entry overwrite this one.
+pub(in crate::registry) fn put_audit(
+    batch: &mut WriteBatch,
+    product: &str,
+    seq: u64,
+    entry: &AuditEntry,
+) {
+    batch.put(
+        Keyspace::Audit,
+        keys::product_seq(product, seq),
+        json(entry),
+    );
+    batch.put(
+        Keyspace::Counters,
+        keys::audit_len(product),
+        (seq + 1).to_be_bytes(),
+    );
 }

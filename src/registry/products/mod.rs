@@ -232,11 +232,7 @@ impl Registry {
             product.name.as_bytes().to_vec(),
             json(&product),
         );
-        batch.put(
-            Keyspace::Audit,
-            keys::product_seq(&product.name, ps.audit_len),
-            json(&entry),
-        );
+        audit::put_audit(&mut batch, &product.name, ps.audit_len, &entry);
         self.store.write(batch)?;
         let mut state = self.write_state();
         state.bound.retain(|_, owner| *owner != product.name);

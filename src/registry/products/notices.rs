@@ -123,11 +123,7 @@ impl Registry {
             keys::product_seq(&ps.product.name, notice.major),
             json(&notice),
         );
-        batch.put(
-            Keyspace::Audit,
-            keys::product_seq(&ps.product.name, ps.audit_len),
-            json(&entry),
-        );
+        super::audit::put_audit(&mut batch, &ps.product.name, ps.audit_len, &entry);
         self.store.write(batch)?;
         let mut state = self.write_state();
         if let Some(ps) = state.products.get_mut(&ps.product.name) {

@@ -511,11 +511,7 @@ impl Registry {
                     keys::product_seq(&name, seq),
                     json(&finished),
                 );
-                batch.put(
-                    Keyspace::Audit,
-                    keys::product_seq(&name, audit_seq),
-                    json(&entry),
-                );
+                super::audit::put_audit(batch, &name, audit_seq, &entry);
             },
             |state, registered| {
                 if let Some(ps) = state.products.get_mut(&name) {
