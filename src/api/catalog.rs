@@ -124,6 +124,7 @@ fn register_in(
     let submission = Submission {
         manifest: contract.product.manifest.clone(),
         findings,
+        upstream: contract.upstream.clone(),
     };
     let existing = match r.product(&name) {
         Ok(ps) => Some(ps),

@@ -326,7 +326,12 @@ pub async fn publish(
     let policy = state.policy.clone();
     let (evaluation, publication) = run_on(&state, schema_bytes(&schemas), move |r| {
         let findings = judge(policy.as_deref(), contract.as_ref(), r);
-        let submission = Submission { manifest, findings };
+        let upstream = contract.as_ref().and_then(|c| c.upstream.clone());
+        let submission = Submission {
+            manifest,
+            findings,
+            upstream,
+        };
         r.publish(&name, &version, &schemas, submission, &actor)
     })
     .await?;

@@ -20,6 +20,7 @@
 //! tags: [payments, finance]
 //! sla: {freshness: 5 minutes, availability: 99.9%}
 //! access: {pii_columns: requires_approval}
+//! input_ports: [growth.users@1]  # the products it reads: registers it as their consumer
 //! ```
 
 use semver::Version as Semver;
@@ -55,6 +56,8 @@ pub(crate) struct Raw {
     _sla: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(rename = "access")]
     _access: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "input_ports")]
+    _input_ports: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +129,7 @@ pub(crate) fn read(raw: Raw, document: serde_json::Value, problems: &mut Vec<Str
         version,
         schemas,
         document,
+        upstream: None,
     };
     // accord's own keys are all known once parsed: the definition is checked with them.
     if let Err(e) = contract.product.validate() {

@@ -59,5 +59,6 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
         version,
         schemas: vec![ContractSchema { subject, source }],
         document: reader.root.clone(),
+        upstream: None,
     }
 }

@@ -85,6 +85,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
         version,
         schemas,
         document: reader.root.clone(),
+        upstream: None,
     }
 }
 

@@ -21,7 +21,7 @@ use serde_json::Value;
 pub use columns::{ColumnType, TypeError, parse_type};
 pub use forms::Form;
 
-use crate::registry::DataProduct;
+use crate::registry::{DataProduct, Upstream};
 use crate::schema::Format;
 
 /// A contract read: the product it defines, the version it declares, and where each subject's
@@ -35,6 +35,9 @@ pub struct Contract {
     pub schemas: Vec<ContractSchema>,
     /// The document as parsed, which governance policies judge.
     pub document: Value,
+    /// The products it reads, when it lists input ports (`input_ports` or
+    /// `upstream_dependencies`, at the top or under `spec`).
+    pub upstream: Option<Vec<Upstream>>,
 }
 
 #[derive(Debug)]
@@ -68,6 +71,49 @@ impl Source {
             _ => None,
         }
     }
+}
+
+/// The input ports a manifest lists: `product@major` or `{product, major}` each.
+fn input_ports(reader: &mut document::Reader) -> Option<Vec<Upstream>> {
+    let (path, list) = [
+        "input_ports",
+        "upstream_dependencies",
+        "spec.input_ports",
+        "spec.upstream_dependencies",
+    ]
+    .iter()
+    .find_map(|path| {
+        let keys: Vec<&str> = path.split('.').collect();
+        Some((*path, document::at(reader.root, &keys)?))
+    })?;
+    let Some(list) = list.as_array() else {
+        reader.problem(format!("`{path}` must be a list of `product@major`"));
+        return None;
+    };
+    let mut ports: Vec<Upstream> = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let port = match entry {
+            Value::String(text) => text
+                .rsplit_once('@')
+                .and_then(|(product, major)| Some((product.to_string(), major.parse().ok()?))),
+            Value::Object(map) => map
+                .get("product")
+                .and_then(Value::as_str)
+                .zip(map.get("major").and_then(Value::as_u64))
+                .map(|(product, major)| (product.to_string(), major)),
+            _ => None,
+        };
+        match port {
+            Some((product, _)) if ports.iter().any(|p| p.product == product) => {
+                reader.problem(format!("`{path}[{i}]`: `{product}` is listed twice"));
+            }
+            Some((product, major)) => ports.push(Upstream { product, major }),
+            None => reader.problem(format!(
+                "`{path}[{i}]`: `{entry}` is not `product@major` or `{{product, major}}` (the major it reads, e.g. `payments.transactions@1`)"
+            )),
+        }
+    }
+    Some(ports)
 }
 
 /// Where the forms keep a product's description, in the order looked for.
@@ -135,8 +181,11 @@ pub fn read_text_with_problems(text: &str) -> Result<(Contract, Vec<String>), Ve
     if Form::of(&document) == Ok(Form::Accord) {
         // Parsed from the text again so that an unknown or missing key is named with its line.
         let raw = yaml_serde::from_str(text).map_err(|e| vec![e.to_string()])?;
-        let mut problems = Vec::new();
-        let contract = accord::read(raw, document, &mut problems);
+        let mut reader = document::Reader::new(&document, Some(&written));
+        let upstream = input_ports(&mut reader);
+        let mut problems = reader.problems;
+        let mut contract = accord::read(raw, document.clone(), &mut problems);
+        contract.upstream = upstream;
         return Ok((keeping(contract, text.to_string()), problems));
     }
     let (contract, problems) = read_ordered(&document, Some(&written))?;
@@ -156,7 +205,8 @@ fn read_ordered(
 ) -> Result<(Contract, Vec<String>), Vec<String>> {
     let form = Form::of(document).map_err(|e| vec![e])?;
     let mut reader = document::Reader::new(document, written);
-    let contract = match form {
+    let upstream = input_ports(&mut reader);
+    let mut contract = match form {
         Form::Accord => {
             let raw = serde_json::from_value(document.clone()).map_err(|e| vec![e.to_string()])?;
             accord::read(raw, document.clone(), &mut reader.problems)
@@ -168,6 +218,7 @@ fn read_ordered(
         Form::Dcs => dcs::read(&mut reader),
         Form::Odcs => odcs::read(&mut reader),
     };
+    contract.upstream = upstream;
     Ok((contract, reader.problems))
 }
 

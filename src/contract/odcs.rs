@@ -79,6 +79,7 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
         version,
         schemas,
         document: reader.root.clone(),
+        upstream: None,
     }
 }
 

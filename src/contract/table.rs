@@ -86,6 +86,7 @@ pub(crate) fn read(form: Form, reader: &mut Reader) -> Contract {
             source: Source::Columns(Schema::new(fields)),
         }],
         document: reader.root.clone(),
+        upstream: None,
     }
 }
 

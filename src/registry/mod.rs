@@ -43,6 +43,7 @@ use products::load_products;
 pub use products::{
     Affected, Consumer, Evaluation, Impact, LineStatus, MAJOR_VERSION_PROPERTY,
     PRODUCT_VERSION_PROPERTY, PolicyFinding, PublicationSpec, Severity, SubjectCheck, Submission,
+    Upstream,
 };
 pub use state::SchemaEntry;
 use state::State;

@@ -263,3 +263,82 @@ fn a_consumer_registers_under_its_own_domain() {
         "payments.ledger (payments) on major 1, #payments-eng\n"
     );
 }
+
+#[test]
+fn a_product_s_input_ports_register_it_as_a_consumer_and_move_it_with_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            "testdata/products/payments/transactions-1.0.0.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let analytics = analytics_product(dir.path());
+    let with_port = |version: &str, port: &str| {
+        let text = std::fs::read_to_string(&analytics)
+            .unwrap()
+            .replace("version: 1.0.0", &format!("version: {version}"));
+        let path = dir.path().join(format!("analytics-{version}.yaml"));
+        std::fs::write(&path, format!("{text}input_ports: [{port}]\n")).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    // A port to a major that does not exist refuses the publication, and changes nothing.
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            &with_port("1.0.0", "payments.transactions@2"),
+        ],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("input port `payments.transactions` (major 2): `payments.transactions` has published no major 2"), "{err}");
+    let (status, _) = server.call("GET", "/v1/products/analytics.orders/versions/1.0.0", None);
+    assert_eq!(status, 404, "a refused publication stores no version");
+    let (code, out, err) = accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            &with_port("1.0.0", "payments.transactions@1"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, consumers) = server.call("GET", "/v1/products/payments.transactions/consumers", None);
+    assert_eq!(consumers[0]["name"], "analytics.orders", "{consumers}");
+    assert_eq!(consumers[0]["as_product"], "analytics.orders");
+    assert_eq!(consumers[0]["major"], 1);
+    assert_eq!(consumers[0]["contact"], "analytics-team");
+    let (_, impact) = server.call(
+        "GET",
+        "/v1/products/payments.transactions/impact?version=2.0.0",
+        None,
+    );
+    assert_eq!(
+        impact["downstream"],
+        json!(["analytics.orders"]),
+        "{impact}"
+    );
+    let (_, impact) = server.call(
+        "GET",
+        "/v1/products/analytics.orders/impact?version=2.0.0",
+        None,
+    );
+    assert_eq!(
+        impact["upstream"],
+        json!(["payments.transactions"]),
+        "{impact}"
+    );
+    // Its manifest dropping the port removes the registration.
+    let (code, out, err) = accord(
+        Some(&server),
+        &["product", "publish", &with_port("1.0.1", "")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, consumers) = server.call("GET", "/v1/products/payments.transactions/consumers", None);
+    assert_eq!(consumers, json!([]));
+}

@@ -107,6 +107,23 @@ pub struct Impact {
     pub truncated: bool,
 }
 
+/// A product a product reads, at a major: one of its manifest's input ports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upstream {
+    pub product: String,
+    pub major: u64,
+}
+
+/// A change a publication makes to the consumers of the products it reads.
+pub(in crate::registry) struct UpstreamChange {
+    pub product: String,
+    pub name: String,
+    /// `None`: the registration goes.
+    pub consumer: Option<Consumer>,
+    pub entry: crate::registry::AuditEntry,
+    pub seq: u64,
+}
+
 /// How deep impact follows consumers that are products.
 pub const MAX_IMPACT_DEPTH: u32 = 8;
 
@@ -274,6 +291,105 @@ impl Registry {
         Ok(())
     }
 
+    /// What publishing `ps` with these input ports changes among the consumers of the products
+    /// it reads: a registration per port (the product registered as a consumer of its own,
+    /// moved when the port names another major), and the ones of ports it dropped removed.
+    /// A port to a product or major that does not exist refuses the publication.
+    pub(in crate::registry) fn upstream_changes(
+        &self,
+        ps: &ProductState,
+        upstream: &[Upstream],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Vec<UpstreamChange>, RegistryError> {
+        let me = &ps.product.name;
+        let state = self.read();
+        let mut changes = Vec::new();
+        for port in upstream {
+            let invalid = |why: String| {
+                RegistryError::from(ProductError::InvalidConsumer(format!(
+                    "input port `{}` (major {}): {why}",
+                    port.product, port.major
+                )))
+            };
+            if port.product == *me {
+                return Err(invalid("a product does not read itself".into()));
+            }
+            let read = state
+                .products
+                .get(&port.product)
+                .ok_or_else(|| invalid("no such product in this registry".into()))?;
+            if !read
+                .publications
+                .iter()
+                .any(|p| p.version.major == port.major)
+            {
+                return Err(invalid(format!(
+                    "`{}` has published no major {}",
+                    port.product, port.major
+                )));
+            }
+            let previous = read.consumers.get(me);
+            if previous
+                .is_some_and(|p| p.major == port.major && p.as_product.as_deref() == Some(me))
+            {
+                continue;
+            }
+            let consumer = Consumer {
+                name: me.clone(),
+                product: port.product.clone(),
+                major: port.major,
+                domain: ps.product.domain.clone(),
+                contact: previous.map_or_else(|| ps.product.owner.clone(), |p| p.contact.clone()),
+                webhook: previous.and_then(|p| p.webhook.clone()),
+                secret: previous.and_then(|p| p.secret.clone()),
+                as_product: Some(me.clone()),
+                since: now,
+            };
+            let message = match previous {
+                Some(p) => format!(
+                    "consumer `{me}` moved from major {} to {} (its manifest's input port)",
+                    p.major, port.major
+                ),
+                None => format!(
+                    "consumer `{me}` ({}) registered on major {} (its manifest's input port)",
+                    consumer.domain, port.major
+                ),
+            };
+            changes.push(UpstreamChange {
+                product: port.product.clone(),
+                name: me.clone(),
+                consumer: Some(consumer),
+                entry: self.audit_entry(actor, "consumer", None, None, message),
+                seq: read.audit_len,
+            });
+        }
+        for (product, read) in &state.products {
+            let dropped = read.consumers.get(me).is_some_and(|c| {
+                c.as_product.as_deref() == Some(me)
+                    && !upstream.iter().any(|p| p.product == *product)
+            });
+            if dropped {
+                changes.push(UpstreamChange {
+                    product: product.clone(),
+                    name: me.clone(),
+                    consumer: None,
+                    entry: self.audit_entry(
+                        actor,
+                        "consumer",
+                        None,
+                        None,
+                        format!(
+                            "consumer `{me}` removed (its manifest no longer reads `{product}`)"
+                        ),
+                    ),
+                    seq: read.audit_len,
+                });
+            }
+        }
+        Ok(changes)
+    }
+
     /// Who publishing `version` of `product` would leave on a deprecated major, directly and
     /// downstream through consumers that are products, at `now`.
     pub fn impact(
@@ -382,5 +498,40 @@ impl Registry {
             downstream,
             truncated,
         })
+    }
+}
+
+/// Writes the changes to the batch of the publication that makes them.
+pub(in crate::registry) fn put_upstream_changes(
+    batch: &mut WriteBatch,
+    changes: &[UpstreamChange],
+) {
+    for change in changes {
+        let key = consumer_key(&change.product, &change.name);
+        match &change.consumer {
+            Some(c) => batch.put(Keyspace::Consumers, key, json(c)),
+            None => batch.delete(Keyspace::Consumers, key),
+        }
+        super::audit::put_audit(batch, &change.product, change.seq, &change.entry);
+    }
+}
+
+/// Applies the changes to the served state, once their batch is written.
+pub(in crate::registry) fn apply_upstream_changes(
+    products: &mut BTreeMap<String, ProductState>,
+    changes: &[UpstreamChange],
+) {
+    for change in changes {
+        if let Some(ps) = products.get_mut(&change.product) {
+            match &change.consumer {
+                Some(c) => {
+                    ps.consumers.insert(change.name.clone(), c.clone());
+                }
+                None => {
+                    ps.consumers.remove(&change.name);
+                }
+            }
+            ps.audit_len += 1;
+        }
     }
 }

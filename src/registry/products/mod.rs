@@ -24,7 +24,7 @@ use crate::registry::{
 };
 use crate::store::{Keyspace, WriteBatch};
 
-pub use consumers::{Affected, Consumer, Impact};
+pub use consumers::{Affected, Consumer, Impact, Upstream};
 pub use submission::{PolicyFinding, Severity, Submission};
 
 /// Which publication of a product to read.

@@ -11,6 +11,9 @@ use crate::registry::policy::{
     Line, ProductError, ProductState, Publication, PublishedSchema, Step, capped, declared_bump,
     minimum_version,
 };
+use crate::registry::products::consumers::{
+    UpstreamChange, apply_upstream_changes, put_upstream_changes,
+};
 use crate::registry::products::submission::blocking;
 use crate::registry::{
     Evaluation, Import, NewSchema, PRODUCT_VERSION_PROPERTY, PolicyFinding, Prepared, Registry,
@@ -192,8 +195,24 @@ impl Registry {
             self.audit_refusal(ps, actor, version, &error, findings)?;
             return Err(error);
         }
-        let publication =
-            self.commit_publication(ps, &evaluation, prepared, submission.manifest, actor, now)?;
+        let upstream = match &submission.upstream {
+            Some(ports) => match self.upstream_changes(ps, ports, actor, now) {
+                Ok(changes) => changes,
+                Err(e) => {
+                    self.audit_refusal(ps, actor, version, &e, Vec::new())?;
+                    return Err(e);
+                }
+            },
+            None => Vec::new(),
+        };
+        let publication = self.commit_publication(
+            ps,
+            &evaluation,
+            prepared,
+            (submission.manifest, upstream),
+            actor,
+            now,
+        )?;
         Ok((evaluation, publication))
     }
 
@@ -419,7 +438,7 @@ impl Registry {
         ps: &ProductState,
         evaluation: &Evaluation,
         prepared: Vec<(String, Prepared)>,
-        manifest: Option<String>,
+        (manifest, upstream): (Option<String>, Vec<UpstreamChange>),
         actor: &str,
         now: Timestamp,
     ) -> Result<Publication, RegistryError> {
@@ -512,6 +531,7 @@ impl Registry {
                     json(&finished),
                 );
                 super::audit::put_audit(batch, &name, audit_seq, &entry);
+                put_upstream_changes(batch, &upstream);
             },
             |state, registered| {
                 if let Some(ps) = state.products.get_mut(&name) {
@@ -528,6 +548,7 @@ impl Registry {
                     ps.publications.push(publication);
                     ps.audit_len += 1;
                 }
+                apply_upstream_changes(&mut state.products, &upstream);
             },
         )?;
         for (subject, r) in new_subjects.iter().zip(&registered) {

@@ -58,6 +58,9 @@ impl PolicyFinding {
 pub struct Submission {
     pub manifest: Option<String>,
     pub findings: Vec<PolicyFinding>,
+    /// The products the manifest's input ports read, when it has any: the product is
+    /// registered as their consumer, in the publication's own write.
+    pub upstream: Option<Vec<super::consumers::Upstream>>,
 }
 
 impl Submission {
