@@ -41,9 +41,9 @@ pub use policy::{
 };
 use products::load_products;
 pub use products::{
-    Affected, Consumer, Evaluation, Impact, LineStatus, MAJOR_VERSION_PROPERTY,
-    PRODUCT_VERSION_PROPERTY, PolicyFinding, PublicationSpec, Severity, SubjectCheck, Submission,
-    Upstream,
+    Affected, Consumer, Delivery, DueDelivery, Evaluation, Event, EventKind, Impact, LineStatus,
+    MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, PolicyFinding, PublicationSpec, Severity,
+    SubjectCheck, Submission, Upstream,
 };
 pub use state::SchemaEntry;
 use state::State;

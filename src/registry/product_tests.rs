@@ -923,3 +923,95 @@ fn audit_entries_are_never_overwritten_after_a_restart() {
         [0, 1, 2, 3, 4, 5]
     );
 }
+
+#[test]
+fn decisions_and_time_send_their_events_to_the_consumers_they_concern_once() {
+    let w = World::with_transactions();
+    let r = &w.registry;
+    w.publish("payments.transactions", "1.0.0", transaction(""))
+        .unwrap();
+    r.set_consumer(
+        Consumer {
+            webhook: Some("http://127.0.0.1:9/hook".into()),
+            secret: Some("s3cret".into()),
+            ..reader("finance.report", 1)
+        },
+        "bob",
+    )
+    .unwrap();
+    r.set_consumer(reader("ml.features", 1), "carol").unwrap();
+    r.announce_notice("payments.transactions", 2, "amount in cents", "alice")
+        .unwrap();
+    // Both consumers hear of it; only the one with a webhook gets a delivery.
+    let feed = r.consumer_events("ml.features").unwrap();
+    assert_eq!(feed.len(), 1);
+    assert_eq!(feed[0].kind, EventKind::NoticeAnnounced);
+    assert_eq!(feed[0].consumers, ["finance.report", "ml.features"]);
+    let due = r.due_deliveries(r.now()).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].webhook, "http://127.0.0.1:9/hook");
+    assert_eq!(due[0].secret.as_deref(), Some("s3cret"));
+    // A failed attempt waits a second before the next; a success ends it.
+    let failed = r
+        .record_attempt(&due[0].delivery, Err("HTTP 500".into()), r.now())
+        .unwrap();
+    assert_eq!(failed.state(), "pending");
+    assert!(r.due_deliveries(r.now()).unwrap().is_empty());
+    w.clock.set(START + 1_000);
+    let due = r.due_deliveries(r.now()).unwrap();
+    assert_eq!(due.len(), 1);
+    let delivered = r.record_attempt(&due[0].delivery, Ok(()), r.now()).unwrap();
+    assert_eq!(delivered.state(), "delivered");
+    assert_eq!(delivered.attempts, 2);
+    assert!(r.due_deliveries(r.now()).unwrap().is_empty());
+
+    // The major, after its notice: its consumers' line is deprecated.
+    w.day(15);
+    let breaking = NewSchema {
+        schema: transaction("")
+            .schema
+            .replace(r#""type":"long""#, r#""type":"string""#),
+        ..NewSchema::default()
+    };
+    w.publish("payments.transactions", "2.0.0", breaking)
+        .unwrap();
+    let feed = r.consumer_events("finance.report").unwrap();
+    assert_eq!(feed.last().unwrap().kind, EventKind::MajorPublished);
+    assert_eq!(feed.last().unwrap().version.as_deref(), Some("2.0.0"));
+    assert!(!feed.last().unwrap().findings.is_empty());
+
+    // Seven days before the sunset (day 45), and at it: each event once.
+    w.day(37);
+    assert_eq!(r.fire_scheduled_events(r.now(), 7).unwrap(), 0);
+    w.day(38);
+    assert_eq!(r.fire_scheduled_events(r.now(), 7).unwrap(), 1);
+    assert_eq!(r.fire_scheduled_events(r.now(), 7).unwrap(), 0);
+    w.day(45);
+    assert_eq!(r.fire_scheduled_events(r.now(), 7).unwrap(), 1);
+    assert_eq!(r.fire_scheduled_events(r.now(), 7).unwrap(), 0);
+    let kinds: Vec<EventKind> = r
+        .consumer_events("ml.features")
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::NoticeAnnounced,
+            EventKind::MajorPublished,
+            EventKind::SunsetApproaching,
+            EventKind::LineRetired
+        ]
+    );
+    // A delivery whose consumer is gone gives up.
+    r.remove_consumer("payments.transactions", "finance.report", "bob")
+        .unwrap();
+    assert!(r.due_deliveries(r.now()).unwrap().is_empty());
+    assert!(
+        r.deliveries()
+            .unwrap()
+            .iter()
+            .all(|d| d.state() != "pending")
+    );
+}

@@ -46,6 +46,14 @@ pub fn describe(entry: &Dropped) -> Option<String> {
                 String::from_utf8_lossy(&key[..at])
             )
         }),
+        Keyspace::Events => key
+            .try_into()
+            .ok()
+            .map(|id: [u8; 8]| format!("event {}", u64::from_be_bytes(id))),
+        Keyspace::Deliveries => key
+            .get(..8)
+            .and_then(|id| id.try_into().ok())
+            .map(|id: [u8; 8]| format!("a delivery of event {}", u64::from_be_bytes(id))),
         Keyspace::SchemaIdentity | Keyspace::Counters | Keyspace::Meta => return None,
     };
     // A key this build cannot read is still named, never hidden.

@@ -40,11 +40,15 @@ pub enum Keyspace {
     Audit,
     /// Data product name and consumer name -> a registered consumer.
     Consumers,
+    /// Event id -> an event a product's consumers hear about.
+    Events,
+    /// Event id, product and consumer -> the event's delivery to the consumer's webhook.
+    Deliveries,
 }
 
 impl Keyspace {
     /// Every keyspace, each one column family.
-    pub const ALL: [Keyspace; 12] = [
+    pub const ALL: [Keyspace; 14] = [
         Keyspace::Schemas,
         Keyspace::SchemaIdentity,
         Keyspace::SubjectVersions,
@@ -57,6 +61,8 @@ impl Keyspace {
         Keyspace::Notices,
         Keyspace::Audit,
         Keyspace::Consumers,
+        Keyspace::Events,
+        Keyspace::Deliveries,
     ];
 
     /// The column family name.
@@ -74,6 +80,8 @@ impl Keyspace {
             Keyspace::Notices => "notices",
             Keyspace::Audit => "audit",
             Keyspace::Consumers => "consumers",
+            Keyspace::Events => "events",
+            Keyspace::Deliveries => "deliveries",
         }
     }
 }

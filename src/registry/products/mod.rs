@@ -6,6 +6,7 @@
 mod audit;
 mod confluent;
 mod consumers;
+mod events;
 mod notices;
 mod publish;
 mod submission;
@@ -25,6 +26,7 @@ use crate::registry::{
 use crate::store::{Keyspace, WriteBatch};
 
 pub use consumers::{Affected, Consumer, Impact, Upstream};
+pub use events::{Delivery, DueDelivery, Event, EventKind};
 pub use submission::{PolicyFinding, Severity, Submission};
 
 /// Which publication of a product to read.

@@ -1,5 +1,6 @@
 //! Announcing and withdrawing breaking-change notices.
 
+use super::events::{Details, EventKind};
 use crate::registry::policy::{Notice, ProductError, ProductState};
 use crate::registry::{Registry, RegistryError, json, keys};
 use crate::store::{Keyspace, WriteBatch};
@@ -117,12 +118,26 @@ impl Registry {
             _ => format!("withdrew the notice for major {}", notice.major),
         };
         let entry = self.audit_entry(actor, action, None, None, message);
+        let kind = match action {
+            "announce" => EventKind::NoticeAnnounced,
+            _ => EventKind::NoticeWithdrawn,
+        };
+        let details = Details {
+            summary: Some(notice.summary.clone()),
+            announced: Some(notice.announced_ts),
+            effective: Some(notice.effective_ts),
+            ..Details::default()
+        };
+        let outgoing = self.outgoing(ps, kind, notice.major, details, self.clock.now())?;
         let mut batch = WriteBatch::new();
         batch.put(
             Keyspace::Notices,
             keys::product_seq(&ps.product.name, notice.major),
             json(&notice),
         );
+        if let Some(outgoing) = &outgoing {
+            outgoing.put(&mut batch);
+        }
         super::audit::put_audit(&mut batch, &ps.product.name, ps.audit_len, &entry);
         self.store.write(batch)?;
         let mut state = self.write_state();

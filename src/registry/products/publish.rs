@@ -14,6 +14,7 @@ use crate::registry::policy::{
 use crate::registry::products::consumers::{
     UpstreamChange, apply_upstream_changes, put_upstream_changes,
 };
+use crate::registry::products::events::{Details, EventKind, Outgoing};
 use crate::registry::products::submission::blocking;
 use crate::registry::{
     Evaluation, Import, NewSchema, PRODUCT_VERSION_PROPERTY, PolicyFinding, Prepared, Registry,
@@ -21,6 +22,16 @@ use crate::registry::{
 };
 use crate::schema::Schema;
 use crate::store::Keyspace;
+
+/// What a publication writes besides its schemas and its record, in the same batch.
+pub(in crate::registry) struct Extras {
+    /// The manifest as written.
+    pub manifest: Option<String>,
+    /// Its input ports' registrations as a consumer of the products it reads.
+    pub upstream: Vec<UpstreamChange>,
+    /// The event a new major sends the consumers of the lines it deprecates.
+    pub outgoing: Option<Outgoing>,
+}
 
 /// The smallest bump the checks need: major when any finding breaks the level.
 pub(in crate::registry) fn required_bump(checks: &[SubjectCheck]) -> Bump {
@@ -205,14 +216,30 @@ impl Registry {
             },
             None => Vec::new(),
         };
-        let publication = self.commit_publication(
-            ps,
-            &evaluation,
-            prepared,
-            (submission.manifest, upstream),
-            actor,
-            now,
-        )?;
+        // A new major deprecates the lines below it: their consumers hear of it.
+        let opens_a_major = ps
+            .latest()
+            .is_some_and(|latest| version.major > latest.version.major);
+        let outgoing = if opens_a_major {
+            let details = Details {
+                version: Some(version.to_string()),
+                findings: evaluation
+                    .subjects
+                    .iter()
+                    .flat_map(SubjectCheck::findings)
+                    .collect(),
+                ..Details::default()
+            };
+            self.outgoing(ps, EventKind::MajorPublished, version.major, details, now)?
+        } else {
+            None
+        };
+        let extras = Extras {
+            manifest: submission.manifest,
+            upstream,
+            outgoing,
+        };
+        let publication = self.commit_publication(ps, &evaluation, prepared, extras, actor, now)?;
         Ok((evaluation, publication))
     }
 
@@ -438,10 +465,15 @@ impl Registry {
         ps: &ProductState,
         evaluation: &Evaluation,
         prepared: Vec<(String, Prepared)>,
-        (manifest, upstream): (Option<String>, Vec<UpstreamChange>),
+        extras: Extras,
         actor: &str,
         now: Timestamp,
     ) -> Result<Publication, RegistryError> {
+        let Extras {
+            manifest,
+            upstream,
+            outgoing,
+        } = extras;
         // Subjects not given keep what the line (or, for a new line, the latest version) holds.
         let carried = match &evaluation.step {
             Some(Step::InLine { base }) => ps.publications.iter().find(|p| p.version == *base),
@@ -532,6 +564,9 @@ impl Registry {
                 );
                 super::audit::put_audit(batch, &name, audit_seq, &entry);
                 put_upstream_changes(batch, &upstream);
+                if let Some(outgoing) = &outgoing {
+                    outgoing.put(batch);
+                }
             },
             |state, registered| {
                 if let Some(ps) = state.products.get_mut(&name) {
