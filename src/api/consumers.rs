@@ -10,8 +10,8 @@ use super::AppState;
 use super::error::ApiError;
 use super::input::{Actor, Path, Query};
 use super::products::{NativeJson, actor, native, run};
-use super::types::{ConsumerRequest, ConsumerView, MigrateRequest};
-use crate::registry::Consumer;
+use super::types::{ConsumerRequest, ConsumerView, DeliveryView, MigrateRequest};
+use crate::registry::{Consumer, date};
 
 pub(super) fn consumer_view(consumer: &Consumer) -> ConsumerView {
     ConsumerView {
@@ -114,4 +114,83 @@ pub async fn impact(
     };
     let impact = native(state.registry.impact(&name, &version, now))?;
     Ok(Json(impact).into_response())
+}
+
+/// The events that concern a consumer, by its name, oldest first.
+pub async fn events(
+    State(state): State<AppState>,
+    Path(consumer): Path<String>,
+) -> Result<Response, ApiError> {
+    let events = run(&state, move |r| r.consumer_events(&consumer)).await?;
+    Ok(Json(events).into_response())
+}
+
+/// Every webhook delivery with its state (`pending`, `delivered`, `failed`), attempts and last
+/// error.
+pub async fn deliveries(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let deliveries = run(&state, |r| r.deliveries()).await?;
+    let views: Vec<DeliveryView> = deliveries
+        .into_iter()
+        .map(|d| DeliveryView {
+            state: d.state().to_string(),
+            delivery: d,
+        })
+        .collect();
+    Ok(Json(views).into_response())
+}
+
+/// Open notices as an Atom feed, newest first, so people can follow them in any reader.
+pub async fn notices_atom(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let mut notices = native(state.registry.notices(None, None, false))?;
+    notices.reverse();
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let base = format!("{}://{host}", state.scheme);
+    let updated = notices
+        .first()
+        .map_or_else(|| state.registry.now(), |n| n.announced_ts);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>accord: breaking-change notices</title>\n  <id>urn:accord:notices</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"{}/v1/notices.atom\"/>\n",
+        escape(&base)
+    );
+    for n in &notices {
+        out.push_str(&format!(
+            "  <entry>\n    <title>{} major {}: {}</title>\n    <id>urn:accord:notice:{}:{}:{}</id>\n    <updated>{}</updated>\n    <link href=\"{}/v1/products/{}\"/>\n    <summary>Announced {}; major {} may be published from {}.</summary>\n  </entry>\n",
+            escape(&n.product),
+            n.major,
+            escape(&n.summary),
+            escape(&n.product),
+            n.major,
+            n.announced_ts.as_millisecond(),
+            n.announced_ts,
+            escape(&base),
+            escape(&n.product),
+            date(n.announced_ts),
+            n.major,
+            date(n.effective_ts)
+        ));
+    }
+    out.push_str("</feed>\n");
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/atom+xml; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response())
+}
+
+/// Text for XML: the five characters XML reserves, escaped.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }

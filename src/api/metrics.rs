@@ -39,6 +39,7 @@ struct Inner {
     registrations: BTreeMap<&'static str, u64>,
     auth_failures: BTreeMap<String, u64>,
     auth_denials: BTreeMap<String, u64>,
+    webhook_attempts: BTreeMap<&'static str, u64>,
 }
 
 /// The server's counters.
@@ -98,7 +99,12 @@ impl Metrics {
         *self.inner().registrations.entry(outcome).or_default() += 1;
     }
 
-    fn render(&self) -> String {
+    /// Counts a webhook delivery attempt by outcome: `delivered`, `failed` or `gave_up`.
+    pub fn webhook_attempt(&self, outcome: &'static str) {
+        *self.inner().webhook_attempts.entry(outcome).or_default() += 1;
+    }
+
+    pub(super) fn render(&self) -> String {
         let inner = self.inner();
         // Sorted, so the output is stable.
         let mut routes: Vec<(&str, &str, &RouteStats)> = inner
@@ -178,6 +184,15 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "accord_registrations_total{{outcome=\"{outcome}\"}} {count}"
+            );
+        }
+        out.push_str(
+            "# HELP accord_webhook_attempts_total Webhook delivery attempts by outcome.\n# TYPE accord_webhook_attempts_total counter\n",
+        );
+        for (outcome, count) in &inner.webhook_attempts {
+            let _ = writeln!(
+                out,
+                "accord_webhook_attempts_total{{outcome=\"{outcome}\"}} {count}"
             );
         }
         out

@@ -13,6 +13,7 @@ mod resources;
 mod stream;
 mod transport;
 pub mod types;
+pub mod webhooks;
 mod work;
 
 use std::convert::Infallible;
@@ -206,6 +207,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/products/{name}/impact", get(consumers::impact))
         .route("/v1/notices", get(products::all_notices))
+        .route("/v1/notices.atom", get(consumers::notices_atom))
+        .route("/v1/consumers/{consumer}/events", get(consumers::events))
+        .route("/v1/deliveries", get(consumers::deliveries))
         .route("/v1/data-products", get(catalog::search))
         .route(
             "/v1/data-products/{domain}/{name}",

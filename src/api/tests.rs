@@ -1243,3 +1243,56 @@ async fn an_arrow_schema_in_base64_ipc_is_the_same_schema_as_its_json_form() {
     let reply = api.call("POST", url, Some(register("bm90IGFycm93"))).await;
     assert_eq!(error_of(&reply), (StatusCode::UNPROCESSABLE_ENTITY, 42201));
 }
+
+/// Notices as Atom: newest first, text escaped, each entry linking its product.
+#[tokio::test]
+async fn notices_are_an_atom_feed() {
+    let (api, clock) = api_with_clock(1_767_225_600_000);
+    let product =
+        json!({"domain": "payments", "owner": "payments-engineering", "subjects": ["t-value"]});
+    assert_eq!(
+        api.call("PUT", "/v1/products/payments.t", Some(product))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let version = json!({"version": "1.0.0", "schemas": [{"subject": "t-value", "schema": r#"{"type":"string"}"#}]});
+    assert_eq!(
+        api.call("POST", "/v1/products/payments.t/versions", Some(version))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let notice = json!({"major": 2, "summary": "ids become <uuid> & \"strings\""});
+    assert_eq!(
+        api.call("POST", "/v1/products/payments.t/notices", Some(notice))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    clock.set(1_767_312_000_000);
+    let feed = api.call("GET", "/v1/notices.atom", None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert_eq!(feed.content_type, "application/atom+xml; charset=utf-8");
+    assert!(feed.text.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"), "{}", feed.text);
+    assert!(
+        feed.text.contains(
+            "<title>payments.t major 2: ids become &lt;uuid&gt; &amp; &quot;strings&quot;</title>"
+        ),
+        "{}",
+        feed.text
+    );
+    assert!(
+        feed.text
+            .contains("<updated>2026-01-01T00:00:00Z</updated>"),
+        "{}",
+        feed.text
+    );
+    assert!(
+        feed.text.contains(
+            "<summary>Announced 2026-01-01; major 2 may be published from 2026-01-15.</summary>"
+        ),
+        "{}",
+        feed.text
+    );
+}

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{Affected, PolicyFinding, Reference, SchemaId, Version};
+use crate::registry::{Affected, Delivery, PolicyFinding, Reference, SchemaId, Version};
 
 /// A schema in a request body (register, lookup, compatibility, a product's publication);
 /// unknown fields are ignored.
@@ -432,4 +432,12 @@ pub struct ConsumerView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_product: Option<String>,
     pub since: Timestamp,
+}
+
+/// A webhook delivery and its state: `pending`, `delivered` or `failed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub state: String,
+    #[serde(flatten)]
+    pub delivery: Delivery,
 }

@@ -20,6 +20,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::Outcome;
 use crate::api::auth::{Auth, ClientAddr, Principals};
+use crate::api::webhooks::Notifier;
 use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, accept_tls, router};
 use crate::contract::governance::Policy;
 use crate::registry::{Registry, SystemClock};
@@ -66,6 +67,13 @@ pub(crate) struct ServeArgs {
     /// manifest must pass; see the README's "Governance policies"
     #[arg(long, env = "ACCORD_POLICY", value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// How often consumers' webhooks are sent what is due, in milliseconds; every pending
+    /// delivery is also attempted at start
+    #[arg(long, env = "ACCORD_WEBHOOK_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
+    webhook_poll_ms: u64,
+    /// Days before a deprecated line's sunset that its consumers are warned
+    #[arg(long, env = "ACCORD_SUNSET_WARNING_DAYS", default_value_t = 7)]
+    sunset_warning_days: u32,
     /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
     /// --tls-key
     #[arg(
@@ -157,6 +165,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_auth(auth)
         .with_policy(policy)
         .with_tls(tls.is_some());
+    Notifier::new(state.registry.clone(), state.metrics.clone()).spawn(
+        std::time::Duration::from_millis(args.webhook_poll_ms),
+        args.sunset_warning_days,
+    );
     let address = listener.local_addr()?;
     tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
     let scheme = if tls.is_some() { "https" } else { "http" };

@@ -342,3 +342,95 @@ fn a_product_s_input_ports_register_it_as_a_consumer_and_move_it_with_its_manife
     let (_, consumers) = server.call("GET", "/v1/products/payments.transactions/consumers", None);
     assert_eq!(consumers, json!([]));
 }
+
+/// A webhook receiver on loopback that answers 200 to each of `count` requests and hands
+/// their bodies out.
+fn receiver(count: usize) -> (String, std::sync::mpsc::Receiver<Value>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for _ in 0..count {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            write!(
+                reader.into_inner(),
+                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let _ = sender.send(serde_json::from_slice(&body).unwrap());
+        }
+    });
+    (url, received)
+}
+
+/// The decision is committed with its delivery; the server is killed before its webhook
+/// thread runs again (it polls hourly here); the next start delivers it.
+#[test]
+fn a_sigkill_between_a_notice_and_its_delivery_loses_no_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (url, received) = receiver(1);
+    {
+        let server = Server::start_with(&data, &["--webhook-poll-ms", "3600000"]);
+        let (code, out, err) = accord(
+            Some(&server),
+            &[
+                "product",
+                "publish",
+                "testdata/products/payments/transactions-1.0.0.yaml",
+            ],
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        let (status, body) = add(
+            &server,
+            "payments.transactions",
+            "finance.report",
+            json!({"major": 1, "domain": "finance", "contact": "#finance", "webhook": url}),
+        );
+        assert_eq!(status, 200, "{body}");
+        let (code, out, err) = accord(
+            Some(&server),
+            &[
+                "notice",
+                "announce",
+                "payments.transactions",
+                "--major",
+                "2",
+                "--summary",
+                "amount in cents",
+            ],
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            received.try_recv().is_err(),
+            "delivered before the kill: the test proves nothing"
+        );
+        // Drop kills the process with SIGKILL.
+    }
+    let server = Server::start(&data);
+    let event = received
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the restarted server delivers the pending event");
+    assert_eq!(event["type"], "notice.announced");
+    assert_eq!(event["consumer"], "finance.report");
+    let (_, feed) = server.call("GET", "/v1/consumers/finance.report/events", None);
+    assert_eq!(feed.as_array().unwrap().len(), 1, "{feed}");
+    let (status, atom) = server.call("GET", "/v1/notices.atom", None);
+    assert_eq!(status, 200);
+    assert_eq!(atom, Value::Null, "not JSON: an Atom document");
+}
