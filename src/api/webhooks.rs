@@ -285,4 +285,147 @@ mod tests {
                 .contains("accord_webhook_attempts_total{outcome=\"failed\"} 1")
         );
     }
+
+    /// The issue's scenario, on a fake clock: three consumers on major 1 (one a product with a
+    /// consumer of its own), the notice reaching their webhooks signed, two migrating, the
+    /// sunset warning, and a line that waits for its last consumer.
+    #[test]
+    fn a_breaking_change_reaches_the_people_it_breaks() {
+        use crate::registry::{
+            Consumer, DataProduct, EventKind, FixedClock, NewSchema, Submission,
+        };
+        const DAY: i64 = 86_400_000;
+        let start = 1_767_225_600_000;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::new(start));
+        let store = Arc::new(crate::store::RocksStore::open(dir.path()).unwrap());
+        let r = Arc::new(Registry::open(store, clock.clone()).unwrap());
+        let define = |name: &str, domain: &str, waits: bool| {
+            r.define_product(
+                DataProduct {
+                    name: name.into(),
+                    domain: domain.into(),
+                    owner: format!("{domain}-team"),
+                    notice_days: 14,
+                    overlap_days: 30,
+                    compatibility: crate::compat::Level::Backward,
+                    subjects: vec![format!("{name}-value")],
+                    sunset_waits_for_consumers: waits,
+                    manifest: None,
+                },
+                "alice",
+            )
+            .unwrap();
+        };
+        let record = |field: &str| NewSchema {
+            schema: format!(
+                r#"{{"type":"record","name":"T","fields":[{{"name":"id","type":"{field}"}}]}}"#
+            ),
+            ..NewSchema::default()
+        };
+        let publish = |name: &str, version: &str, schema: NewSchema| {
+            r.publish(
+                name,
+                &semver::Version::parse(version).unwrap(),
+                &[(format!("{name}-value"), schema)],
+                Submission::default(),
+                "ci",
+            )
+        };
+        define("payments.transactions", "payments", true);
+        define("analytics.orders", "analytics", false);
+        publish("payments.transactions", "1.0.0", record("string")).unwrap();
+        publish("analytics.orders", "1.0.0", record("string")).unwrap();
+        let (url, received) = receiver(vec![200; 6]);
+        let consumer = |product: &str, name: &str, as_product: Option<&str>| Consumer {
+            name: name.into(),
+            product: product.into(),
+            major: 1,
+            domain: name.split('.').next().unwrap().into(),
+            contact: format!("#{name}"),
+            webhook: Some(url.clone()),
+            secret: Some(format!("{name}-secret")),
+            as_product: as_product.map(str::to_string),
+            since: Timestamp::UNIX_EPOCH,
+        };
+        for (name, as_product) in [
+            ("finance.report", None),
+            ("ml.features", None),
+            ("analytics.orders", Some("analytics.orders")),
+        ] {
+            r.set_consumer(consumer("payments.transactions", name, as_product), "bob")
+                .unwrap();
+        }
+        r.set_consumer(consumer("analytics.orders", "exec.dashboard", None), "eve")
+            .unwrap();
+        let v2 = semver::Version::new(2, 0, 0);
+        let impact = r.impact("payments.transactions", &v2, r.now()).unwrap();
+        assert_eq!(impact.affected.len(), 4, "{impact:?}");
+        assert_eq!(impact.downstream_count, 1);
+
+        // The notice reaches the three direct consumers, each signed with its own secret.
+        r.announce_notice("payments.transactions", 2, "id becomes a long", "alice")
+            .unwrap();
+        let notifier = Notifier::new(r.clone(), Arc::new(Metrics::default()));
+        assert_eq!(notifier.deliver_due(r.now()).unwrap(), 3);
+        let mut signed_for = Vec::new();
+        for _ in 0..3 {
+            let (head, body) = received.recv().unwrap();
+            let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let name = event["consumer"].as_str().unwrap().to_string();
+            let sent = head
+                .lines()
+                .find_map(|l| l.strip_prefix("x-accord-signature: "))
+                .unwrap();
+            let t: i64 = sent.trim()[2..].split(',').next().unwrap().parse().unwrap();
+            assert_eq!(sent.trim(), signature(&format!("{name}-secret"), t, &body));
+            signed_for.push(name);
+        }
+        signed_for.sort();
+        assert_eq!(
+            signed_for,
+            ["analytics.orders", "finance.report", "ml.features"]
+        );
+
+        // 2.0.0 after the notice window; two consumers migrate.
+        clock.set(start + 15 * DAY);
+        publish("payments.transactions", "2.0.0", record("long")).unwrap();
+        assert_eq!(notifier.deliver_due(r.now()).unwrap(), 3, "major.published");
+        for name in ["finance.report", "ml.features"] {
+            let moved = Consumer {
+                major: 2,
+                ..r.consumer("payments.transactions", name).unwrap()
+            };
+            r.set_consumer(moved, "bob").unwrap();
+        }
+        for _ in 0..3 {
+            received.recv().unwrap();
+        }
+        // A week before the sunset (day 45), the one left on major 1 is warned.
+        clock.set(start + 38 * DAY);
+        assert_eq!(r.fire_scheduled_events(r.now(), 7).unwrap(), 1);
+        let warned = r.consumer_events("analytics.orders").unwrap();
+        let last = warned.last().unwrap();
+        assert_eq!(last.kind, EventKind::SunsetApproaching);
+        assert_eq!(last.consumers, ["analytics.orders"]);
+        // Past the sunset the line waits for it, then retires once it moves.
+        clock.set(start + 60 * DAY);
+        r.fire_scheduled_events(r.now(), 7).unwrap();
+        let status = |r: &Registry| {
+            let ps = r.product("payments.transactions").unwrap();
+            ps.line_state(
+                crate::registry::Line::of(&semver::Version::new(1, 0, 0)),
+                r.now(),
+            )
+            .name()
+        };
+        assert_eq!(status(&r), "deprecated");
+        let moved = Consumer {
+            major: 2,
+            ..r.consumer("payments.transactions", "analytics.orders")
+                .unwrap()
+        };
+        r.set_consumer(moved, "carol").unwrap();
+        assert_eq!(status(&r), "retired");
+    }
 }
