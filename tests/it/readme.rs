@@ -62,6 +62,7 @@ fn readme_server_examples_answer_what_the_readme_shows() {
         ("## The registry server", &[]),
         ("## Data products", &[]),
         ("### Contracts as teams write them", &[]),
+        ("## Consumers and impact", &[]),
         ("## Access control", &auth),
     ] {
         let section = section(&readme, heading);
