@@ -53,6 +53,18 @@ pub struct DataProduct {
     pub manifest: Option<String>,
 }
 
+/// A name that is one URL path segment as it is: 1 to 200 letters, digits, `.`, `-` or `_`,
+/// and not only dots (`.` and `..` would be path segments, not names). Products and consumers
+/// are named so.
+pub fn is_path_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !name.chars().all(|c| c == '.')
+}
+
 impl DataProduct {
     pub const DEFAULT_NOTICE_DAYS: u32 = 14;
     pub const DEFAULT_OVERLAP_DAYS: u32 = 30;
@@ -72,15 +84,7 @@ impl DataProduct {
     /// Checks what a definition must hold; the problem is named in the error.
     pub fn validate(&self) -> Result<(), ProductError> {
         let invalid = |message: String| Err(ProductError::InvalidProduct(message));
-        // `.` and `..` would be path segments, not names, in every URL that names the product.
-        let name_ok = !self.name.is_empty()
-            && self.name.len() <= 200
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            && !self.name.chars().all(|c| c == '.');
-        if !name_ok {
+        if !is_path_name(&self.name) {
             return invalid(format!(
                 "product name `{}` must be 1 to 200 letters, digits, `.`, `-` or `_`, and not only dots",
                 self.name

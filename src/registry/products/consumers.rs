@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use semver::Version as Semver;
 use serde::{Deserialize, Serialize};
 
-use crate::registry::policy::{Line, LineState, ProductError, ProductState};
+use crate::registry::policy::{Line, LineState, ProductError, ProductState, is_path_name};
 use crate::registry::{Registry, RegistryError, json, keys};
 use crate::store::{Keyspace, WriteBatch};
 
@@ -45,14 +45,7 @@ impl Consumer {
     /// Checks what a registration must hold; the problem is named in the error.
     pub fn validate(&self) -> Result<(), ProductError> {
         let invalid = |message: String| Err(ProductError::InvalidConsumer(message));
-        let name_ok = !self.name.is_empty()
-            && self.name.len() <= 200
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            && !self.name.chars().all(|c| c == '.');
-        if !name_ok {
+        if !is_path_name(&self.name) {
             return invalid(format!(
                 "consumer name `{}` must be 1 to 200 letters, digits, `.`, `-` or `_`, and not only dots",
                 self.name
