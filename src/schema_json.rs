@@ -274,3 +274,145 @@ mod tests {
         assert_eq!(compact("QUJD\nREVG\n"), "QUJDREVG");
     }
 }
+
+/// Where a value starts in a text: line and column, both from 1, the column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The position of every value of a JSON text by its JSON path (`$`, `$.fields[1]`,
+/// `$.fields[1].type`), as the findings name elements: read while scanning the text, so an
+/// annotation points where the element is written. A text that is not JSON gives what was
+/// read before the problem.
+pub fn positions(text: &str) -> std::collections::HashMap<String, Position> {
+    enum Frame {
+        Object { key: Option<String> },
+        Array { index: usize },
+    }
+    let mut found = std::collections::HashMap::new();
+    let mut stack: Vec<(String, Frame)> = Vec::new();
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text.chars().peekable();
+    // The path of the value about to start, from the innermost container.
+    let value_path = |stack: &[(String, Frame)]| -> Option<String> {
+        match stack.last() {
+            None => Some("$".to_string()),
+            Some((path, Frame::Object { key: Some(key) })) => Some(format!("{path}.{key}")),
+            Some((path, Frame::Array { index })) => Some(format!("{path}[{index}]")),
+            Some((_, Frame::Object { key: None })) => None,
+        }
+    };
+    while let Some(c) = chars.next() {
+        let here = Position { line, column };
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+        match c {
+            c if c.is_whitespace() || c == ':' => {}
+            ',' => {
+                if let Some((_, frame)) = stack.last_mut() {
+                    match frame {
+                        Frame::Object { key } => *key = None,
+                        Frame::Array { index } => *index += 1,
+                    }
+                }
+            }
+            '}' | ']' => {
+                stack.pop();
+            }
+            _ => {
+                let path = value_path(&stack);
+                // A string is a key when its object awaits one.
+                let is_key = path.is_none();
+                if let Some(path) = &path {
+                    found.entry(path.clone()).or_insert(here);
+                }
+                match c {
+                    '{' => stack.push((path.unwrap_or_default(), Frame::Object { key: None })),
+                    '[' => stack.push((path.unwrap_or_default(), Frame::Array { index: 0 })),
+                    '"' => {
+                        let mut string = String::new();
+                        while let Some(c) = chars.next() {
+                            column += 1;
+                            match c {
+                                '"' => break,
+                                '\\' => {
+                                    if let Some(escaped) = chars.next() {
+                                        column += 1;
+                                        string.push(escaped);
+                                    }
+                                }
+                                '\n' => {
+                                    line += 1;
+                                    column = 1;
+                                }
+                                c => string.push(c),
+                            }
+                        }
+                        if is_key && let Some((_, Frame::Object { key })) = stack.last_mut() {
+                            *key = Some(string);
+                        }
+                    }
+                    // A number or a literal: the rest of it.
+                    _ => {
+                        while chars
+                            .peek()
+                            .is_some_and(|c| !c.is_whitespace() && !",]}".contains(*c))
+                        {
+                            chars.next();
+                            column += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The position of `path`, or of its nearest enclosing element that `positions` holds (a
+/// removed element is annotated where its parent is).
+pub fn position_of(
+    positions: &std::collections::HashMap<String, Position>,
+    path: &str,
+) -> Option<Position> {
+    let mut path = path;
+    loop {
+        if let Some(position) = positions.get(path) {
+            return Some(*position);
+        }
+        let cut = path.rfind(['.', '['])?;
+        path = &path[..cut];
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    #[test]
+    fn every_value_is_found_by_its_path() {
+        let text = "{\n  \"type\": \"record\",\n  \"name\": \"Order\",\n  \"fields\": [\n    {\"name\": \"id\", \"type\": \"string\"},\n    {\"name\": \"note\", \"type\": [\"null\", \"string\"], \"doc\": \"a \\\"quoted\\\" é\"}\n  ]\n}\n";
+        let found = positions(text);
+        let at = |path: &str| found.get(path).map(|p| (p.line, p.column));
+        assert_eq!(at("$"), Some((1, 1)));
+        assert_eq!(at("$.type"), Some((2, 11)));
+        assert_eq!(at("$.fields"), Some((4, 13)));
+        assert_eq!(at("$.fields[0]"), Some((5, 5)));
+        assert_eq!(at("$.fields[1]"), Some((6, 5)));
+        assert_eq!(at("$.fields[1].type"), Some((6, 30)));
+        assert_eq!(at("$.fields[1].type[1]"), Some((6, 39)));
+        assert_eq!(at("$.fields[1].doc"), Some((6, 57)));
+        assert_eq!(at("$.fields[2]"), None);
+        assert_eq!(
+            position_of(&found, "$.fields[1].type[1].items").map(|p| p.column),
+            Some(39)
+        );
+        assert_eq!(position_of(&found, "$.fields[7]").map(|p| p.line), Some(4));
+    }
+}

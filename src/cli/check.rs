@@ -2,8 +2,9 @@
 
 use clap::Args;
 
-use super::{Outcome, OutputFormat, input};
-use crate::compat::{Level, Report};
+use super::report_format::{self, ReportFormat};
+use super::{Outcome, input};
+use crate::compat::Level;
 
 /// Check NEW against a history of earlier versions, oldest first: files, or with `--subject`
 /// the live versions of a subject in a running registry (the CI gate).
@@ -42,7 +43,7 @@ pub(crate) struct CheckArgs {
     profile: Option<crate::compat::Profile>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    format: OutputFormat,
+    format: ReportFormat,
 }
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -64,18 +65,5 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         }
     };
     let report = input::check(&new, &history, level, args.profile)?;
-    emit(&report, args.format)
-}
-
-/// Prints a report and turns its verdict into an outcome.
-pub(crate) fn emit(report: &Report, format: OutputFormat) -> anyhow::Result<Outcome> {
-    match format {
-        OutputFormat::Text => super::print(&report.to_text())?,
-        OutputFormat::Json => super::print(&format!("{:#}\n", report.to_json()))?,
-    }
-    Ok(if report.compatible {
-        Outcome::Success
-    } else {
-        Outcome::Findings
-    })
+    report_format::emit(&report, args.format, &input::source(&args.new)?)
 }

@@ -2,7 +2,8 @@
 
 use clap::Args;
 
-use super::{Outcome, OutputFormat, input};
+use super::report_format::{self, ReportFormat};
+use super::{Outcome, input};
 use crate::compat::Level;
 
 /// Classify every change from OLD to NEW and check NEW against OLD at a compatibility level.
@@ -28,7 +29,7 @@ pub(crate) struct DiffArgs {
     level: Level,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    format: OutputFormat,
+    format: ReportFormat,
 }
 
 pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
@@ -36,5 +37,5 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     let mut schemas = input::schemas(&[&args.old, &args.new], args.schema_type)?;
     let new = schemas.pop().expect("two schemas read");
     let report = input::check(&new, &schemas, args.level, args.profile)?;
-    super::check::emit(&report, args.format)
+    report_format::emit(&report, args.format, &input::source(&args.new)?)
 }

@@ -124,3 +124,19 @@ pub(crate) fn check(
             ),
         })
 }
+
+/// The file a report is about, for placing findings: its name and, when it is JSON text read
+/// from a file, its text. Standard input has neither.
+pub(crate) fn source(path: &str) -> anyhow::Result<super::report_format::Source> {
+    if path == "-" {
+        return Ok(super::report_format::Source::new(None, None));
+    }
+    let bytes = read_bytes(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|_| crate::schema::is_json(&bytes));
+    Ok(super::report_format::Source::new(
+        Some(path.to_string()),
+        text,
+    ))
+}

@@ -17,6 +17,7 @@ mod manifest;
 mod notice;
 mod product;
 mod repair;
+mod report_format;
 mod rules;
 mod scaffold;
 mod search;
