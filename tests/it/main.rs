@@ -3,6 +3,7 @@
 mod arrow;
 mod canonical;
 mod catalog;
+mod ci_formats;
 mod cli;
 mod consumers;
 mod contracts;

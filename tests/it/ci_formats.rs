@@ -1,0 +1,98 @@
+//! The CI formats of `accord diff` and `check` on a real finding set: each format's output as a
+//! snapshot, SARIF validated against the SARIF 2.1.0 JSON schema (committed in testdata/), and
+//! annotations placed at the line of their element.
+
+use std::process::Command;
+
+fn diff(format: &str, old: &str, new: &str) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["diff", old, new, "--format", format])
+        .current_dir(crate::root())
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+const OLD: &str = "testdata/examples/orders-v1.avsc";
+const NEW: &str = "testdata/examples/orders-v3.avsc";
+
+#[test]
+fn every_format_renders_the_same_findings() {
+    for format in ["github", "junit", "gitlab", "markdown"] {
+        let (code, out) = diff(format, OLD, NEW);
+        assert_eq!(code, 1, "{format}");
+        insta::assert_snapshot!(format!("ci_format_{format}"), out);
+    }
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::root().join("testdata/sarif/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    for (old, new) in [
+        (OLD, NEW),
+        (
+            "testdata/examples/orders-v1.arrow.json",
+            "testdata/examples/orders-v2.arrow.json",
+        ),
+    ] {
+        let (_, out) = diff("sarif", old, new);
+        let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{new}: {errors:#?}");
+        let run = &sarif["runs"][0];
+        assert_eq!(
+            run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+            accord::compat::catalog::RULES.len()
+        );
+        for result in run["results"].as_array().unwrap() {
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(
+                run["tool"]["driver"]["rules"][index]["id"],
+                result["ruleId"]
+            );
+        }
+    }
+    let (_, out) = diff("sarif", OLD, NEW);
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &sarif["runs"][0]["results"][0];
+    assert_eq!(first["ruleId"], "AV102");
+    assert_eq!(first["level"], "error");
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 10, "startColumn": 5})
+    );
+}
+
+#[test]
+fn annotations_escape_what_github_reads_as_syntax() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.avsc");
+    let new = dir.path().join("a,b: 100%.avsc");
+    std::fs::write(&old, r#"{"type":"record","name":"R","fields":[]}"#).unwrap();
+    std::fs::write(
+        &new,
+        "{\"type\":\"record\",\"name\":\"R\",\n \"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}",
+    )
+    .unwrap();
+    let (code, out) = diff("github", old.to_str().unwrap(), new.to_str().unwrap());
+    assert_eq!(code, 1);
+    let first = out.lines().next().unwrap();
+    assert!(first.starts_with("::error file="), "{first}");
+    assert!(
+        first.contains(
+            "a%2Cb%3A 100%25.avsc,line=2,col=12,title=AV102 field-added-without-default::"
+        ),
+        "{first}"
+    );
+}
