@@ -37,6 +37,8 @@ pub(crate) struct CheckArgs {
     level: Option<Level>,
     #[command(flatten)]
     schema_type: input::SchemaTypeArg,
+    #[command(flatten)]
+    policy: super::config::PolicyArgs,
     /// Also flag what this table format refuses (Arrow schemas): iceberg-v2, iceberg-v3,
     /// delta, bigquery
     #[arg(long)]
@@ -48,11 +50,13 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once(std::iter::once(&args.new).chain(&args.history))?;
+    let config = args.policy.config()?;
+    let configured = config.as_ref().and_then(|c| c.level_for(Some(&args.new)));
     let (new, history, level) = match &args.subject {
         Some(subject) => {
             let new = input::schema(&args.new, args.schema_type)?;
             let (history, level) = super::client::history(&args.registry, subject)?;
-            (new, history, args.level.unwrap_or(level))
+            (new, history, args.level.or(configured).unwrap_or(level))
         }
         None => {
             let paths: Vec<&str> = std::iter::once(&args.new)
@@ -61,9 +65,10 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
                 .collect();
             let mut schemas = input::schemas(&paths, args.schema_type)?;
             let new = schemas.remove(0);
-            (new, schemas, args.level.unwrap_or_default())
+            (new, schemas, args.level.or(configured).unwrap_or_default())
         }
     };
-    let report = input::check(&new, &history, level, args.profile)?;
+    let mut report = input::check(&new, &history, level, args.profile)?;
+    args.policy.apply(config.as_ref(), &mut report, &args.new);
     report_format::emit(&report, args.format, &input::source(&args.new)?)
 }

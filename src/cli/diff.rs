@@ -25,8 +25,11 @@ pub(crate) struct DiffArgs {
     profile: Option<crate::compat::Profile>,
     /// Compatibility level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
     /// FULL, FULL_TRANSITIVE (case-insensitive)
-    #[arg(long, default_value = "BACKWARD")]
-    level: Level,
+    /// (default: the repository policy's level for NEW, else BACKWARD)
+    #[arg(long)]
+    level: Option<Level>,
+    #[command(flatten)]
+    policy: super::config::PolicyArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
@@ -36,6 +39,12 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<Outcome> {
     input::check_stdin_once([&args.old, &args.new])?;
     let mut schemas = input::schemas(&[&args.old, &args.new], args.schema_type)?;
     let new = schemas.pop().expect("two schemas read");
-    let report = input::check(&new, &schemas, args.level, args.profile)?;
+    let config = args.policy.config()?;
+    let level = args
+        .level
+        .or_else(|| config.as_ref().and_then(|c| c.level_for(Some(&args.new))))
+        .unwrap_or_default();
+    let mut report = input::check(&new, &schemas, level, args.profile)?;
+    args.policy.apply(config.as_ref(), &mut report, &args.new);
     report_format::emit(&report, args.format, &input::source(&args.new)?)
 }

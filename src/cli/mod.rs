@@ -9,6 +9,7 @@
 mod auth;
 mod check;
 mod client;
+mod config;
 mod consumer;
 mod diff;
 mod impact;

@@ -96,3 +96,97 @@ fn annotations_escape_what_github_reads_as_syntax() {
         "{first}"
     );
 }
+
+/// Runs `accord ARGS` in `dir`; exit status, stdout, stderr.
+fn accord_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// A repository with a policy file, the orders schemas under `schemas/` and `events/`.
+fn repository(policy: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    for sub in ["schemas", "events/checkout", "old"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(crate::root().join(from), dir.path().join(to)).unwrap();
+    };
+    copy(OLD, "old/orders.avsc");
+    copy(NEW, "schemas/orders.avsc");
+    copy(NEW, "events/checkout/orders.avsc");
+    std::fs::write(dir.path().join("accord.yaml"), policy).unwrap();
+    dir
+}
+
+const POLICY: &str = "level: BACKWARD\nlevels:\n  \"events/**/*.avsc\": FULL_TRANSITIVE\nrules:\n  AV103: \"off\"\nignore:\n  - rule: AV102\n    path: schemas/orders.avsc\n    reason: every producer fills currency and customer_id from day one\n    until: 2027-01-31\n";
+
+#[test]
+fn the_repository_policy_ignores_until_its_expiry_and_sets_levels_by_path() {
+    let repo = repository(POLICY);
+    let diff = |new: &str, today: &str| {
+        accord_in(
+            repo.path(),
+            &["diff", "old/orders.avsc", new, "--today", today],
+        )
+    };
+    let (code, out, err) = diff("schemas/orders.avsc", "2027-01-31");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("ignored: AV102 at Order.currency until 2027-01-31: every producer fills currency and customer_id from day one"), "{err}");
+    assert!(out.contains("compatible at BACKWARD"), "{out}");
+    assert!(!out.contains("AV103"), "AV103 is off: {out}");
+    let (code, out, err) = diff("schemas/orders.avsc", "2027-02-01");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("the ignore of AV102 for schemas/orders.avsc expired on 2027-01-31 and no longer applies"), "{err}");
+    // The same file elsewhere: no ignore, and the level its path gives.
+    let (code, out, _) = diff("events/checkout/orders.avsc", "2027-01-31");
+    assert_eq!(code, 1);
+    assert!(out.contains("incompatible at FULL_TRANSITIVE"), "{out}");
+    // A rule made a warning reports without failing.
+    let warned = repository("rules:\n  AV102: warning\n");
+    let (code, _, err) = accord_in(
+        warned.path(),
+        &["diff", "old/orders.avsc", "schemas/orders.avsc"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: AV102 field-added-without-default at Order.currency"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_policy_with_unknown_keys_or_rules_is_an_error_naming_them() {
+    for (policy, says) in [
+        ("levle: FULL\n", "unknown field `levle`"),
+        (
+            "rules:\n  AV999: warning\n",
+            "`rules.AV999`: `AV999` is not a rule",
+        ),
+        (
+            "rules:\n  AV102: loud\n",
+            "`rules.AV102`: `loud` is not error, warning or off",
+        ),
+        (
+            "ignore:\n  - {rule: AV102, path: a.avsc, reason: '', until: someday}\n",
+            "`ignore[0].until`: `someday` is not a date",
+        ),
+    ] {
+        let repo = repository(policy);
+        let (code, _, err) = accord_in(
+            repo.path(),
+            &["diff", "old/orders.avsc", "schemas/orders.avsc"],
+        );
+        assert_eq!(code, 2, "{policy}: {err}");
+        assert!(err.contains(says), "{policy}: {err}");
+    }
+}
