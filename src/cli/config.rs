@@ -232,6 +232,7 @@ impl RepoConfig {
                         "warning: {code} {} at {}: {} (a warning by {shown})",
                         finding.rule.name, finding.location, finding.message
                     ));
+                    waive(report, &finding, format!("a warning by {shown}"));
                     continue;
                 }
                 Severity::Error => {}
@@ -241,10 +242,17 @@ impl RepoConfig {
                 .iter()
                 .find(|i| i.rule.code == code && relative.as_deref() == Some(i.path.as_str()));
             match ignore {
-                Some(i) if today <= i.until => notes.push(format!(
-                    "ignored: {code} at {} until {}: {} ({shown})",
-                    finding.location, i.until, i.reason
-                )),
+                Some(i) if today <= i.until => {
+                    notes.push(format!(
+                        "ignored: {code} at {} until {}: {} ({shown})",
+                        finding.location, i.until, i.reason
+                    ));
+                    waive(
+                        report,
+                        &finding,
+                        format!("ignored until {}: {}", i.until, i.reason),
+                    );
+                }
                 Some(i) => {
                     notes.push(format!(
                         "the ignore of {code} for {} expired on {} and no longer applies ({shown})",
@@ -266,6 +274,22 @@ impl RepoConfig {
                 .unwrap_or(Bump::None);
         }
         notes
+    }
+}
+
+/// Records that the policy lets a finding through (once per change: a finding against several
+/// versions is one change).
+fn waive(report: &mut Report, finding: &crate::compat::Finding, why: String) {
+    let known = report
+        .waived
+        .iter()
+        .any(|w| w.rule == finding.rule.code && w.path == finding.path);
+    if !known {
+        report.waived.push(crate::compat::Waiver {
+            rule: finding.rule.code,
+            path: finding.path.clone(),
+            why,
+        });
     }
 }
 

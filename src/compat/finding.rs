@@ -66,6 +66,16 @@ impl Finding {
     }
 }
 
+/// A breaking change a repository's policy lets through, and why: "ignored until 2027-01-31:
+/// ...", "a warning".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    pub rule: &'static str,
+    /// The change's path (see [`Change::path`]).
+    pub path: String,
+    pub why: String,
+}
+
 /// The verdict on a new schema against a history at a level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -78,6 +88,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many versions the history holds.
     pub history_len: usize,
+    /// Breaking changes a repository's policy let through; not among the findings.
+    pub waived: Vec<Waiver>,
 }
 
 pub(crate) fn check_history<S: Comparable>(history: &[&S], new: &S, level: Level) -> Report {
@@ -149,6 +161,7 @@ pub(crate) fn check_history<S: Comparable>(history: &[&S], new: &S, level: Level
         changes: latest.changes,
         findings,
         history_len: history.len(),
+        waived: Vec::new(),
     }
 }
 

@@ -22,7 +22,7 @@ pub mod rules;
 mod walk;
 
 pub use catalog::{Bump, Format, Rule};
-pub use finding::{Breach, Finding, Report};
+pub use finding::{Breach, Finding, Report, Waiver};
 pub use level::{Direction, Level, ParseLevelError};
 pub use profile::{Profile, Profiled};
 pub use render::{ChangeView, FindingView, ReportView};

@@ -34,6 +34,9 @@ pub struct ChangeView {
     pub refused_by: Option<String>,
     /// Whether the change fails the report's level.
     pub breaks_level: bool,
+    /// Why a repository's policy lets this breaking change through, when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived: Option<String>,
 }
 
 /// One change that fails the level, with the versions (1-based) it fails against.
@@ -56,17 +59,25 @@ impl From<&Report> for ReportView {
         let changes = report
             .changes
             .iter()
-            .map(|c| ChangeView {
-                rule: c.rule.code.to_string(),
-                name: c.rule.name.to_string(),
-                path: c.path.clone(),
-                old_path: c.old_path.clone(),
-                new_path: c.new_path.clone(),
-                location: c.location.clone(),
-                message: c.message.clone(),
-                breaks: c.breaks.names().into_iter().map(str::to_string).collect(),
-                refused_by: c.refused_by.map(|p| p.name().to_string()),
-                breaks_level: c.fails(report.level),
+            .map(|c| {
+                let waived = report
+                    .waived
+                    .iter()
+                    .find(|w| w.rule == c.rule.code && w.path == c.path)
+                    .map(|w| w.why.clone());
+                ChangeView {
+                    rule: c.rule.code.to_string(),
+                    name: c.rule.name.to_string(),
+                    path: c.path.clone(),
+                    old_path: c.old_path.clone(),
+                    new_path: c.new_path.clone(),
+                    location: c.location.clone(),
+                    message: c.message.clone(),
+                    breaks: c.breaks.names().into_iter().map(str::to_string).collect(),
+                    refused_by: c.refused_by.map(|p| p.name().to_string()),
+                    breaks_level: c.fails(report.level) && waived.is_none(),
+                    waived,
+                }
             })
             .collect();
         let findings = report
@@ -178,7 +189,9 @@ impl ReportView {
         } = STYLES;
         for c in &self.changes {
             let breaks = c.breaks.join(" and ");
-            let (mark, style, verdict) = if let Some(profile) = &c.refused_by {
+            let (mark, style, verdict) = if let Some(why) = &c.waived {
+                ("!", warn, format!("breaks {breaks}; waived: {why}"))
+            } else if let Some(profile) = &c.refused_by {
                 let mark = if c.breaks_level { "✗" } else { "!" };
                 (mark, bad, format!("refused by {profile}"))
             } else if c.breaks_level {
