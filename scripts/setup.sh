@@ -8,6 +8,7 @@
 # - c++: RocksDB is C++.
 # - wrk: the load the serving benchmark puts on the server (the test run exercises it briefly).
 # - curl, openssl: the README's examples, which the tests run, call them.
+# - git: the tests build repositories for `diff --against` (accord itself reads them with gix).
 # - python3 with yaml and requests: the README runs the seeds' registration script.
 
 # Once per shell: scripts sourced from a script that already ran it (as .ci/run does) inherit it.
@@ -45,8 +46,8 @@ else
   echo "setup: c++: not on PATH; installing g++" >&2
   accord_missing+=(g++)
 fi
-# The README's examples, which the tests run, use curl and openssl.
-for accord_tool in curl openssl; do
+# The README's examples, which the tests run, use curl and openssl; the tests use git.
+for accord_tool in curl openssl git; do
   if command -v "$accord_tool" >/dev/null; then
     echo "setup: $accord_tool: found $(command -v "$accord_tool")" >&2
   else

@@ -6,6 +6,7 @@
 //! Exit codes follow ruff and buf: 0 success (compatible, valid), 1 findings (incompatible,
 //! invalid schema), 2 usage or input error.
 
+mod against;
 mod auth;
 mod check;
 mod client;

@@ -199,8 +199,8 @@ fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
         .map_or("", str::trim)
 }
 
-fn sarif(view: &ReportView, source: &Source) -> Value {
-    let rules: Vec<Value> = RULES
+fn sarif_rules() -> Vec<Value> {
+    RULES
         .iter()
         .map(|r| {
             json!({
@@ -218,8 +218,11 @@ fn sarif(view: &ReportView, source: &Source) -> Value {
                 },
             })
         })
-        .collect();
-    let results: Vec<Value> = items(view)
+        .collect()
+}
+
+fn sarif_results(view: &ReportView, source: &Source) -> Vec<Value> {
+    items(view)
         .iter()
         .map(|item| {
             let at = source.position(item.path);
@@ -241,7 +244,10 @@ fn sarif(view: &ReportView, source: &Source) -> Value {
                 "properties": {"path": item.path},
             })
         })
-        .collect();
+        .collect()
+}
+
+fn sarif_document(results: Vec<Value>, properties: Value) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -249,12 +255,19 @@ fn sarif(view: &ReportView, source: &Source) -> Value {
             "tool": {"driver": {
                 "name": "accord",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
+                "rules": sarif_rules(),
             }},
             "results": results,
-            "properties": {"compatible": view.compatible, "level": view.level, "bump": view.bump},
+            "properties": properties,
         }],
     })
+}
+
+fn sarif(view: &ReportView, source: &Source) -> Value {
+    sarif_document(
+        sarif_results(view, source),
+        json!({"compatible": view.compatible, "level": view.level, "bump": view.bump}),
+    )
 }
 
 /// Text for XML: the five characters XML reserves, escaped.
@@ -266,13 +279,9 @@ fn xml(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-fn junit(view: &ReportView, source: &Source) -> String {
-    let failures = view.findings.len();
+fn junit_case(view: &ReportView, source: &Source) -> String {
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"accord\" tests=\"1\" failures=\"{}\">\n  <testsuite name=\"accord compatibility at {}\" tests=\"1\" failures=\"{}\">\n    <testcase classname=\"accord\" name=\"{}\">\n",
-        usize::from(failures > 0),
-        view.level,
-        usize::from(failures > 0),
+        "    <testcase classname=\"accord\" name=\"{}\">\n",
         xml(source.shown())
     );
     for item in items(view).iter().filter(|i| i.failing) {
@@ -291,21 +300,45 @@ fn junit(view: &ReportView, source: &Source) -> String {
             xml(&item.directions)
         ));
     }
-    out.push_str("    </testcase>\n  </testsuite>\n</testsuites>\n");
+    out.push_str("    </testcase>\n");
     out
 }
 
+/// The JUnit document around its test cases.
+fn junit_document(suite: &str, cases: &[String], failures: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"accord\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\">\n{}  </testsuite>\n</testsuites>\n",
+        xml(suite),
+        cases.concat(),
+        tests = cases.len(),
+    )
+}
+
+fn junit(view: &ReportView, source: &Source) -> String {
+    junit_document(
+        &format!("accord compatibility at {}", view.level),
+        &[junit_case(view, source)],
+        usize::from(!view.findings.is_empty()),
+    )
+}
+
 fn gitlab(view: &ReportView, source: &Source) -> Value {
-    let issues: Vec<Value> = items(view)
+    Value::Array(gitlab_issues(view, source))
+}
+
+fn fingerprint(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn gitlab_issues(view: &ReportView, source: &Source) -> Vec<Value> {
+    items(view)
         .iter()
         .map(|item| {
             let at = source.position(item.path);
-            let fingerprint: String = Sha256::digest(
-                format!("{}\0{}\0{}", item.rule, source.shown(), item.path).as_bytes(),
-            )
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            let fingerprint = fingerprint(&format!("{}\0{}\0{}", item.rule, source.shown(), item.path));
             json!({
                 "description": format!("{} {}: {} (breaks {})", item.rule, item.name, item.message, item.directions),
                 "check_name": item.rule,
@@ -314,8 +347,7 @@ fn gitlab(view: &ReportView, source: &Source) -> Value {
                 "location": {"path": source.shown(), "lines": {"begin": at.line}},
             })
         })
-        .collect();
-    Value::Array(issues)
+        .collect()
 }
 
 /// A table cell: no pipes or line breaks.
@@ -353,4 +385,172 @@ fn markdown(view: &ReportView, source: &Source) -> String {
     }
     out.push_str(&format!("\nRequired bump: **{}**.\n", view.bump));
     out
+}
+
+/// One file's report in a comparison of many (`diff --against`).
+pub(crate) struct FileReport {
+    pub source: Source,
+    pub report: Report,
+}
+
+/// The schema files of a tree compared with a revision's.
+pub(crate) struct TreeReport {
+    /// The revision, as given.
+    pub against: String,
+    pub files: Vec<FileReport>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl TreeReport {
+    fn compatible(&self) -> bool {
+        self.removed.is_empty() && self.files.iter().all(|f| f.report.compatible)
+    }
+
+    fn removal(&self, path: &str) -> String {
+        format!(
+            "`{path}` was deleted since {}: a removed schema breaks its subject's consumers",
+            self.against
+        )
+    }
+}
+
+/// Prints the comparison of a tree in `format` and turns its verdict into an outcome.
+pub(crate) fn emit_tree(tree: &TreeReport, format: ReportFormat) -> anyhow::Result<Outcome> {
+    let views: Vec<(ReportView, &Source)> = tree
+        .files
+        .iter()
+        .map(|f| (ReportView::from(&f.report), &f.source))
+        .collect();
+    let incompatible = tree.files.iter().filter(|f| !f.report.compatible).count();
+    let summary = format!(
+        "{} file{} compared with {}: {incompatible} incompatible, {} added, {} removed",
+        tree.files.len(),
+        if tree.files.len() == 1 { "" } else { "s" },
+        tree.against,
+        tree.added.len(),
+        tree.removed.len()
+    );
+    let out = match format {
+        ReportFormat::Text => {
+            let mut out = String::new();
+            for f in &tree.files {
+                out.push_str(&format!("{}\n{}\n", f.source.shown(), f.report.to_text()));
+            }
+            for path in &tree.added {
+                out.push_str(&format!("added: `{path}`, a new schema\n"));
+            }
+            for path in &tree.removed {
+                out.push_str(&format!("removed: {}\n", tree.removal(path)));
+            }
+            out.push_str(&format!("{summary}\n"));
+            out
+        }
+        ReportFormat::Json => {
+            let files: Vec<Value> = views
+                .iter()
+                .map(|(view, source)| json!({"file": source.shown(), "report": view}))
+                .collect();
+            format!(
+                "{:#}\n",
+                json!({
+                    "against": tree.against,
+                    "compatible": tree.compatible(),
+                    "files": files,
+                    "added": tree.added,
+                    "removed": tree.removed,
+                })
+            )
+        }
+        ReportFormat::Github => {
+            let mut out = String::new();
+            for (view, source) in &views {
+                out.push_str(&github(view, source));
+            }
+            for path in &tree.removed {
+                out.push_str(&format!(
+                    "::error file={},title=schema removed::{}\n",
+                    github_escape(path, true),
+                    github_escape(&tree.removal(path), false)
+                ));
+            }
+            out.push_str(&format!("{summary}\n"));
+            out
+        }
+        ReportFormat::Sarif => {
+            let mut results: Vec<Value> = views
+                .iter()
+                .flat_map(|(view, source)| sarif_results(view, source))
+                .collect();
+            results.extend(tree.removed.iter().map(|path| {
+                json!({
+                    "level": "error",
+                    "message": {"text": tree.removal(path)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+                })
+            }));
+            format!(
+                "{:#}\n",
+                sarif_document(
+                    results,
+                    json!({"compatible": tree.compatible(), "against": tree.against})
+                )
+            )
+        }
+        ReportFormat::Junit => {
+            let mut cases: Vec<String> = views
+                .iter()
+                .map(|(view, source)| junit_case(view, source))
+                .collect();
+            cases.extend(tree.removed.iter().map(|path| {
+                format!(
+                    "    <testcase classname=\"accord\" name=\"{}\">\n      <failure type=\"removed\" message=\"{}\"/>\n    </testcase>\n",
+                    xml(path),
+                    xml(&tree.removal(path))
+                )
+            }));
+            junit_document(
+                &format!("accord compatibility with {}", tree.against),
+                &cases,
+                incompatible + tree.removed.len(),
+            )
+        }
+        ReportFormat::Gitlab => {
+            let mut issues: Vec<Value> = views
+                .iter()
+                .flat_map(|(view, source)| gitlab_issues(view, source))
+                .collect();
+            issues.extend(tree.removed.iter().map(|path| {
+                json!({
+                    "description": tree.removal(path),
+                    "check_name": "schema-removed",
+                    "fingerprint": fingerprint(&format!("removed\0{path}")),
+                    "severity": "critical",
+                    "location": {"path": path, "lines": {"begin": 1}},
+                })
+            }));
+            format!("{:#}\n", Value::Array(issues))
+        }
+        ReportFormat::Markdown => {
+            let mut out = String::new();
+            for (view, source) in &views {
+                out.push_str(&markdown(view, source));
+                out.push('\n');
+            }
+            for path in &tree.added {
+                out.push_str(&format!("- added: `{}`, a new schema\n", cell(path)));
+            }
+            for path in &tree.removed {
+                out.push_str(&format!("- **removed**: {}\n", cell(&tree.removal(path))));
+            }
+            out.push_str(&format!("\n{summary}.\n"));
+            out
+        }
+    };
+    super::print(&out)?;
+    Ok(if tree.compatible() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
 }

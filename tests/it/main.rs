@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod against;
 mod arrow;
 mod canonical;
 mod catalog;
