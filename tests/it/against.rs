@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-fn git(dir: &Path, args: &[&str]) {
+pub fn git(dir: &Path, args: &[&str]) {
     let output = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -41,7 +41,7 @@ fn copy(from: &str, to: &Path) {
 }
 
 /// main: two schemas; the working tree (on a branch): one changed, one deleted, one added.
-fn repository() -> tempfile::TempDir {
+pub fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     git(repo, &["init", "-q", "-b", "main"]);

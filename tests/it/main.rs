@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod action;
 mod against;
 mod arrow;
 mod canonical;
