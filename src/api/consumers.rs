@@ -156,20 +156,20 @@ pub async fn notices_atom(
         .map_or_else(|| state.registry.now(), |n| n.announced_ts);
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>accord: breaking-change notices</title>\n  <id>urn:accord:notices</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"{}/v1/notices.atom\"/>\n",
-        escape(&base)
+        xml_escape(&base)
     );
     for n in &notices {
         out.push_str(&format!(
             "  <entry>\n    <title>{} major {}: {}</title>\n    <id>urn:accord:notice:{}:{}:{}</id>\n    <updated>{}</updated>\n    <link href=\"{}/v1/products/{}\"/>\n    <summary>Announced {}; major {} may be published from {}.</summary>\n  </entry>\n",
-            escape(&n.product),
+            xml_escape(&n.product),
             n.major,
-            escape(&n.summary),
-            escape(&n.product),
+            xml_escape(&n.summary),
+            xml_escape(&n.product),
             n.major,
             n.announced_ts.as_millisecond(),
             n.announced_ts,
-            escape(&base),
-            escape(&n.product),
+            xml_escape(&base),
+            xml_escape(&n.product),
             date(n.announced_ts),
             n.major,
             date(n.effective_ts)
@@ -187,7 +187,7 @@ pub async fn notices_atom(
 }
 
 /// Text for XML: the five characters XML reserves, escaped.
-fn escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

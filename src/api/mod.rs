@@ -5,6 +5,7 @@
 pub mod auth;
 mod catalog;
 mod consumers;
+pub(crate) use consumers::xml_escape;
 mod error;
 mod input;
 mod metrics;

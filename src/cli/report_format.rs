@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::Outcome;
+use crate::api::xml_escape as xml;
 use crate::compat::catalog::RULES;
 use crate::compat::{Report, ReportView};
 use crate::schema_json::{Position, position_of, positions};
@@ -268,15 +269,6 @@ fn sarif(view: &ReportView, source: &Source) -> Value {
         sarif_results(view, source),
         json!({"compatible": view.compatible, "level": view.level, "bump": view.bump}),
     )
-}
-
-/// Text for XML: the five characters XML reserves, escaped.
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 fn junit_case(view: &ReportView, source: &Source) -> String {

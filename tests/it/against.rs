@@ -22,7 +22,8 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-fn accord(dir: &Path, args: &[&str]) -> (i32, String, String) {
+/// Runs `accord ARGS` in `dir`: exit status, stdout, stderr.
+pub fn accord(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
         .current_dir(dir)

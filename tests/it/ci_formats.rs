@@ -97,19 +97,7 @@ fn annotations_escape_what_github_reads_as_syntax() {
     );
 }
 
-/// Runs `accord ARGS` in `dir`; exit status, stdout, stderr.
-fn accord_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
+use crate::against::accord as accord_in;
 
 /// A repository with a policy file, the orders schemas under `schemas/` and `events/`.
 fn repository(policy: &str) -> tempfile::TempDir {
