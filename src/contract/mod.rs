@@ -13,6 +13,7 @@ mod fields;
 pub mod forms;
 pub mod governance;
 mod odcs;
+pub mod positions;
 mod table;
 
 use semver::Version as Semver;
