@@ -2,9 +2,10 @@
 
 use clap::Args;
 
-use super::report_format::{self, FileReport, ReportFormat, Source, TreeReport};
+use super::report_format::{self, FileReport, Note, ReportFormat, Source, TreeReport};
 use super::{Outcome, against, input};
 use crate::compat::Level;
+use crate::compat::ReportView;
 use crate::schema::Schema;
 
 /// Classify every change from OLD to NEW and check NEW against OLD at a compatibility level;
@@ -84,14 +85,36 @@ fn against_revision(args: &DiffArgs, reference: &str) -> anyhow::Result<Outcome>
         let text = std::fs::read_to_string(on_disk).ok();
         files.push(FileReport {
             source: Source::new(Some(path.clone()), text.as_deref()),
-            report,
+            view: ReportView::from(&report),
         });
     }
+    let notes: Vec<Note> = pairing
+        .removed
+        .iter()
+        .map(|(path, _)| Note {
+            file: Some(path.clone()),
+            at: None,
+            code: "schema-removed".to_string(),
+            title: "removed".to_string(),
+            message: format!(
+                "`{path}` was deleted since {reference}: a removed schema breaks its subject's consumers"
+            ),
+            failing: true,
+        })
+        .collect();
+    let incompatible = files.iter().filter(|f| !f.view.compatible).count();
     let tree = TreeReport {
-        against: reference.to_string(),
+        compatible: incompatible == 0 && notes.is_empty(),
+        summary: format!(
+            "{} file{} compared with {reference}: {incompatible} incompatible, {} added, {} removed",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            pairing.added.len(),
+            notes.len()
+        ),
         files,
         added: pairing.added,
-        removed: pairing.removed.into_iter().map(|(path, _)| path).collect(),
+        notes,
     };
     report_format::emit_tree(&tree, args.format)
 }

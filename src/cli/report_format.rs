@@ -44,10 +44,12 @@ pub(crate) struct Source {
 
 impl Source {
     pub fn new(name: Option<String>, text: Option<&str>) -> Self {
-        Source {
-            name,
-            positions: text.map(positions).unwrap_or_default(),
-        }
+        Source::placed(name, text.map(positions).unwrap_or_default())
+    }
+
+    /// A file whose elements are placed by these positions (a manifest's columns).
+    pub fn placed(name: Option<String>, positions: HashMap<String, Position>) -> Self {
+        Source { name, positions }
     }
 
     fn position(&self, path: &str) -> Position {
@@ -379,168 +381,204 @@ fn markdown(view: &ReportView, source: &Source) -> String {
     out
 }
 
-/// One file's report in a comparison of many (`diff --against`).
+/// One file's report among several (`diff --against`, `product check`).
 pub(crate) struct FileReport {
     pub source: Source,
-    pub report: Report,
+    pub view: ReportView,
 }
 
-/// The schema files of a tree compared with a revision's.
+/// Something to report besides the files' changes: a schema deleted since the revision, a
+/// governance finding, why a version is refused.
+pub(crate) struct Note {
+    pub file: Option<String>,
+    pub at: Option<Position>,
+    /// `schema-removed`, `GV103`, `notice_required`, ...
+    pub code: String,
+    pub title: String,
+    pub message: String,
+    pub failing: bool,
+}
+
+/// Several files' reports and notes, with a verdict over all of them.
 pub(crate) struct TreeReport {
-    /// The revision, as given.
-    pub against: String,
     pub files: Vec<FileReport>,
     pub added: Vec<String>,
-    pub removed: Vec<String>,
+    pub notes: Vec<Note>,
+    /// The last line: what was compared, and the outcome.
+    pub summary: String,
+    pub compatible: bool,
 }
 
-impl TreeReport {
-    fn compatible(&self) -> bool {
-        self.removed.is_empty() && self.files.iter().all(|f| f.report.compatible)
-    }
-
-    fn removal(&self, path: &str) -> String {
-        format!(
-            "`{path}` was deleted since {}: a removed schema breaks its subject's consumers",
-            self.against
-        )
+impl Note {
+    fn location(&self) -> Value {
+        let mut physical =
+            json!({"artifactLocation": {"uri": self.file.as_deref().unwrap_or("<stdin>")}});
+        if let Some(at) = self.at {
+            physical["region"] = json!({"startLine": at.line, "startColumn": at.column});
+        }
+        json!({"physicalLocation": physical})
     }
 }
 
-/// Prints the comparison of a tree in `format` and turns its verdict into an outcome.
+/// Prints several files' reports in `format` and turns the verdict into an outcome.
 pub(crate) fn emit_tree(tree: &TreeReport, format: ReportFormat) -> anyhow::Result<Outcome> {
-    let views: Vec<(ReportView, &Source)> = tree
-        .files
-        .iter()
-        .map(|f| (ReportView::from(&f.report), &f.source))
-        .collect();
-    let incompatible = tree.files.iter().filter(|f| !f.report.compatible).count();
-    let summary = format!(
-        "{} file{} compared with {}: {incompatible} incompatible, {} added, {} removed",
-        tree.files.len(),
-        if tree.files.len() == 1 { "" } else { "s" },
-        tree.against,
-        tree.added.len(),
-        tree.removed.len()
-    );
+    let summary = &tree.summary;
     let out = match format {
         ReportFormat::Text => {
             let mut out = String::new();
             for f in &tree.files {
-                out.push_str(&format!("{}\n{}\n", f.source.shown(), f.report.to_text()));
+                out.push_str(&format!("{}\n{}\n", f.source.shown(), f.view.to_text()));
             }
             for path in &tree.added {
                 out.push_str(&format!("added: `{path}`, a new schema\n"));
             }
-            for path in &tree.removed {
-                out.push_str(&format!("removed: {}\n", tree.removal(path)));
+            for note in &tree.notes {
+                out.push_str(&format!("{}: {}\n", note.title, note.message));
             }
             out.push_str(&format!("{summary}\n"));
             out
         }
         ReportFormat::Json => {
-            let files: Vec<Value> = views
+            let files: Vec<Value> = tree
+                .files
                 .iter()
-                .map(|(view, source)| json!({"file": source.shown(), "report": view}))
+                .map(|f| json!({"file": f.source.shown(), "report": f.view}))
+                .collect();
+            let notes: Vec<Value> = tree
+                .notes
+                .iter()
+                .map(|n| json!({"file": n.file, "code": n.code, "message": n.message, "failing": n.failing}))
                 .collect();
             format!(
                 "{:#}\n",
                 json!({
-                    "against": tree.against,
-                    "compatible": tree.compatible(),
+                    "compatible": tree.compatible,
                     "files": files,
                     "added": tree.added,
-                    "removed": tree.removed,
+                    "notes": notes,
+                    "summary": summary,
                 })
             )
         }
         ReportFormat::Github => {
             let mut out = String::new();
-            for (view, source) in &views {
-                out.push_str(&github(view, source));
+            for f in &tree.files {
+                out.push_str(&github(&f.view, &f.source));
             }
-            for path in &tree.removed {
+            for note in &tree.notes {
+                let mut place = String::new();
+                if let Some(file) = &note.file {
+                    place.push_str(&format!("file={},", github_escape(file, true)));
+                }
+                if let Some(at) = note.at {
+                    place.push_str(&format!("line={},col={},", at.line, at.column));
+                }
                 out.push_str(&format!(
-                    "::error file={},title=schema removed::{}\n",
-                    github_escape(path, true),
-                    github_escape(&tree.removal(path), false)
+                    "::{} {place}title={}::{}\n",
+                    if note.failing { "error" } else { "warning" },
+                    github_escape(&note.title, true),
+                    github_escape(&note.message, false)
                 ));
             }
             out.push_str(&format!("{summary}\n"));
             out
         }
         ReportFormat::Sarif => {
-            let mut results: Vec<Value> = views
+            let mut results: Vec<Value> = tree
+                .files
                 .iter()
-                .flat_map(|(view, source)| sarif_results(view, source))
+                .flat_map(|f| sarif_results(&f.view, &f.source))
                 .collect();
-            results.extend(tree.removed.iter().map(|path| {
+            results.extend(tree.notes.iter().map(|note| {
                 json!({
-                    "level": "error",
-                    "message": {"text": tree.removal(path)},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+                    "level": if note.failing { "error" } else { "warning" },
+                    "message": {"text": format!("{}: {}", note.title, note.message)},
+                    "locations": [note.location()],
+                    "properties": {"code": note.code},
                 })
             }));
             format!(
                 "{:#}\n",
                 sarif_document(
                     results,
-                    json!({"compatible": tree.compatible(), "against": tree.against})
+                    json!({"compatible": tree.compatible, "summary": summary})
                 )
             )
         }
         ReportFormat::Junit => {
-            let mut cases: Vec<String> = views
+            let mut cases: Vec<String> = tree
+                .files
                 .iter()
-                .map(|(view, source)| junit_case(view, source))
+                .map(|f| junit_case(&f.view, &f.source))
                 .collect();
-            cases.extend(tree.removed.iter().map(|path| {
+            cases.extend(tree.notes.iter().map(|note| {
+                let failure = if note.failing {
+                    format!(
+                        "\n      <failure type=\"{}\" message=\"{}\"/>\n    ",
+                        xml(&note.code),
+                        xml(&note.message)
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "    <testcase classname=\"accord\" name=\"{}\">\n      <failure type=\"removed\" message=\"{}\"/>\n    </testcase>\n",
-                    xml(path),
-                    xml(&tree.removal(path))
+                    "    <testcase classname=\"accord\" name=\"{}\">{failure}</testcase>\n",
+                    xml(&format!(
+                        "{}: {}",
+                        note.title,
+                        note.file.as_deref().unwrap_or("")
+                    ))
                 )
             }));
-            junit_document(
-                &format!("accord compatibility with {}", tree.against),
-                &cases,
-                incompatible + tree.removed.len(),
-            )
+            let failures = tree
+                .files
+                .iter()
+                .filter(|f| !f.view.findings.is_empty())
+                .count()
+                + tree.notes.iter().filter(|n| n.failing).count();
+            junit_document(summary, &cases, failures)
         }
         ReportFormat::Gitlab => {
-            let mut issues: Vec<Value> = views
+            let mut issues: Vec<Value> = tree
+                .files
                 .iter()
-                .flat_map(|(view, source)| gitlab_issues(view, source))
+                .flat_map(|f| gitlab_issues(&f.view, &f.source))
                 .collect();
-            issues.extend(tree.removed.iter().map(|path| {
+            issues.extend(tree.notes.iter().map(|note| {
+                let file = note.file.as_deref().unwrap_or("<stdin>");
                 json!({
-                    "description": tree.removal(path),
-                    "check_name": "schema-removed",
-                    "fingerprint": fingerprint(&format!("removed\0{path}")),
-                    "severity": "critical",
-                    "location": {"path": path, "lines": {"begin": 1}},
+                    "description": format!("{}: {}", note.title, note.message),
+                    "check_name": note.code,
+                    "fingerprint": fingerprint(&format!("{}\0{file}\0{}", note.code, note.message)),
+                    "severity": if note.failing { "critical" } else { "minor" },
+                    "location": {"path": file, "lines": {"begin": note.at.map_or(1, |a| a.line)}},
                 })
             }));
             format!("{:#}\n", Value::Array(issues))
         }
         ReportFormat::Markdown => {
             let mut out = String::new();
-            for (view, source) in &views {
-                out.push_str(&markdown(view, source));
+            for f in &tree.files {
+                out.push_str(&markdown(&f.view, &f.source));
                 out.push('\n');
             }
             for path in &tree.added {
                 out.push_str(&format!("- added: `{}`, a new schema\n", cell(path)));
             }
-            for path in &tree.removed {
-                out.push_str(&format!("- **removed**: {}\n", cell(&tree.removal(path))));
+            for note in &tree.notes {
+                let title = if note.failing {
+                    format!("**{}**", note.title)
+                } else {
+                    note.title.clone()
+                };
+                out.push_str(&format!("- {title}: {}\n", cell(&note.message)));
             }
             out.push_str(&format!("\n{summary}.\n"));
             out
         }
     };
     super::print(&out)?;
-    Ok(if tree.compatible() {
+    Ok(if tree.compatible {
         Outcome::Success
     } else {
         Outcome::Findings

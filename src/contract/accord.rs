@@ -107,6 +107,7 @@ pub(crate) fn read(raw: Raw, document: serde_json::Value, problems: &mut Vec<Str
                     path: schema.file.clone(),
                     key: format!("`schemas[{i}]` ({})", schema.subject),
                 },
+                field_keys: Vec::new(),
             }),
             Err(e) => problems.push(format!("`schemas[{i}]` ({}): {e}", schema.subject)),
         }

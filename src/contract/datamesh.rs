@@ -57,7 +57,11 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
             manifest: None,
         },
         version,
-        schemas: vec![ContractSchema { subject, source }],
+        schemas: vec![ContractSchema {
+            subject,
+            source,
+            field_keys: Vec::new(),
+        }],
         document: reader.root.clone(),
         upstream: None,
     }

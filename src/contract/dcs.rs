@@ -63,9 +63,14 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
                 continue;
             }
         };
+        let field_keys = fields
+            .iter()
+            .map(|f| format!("models.{model}.fields.{}", f.name()))
+            .collect();
         schemas.push(ContractSchema {
             subject: subject_of_table(&name, model, models.len()),
             source: Source::Columns(Schema::new(fields)),
+            field_keys,
         });
     }
     let product = DataProduct {

@@ -45,6 +45,9 @@ pub struct Contract {
 pub struct ContractSchema {
     pub subject: String,
     pub source: Source,
+    /// For columns: the manifest's key path of each top-level field (`spec.columns[2]`), where
+    /// a finding about it is placed.
+    pub field_keys: Vec<String>,
 }
 
 /// Where a subject's schema comes from.

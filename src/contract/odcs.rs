@@ -57,9 +57,13 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
             continue;
         };
         let fields = properties_fields(properties, &place, &mut reader.problems);
+        let field_keys = (0..fields.len())
+            .map(|p| format!("schema[{i}].properties[{p}]"))
+            .collect();
         schemas.push(ContractSchema {
             subject: subject_of_table(&name, object_name, objects.len()),
             source: Source::Columns(Schema::new(fields)),
+            field_keys,
         });
     }
     let product = DataProduct {

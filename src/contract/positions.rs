@@ -10,9 +10,19 @@ use crate::schema_json::Position;
 enum Frame {
     /// A key (or the document) whose block has not started: its entries' indentation is
     /// decided by the next line.
-    Pending { key_indent: Option<usize>, path: String },
-    Map { indent: usize, path: String },
-    Seq { indent: usize, path: String, next: usize },
+    Pending {
+        key_indent: Option<usize>,
+        path: String,
+    },
+    Map {
+        indent: usize,
+        path: String,
+    },
+    Seq {
+        indent: usize,
+        path: String,
+        next: usize,
+    },
 }
 
 impl Frame {
@@ -47,7 +57,8 @@ pub fn positions(text: &str) -> HashMap<String, Position> {
                 match stack.last().expect("not empty") {
                     Frame::Pending { key_indent, .. } => {
                         let is_item = rest.starts_with("- ") || rest == "-";
-                        let inside = key_indent.is_none_or(|k| indent > k || (is_item && indent == k));
+                        let inside =
+                            key_indent.is_none_or(|k| indent > k || (is_item && indent == k));
                         if inside {
                             break;
                         }
@@ -62,33 +73,61 @@ pub fn positions(text: &str) -> HashMap<String, Position> {
                 let path = path.clone();
                 stack.pop();
                 stack.push(if is_item {
-                    Frame::Seq { indent, path, next: 0 }
+                    Frame::Seq {
+                        indent,
+                        path,
+                        next: 0,
+                    }
                 } else {
                     Frame::Map { indent, path }
                 });
             }
             if is_item {
-                let Some(Frame::Seq { indent: i, path, next }) = stack.last_mut() else { break };
+                let Some(Frame::Seq {
+                    indent: i,
+                    path,
+                    next,
+                }) = stack.last_mut()
+                else {
+                    break;
+                };
                 if *i != indent {
                     break;
                 }
                 let item = format!("{path}[{next}]");
                 *next += 1;
-                found.entry(item.clone()).or_insert(Position { line, column: indent + 1 });
+                found.entry(item.clone()).or_insert(Position {
+                    line,
+                    column: indent + 1,
+                });
                 let after = rest.strip_prefix('-').unwrap_or("");
                 let inner = after.trim_start();
                 if inner.is_empty() {
-                    stack.push(Frame::Pending { key_indent: Some(indent), path: item });
+                    stack.push(Frame::Pending {
+                        key_indent: Some(indent),
+                        path: item,
+                    });
                     break;
                 }
                 let inner_indent = indent + 1 + (after.len() - inner.len());
                 // The item's own block starts on this line.
-                stack.push(Frame::Pending { key_indent: None, path: item });
+                stack.push(Frame::Pending {
+                    key_indent: None,
+                    path: item,
+                });
                 at = (inner_indent, inner);
                 continue;
             }
-            let Some((key, value)) = split_key(rest) else { break };
-            let Some(Frame::Map { indent: i, path: parent }) = stack.last() else { break };
+            let Some((key, value)) = split_key(rest) else {
+                break;
+            };
+            let Some(Frame::Map {
+                indent: i,
+                path: parent,
+            }) = stack.last()
+            else {
+                break;
+            };
             if *i != indent {
                 break;
             }
@@ -97,9 +136,15 @@ pub fn positions(text: &str) -> HashMap<String, Position> {
             } else {
                 format!("{parent}.{key}")
             };
-            found.entry(path.clone()).or_insert(Position { line, column: indent + 1 });
+            found.entry(path.clone()).or_insert(Position {
+                line,
+                column: indent + 1,
+            });
             if value.trim().is_empty() {
-                stack.push(Frame::Pending { key_indent: Some(indent), path });
+                stack.push(Frame::Pending {
+                    key_indent: Some(indent),
+                    path,
+                });
             }
             break;
         }

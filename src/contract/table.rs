@@ -83,6 +83,9 @@ pub(crate) fn read(form: Form, reader: &mut Reader) -> Contract {
         version,
         schemas: vec![ContractSchema {
             subject: name,
+            field_keys: (0..fields.len())
+                .map(|i| format!("{}[{i}]", shown(layout.columns)))
+                .collect(),
             source: Source::Columns(Schema::new(fields)),
         }],
         document: reader.root.clone(),

@@ -109,7 +109,7 @@ fn the_working_tree_is_compared_with_a_revision() {
         "{out}"
     );
     assert!(
-        out.contains("::error file=schemas/orders.arrow.json,title=schema removed::"),
+        out.contains("::error file=schemas/orders.arrow.json,title=removed::"),
         "{out}"
     );
     // A commit and a tag are revisions too; the same tree compares clean.
