@@ -18,6 +18,7 @@ mod input;
 mod manifest;
 mod notice;
 mod product;
+mod product_report;
 mod repair;
 mod report_format;
 mod rules;

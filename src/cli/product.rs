@@ -11,6 +11,7 @@ use semver::Version as Semver;
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::manifest::Manifest;
 use super::notice::{day, notice_line};
+use super::report_format::ReportFormat;
 use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
 use crate::api::types::{EvaluationView, ProductStatus, Published, StepView, check_actor};
@@ -72,7 +73,7 @@ struct CheckArgs {
     now: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    format: OutputFormat,
+    format: ReportFormat,
 }
 
 /// Publish the manifest's version: updates the product's definition, then registers every
@@ -207,8 +208,9 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
         Err(refusal) => return Err(anyhow::Error::msg(refusal)),
     };
     match args.format {
-        OutputFormat::Json => print_json(&evaluation)?,
-        OutputFormat::Text => super::print(&evaluation_text(&evaluation))?,
+        ReportFormat::Json => print_json(&evaluation)?,
+        ReportFormat::Text => super::print(&evaluation_text(&evaluation))?,
+        format => return super::product_report::emit(&manifest, &evaluation, format),
     }
     Ok(if evaluation.accepted {
         Outcome::Success

@@ -178,3 +178,61 @@ fn a_policy_with_unknown_keys_or_rules_is_an_error_naming_them() {
         assert!(err.contains(says), "{policy}: {err}");
     }
 }
+
+/// `product check` in CI formats: a contract's column is annotated at its entry in the
+/// manifest, and the SARIF validates.
+#[test]
+fn product_check_places_a_column_s_change_at_its_entry_in_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = crate::server::Server::start(dir.path());
+    let (code, out, err) = crate::contracts::accord(
+        Some(&server),
+        &[
+            "product",
+            "publish",
+            "testdata/contracts/transactions-3.2.0.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let check = |format: &str| {
+        crate::contracts::accord(
+            Some(&server),
+            &[
+                "product",
+                "check",
+                "testdata/contracts/transactions-3.3.0-narrowed.yaml",
+                "--format",
+                format,
+            ],
+        )
+    };
+    let (code, out, _) = check("github");
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("::error file=testdata/contracts/transactions-3.3.0-narrowed.yaml,line=31,col=5,title=AR204 decimal-precision-changed::"),
+        "{out}"
+    );
+    assert!(
+        out.contains("title=refused (breaking_change_requires_major)::"),
+        "{out}"
+    );
+    let (_, out, _) = check("sarif");
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::root().join("testdata/sarif/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (_, out, _) = check("markdown");
+    assert!(
+        out.contains("| ✗ | AR204 decimal-precision-changed | `amount_usd` | backward |"),
+        "{out}"
+    );
+    assert!(out.ends_with("payments.transactions 3.3.0: would be refused (breaking_change_requires_major); required bump: major.\n"), "{out}");
+}
