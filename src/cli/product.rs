@@ -52,6 +52,9 @@ struct LintArgs {
     /// to other products are checked by the server at publication
     #[arg(long, env = "ACCORD_POLICY", value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Output format: the CI formats carry the policy's findings, at their key in the manifest
+    #[arg(long, value_enum, default_value_t)]
+    format: ReportFormat,
 }
 
 /// The CI gate: what publishing the manifest's version would do, without publishing. Shows the
@@ -146,28 +149,49 @@ fn lint(args: LintArgs) -> anyhow::Result<Outcome> {
             subjects.join("`, `")
         ),
     };
-    super::print(&format!(
-        "{}: {} {version} is valid ({}, {} schema{}{bound})\n",
+    let valid = format!(
+        "{}: {} {version} is valid ({}, {} schema{}{bound})",
         args.manifest.display(),
         manifest.contract.product.name,
         manifest.contract.form.name(),
         manifest.schemas.len(),
         if manifest.schemas.len() == 1 { "" } else { "s" }
-    ))?;
-    let Some(path) = &args.policy else {
-        return Ok(Outcome::Success);
+    );
+    let findings = match &args.policy {
+        Some(path) => Policy::load(path).map_err(anyhow::Error::msg)?.judge(
+            &manifest.contract,
+            &manifest.contract.document,
+            None,
+        ),
+        None => Vec::new(),
     };
-    let policy = Policy::load(path).map_err(anyhow::Error::msg)?;
-    let findings = policy.judge(&manifest.contract, &manifest.contract.document, None);
-    if findings.is_empty() {
-        super::print(&format!(
-            "governance policy `{}`: no findings\n",
-            path.display()
-        ))?;
-        return Ok(Outcome::Success);
+    let failing = findings.iter().any(|f| f.severity == Severity::Error);
+    match args.format {
+        ReportFormat::Text => {
+            let mut out = format!("{valid}\n");
+            match (&args.policy, findings.is_empty()) {
+                (None, _) => {}
+                (Some(path), true) => out.push_str(&format!(
+                    "governance policy `{}`: no findings\n",
+                    path.display()
+                )),
+                (Some(_), false) => out.push_str(&policy_text(&findings)[1..]),
+            }
+            super::print(&out)?;
+        }
+        ReportFormat::Json => print_json(&serde_json::json!({
+            "manifest": args.manifest.display().to_string(),
+            "product": manifest.contract.product.name,
+            "version": manifest.version.as_ref().map(ToString::to_string),
+            "form": manifest.contract.form.name(),
+            "valid": true,
+            "policy": findings,
+        }))?,
+        format => {
+            return super::product_report::emit_lint(&manifest, &findings, valid, format);
+        }
     }
-    super::print(&policy_text(&findings)[1..])?;
-    Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
+    Ok(if failing {
         Outcome::Findings
     } else {
         Outcome::Success

@@ -10,7 +10,7 @@ use super::manifest::Manifest;
 use super::report_format::{self, FileReport, Note, ReportFormat, Source, TreeReport};
 use crate::api::types::EvaluationView;
 use crate::contract::{Source as SchemaSource, positions};
-use crate::registry::Severity;
+use crate::registry::{PolicyFinding, Severity};
 
 /// A path as a CI system names files: relative to the working directory, `/`-separated.
 fn shown(path: &Path) -> String {
@@ -54,18 +54,7 @@ pub(super) fn emit(
             view: subject.report.clone(),
         });
     }
-    let mut notes: Vec<Note> = evaluation
-        .policy
-        .iter()
-        .map(|f| Note {
-            file: Some(manifest_file.clone()),
-            at: placed.get(&f.path).copied(),
-            code: f.code.clone(),
-            title: format!("{} {}", f.code, f.name),
-            message: f.message.clone(),
-            failing: f.severity == Severity::Error,
-        })
-        .collect();
+    let mut notes = policy_notes(&manifest_file, &placed, &evaluation.policy);
     if let Some(refusal) = &evaluation.refusal
         && refusal.code != "policy_violated"
     {
@@ -108,6 +97,44 @@ pub(super) fn emit(
         files,
         added: Vec::new(),
         notes,
+    };
+    report_format::emit_tree(&tree, format)
+}
+
+/// The governance policy's findings, each at its key in the manifest where it names one.
+fn policy_notes(
+    manifest_file: &str,
+    placed: &HashMap<String, crate::schema_json::Position>,
+    findings: &[PolicyFinding],
+) -> Vec<Note> {
+    findings
+        .iter()
+        .map(|f| Note {
+            file: Some(manifest_file.to_string()),
+            at: placed.get(&f.path).copied(),
+            code: f.code.clone(),
+            title: format!("{} {}", f.code, f.name),
+            message: f.message.clone(),
+            failing: f.severity == Severity::Error,
+        })
+        .collect()
+}
+
+/// `product lint` in a CI format: the policy's findings on the manifest.
+pub(super) fn emit_lint(
+    manifest: &Manifest,
+    findings: &[PolicyFinding],
+    valid: String,
+    format: ReportFormat,
+) -> anyhow::Result<Outcome> {
+    let manifest_file = shown(&manifest.path);
+    let placed = positions::positions(&manifest.text);
+    let tree = TreeReport {
+        compatible: !findings.iter().any(|f| f.severity == Severity::Error),
+        summary: valid,
+        files: Vec::new(),
+        added: Vec::new(),
+        notes: policy_notes(&manifest_file, &placed, findings),
     };
     report_format::emit_tree(&tree, format)
 }

@@ -236,3 +236,28 @@ fn product_check_places_a_column_s_change_at_its_entry_in_the_manifest() {
     );
     assert!(out.ends_with("payments.transactions 3.3.0: would be refused (breaking_change_requires_major); required bump: major.\n"), "{out}");
 }
+
+#[test]
+fn product_lint_places_the_policy_s_findings_in_the_manifest() {
+    let (code, out, _) = crate::contracts::accord(
+        None,
+        &[
+            "product",
+            "lint",
+            "testdata/contracts/orders-contract-2.1.0.yaml",
+            "--policy",
+            "testdata/governance/policy.yaml",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(code, 1, "GV103 is an error in this policy: {out}");
+    assert!(
+        out.contains("::warning file=testdata/contracts/orders-contract-2.1.0.yaml,line=32,col=7,title=GV104 pii-column-without-access-tier::PII column `customer_id` has no access tier"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("orders-fact 2.1.0 is valid (Data Contract Specification, 1 schema)\n"),
+        "{out}"
+    );
+}

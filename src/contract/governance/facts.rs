@@ -18,6 +18,8 @@ pub(crate) struct Found<T> {
 #[derive(Debug, Clone)]
 pub(crate) struct PiiColumn {
     pub name: String,
+    /// Where the manifest writes it (`spec.columns[3]`), or its name when no key says.
+    pub key: String,
     pub classification: Option<String>,
     pub access_tier: Option<String>,
 }
@@ -139,10 +141,15 @@ impl Facts {
         let mut pii_columns = Vec::new();
         for schema in &contract.schemas {
             if let Source::Columns(columns) = &schema.source {
-                for field in columns.fields() {
+                for (i, field) in columns.fields().iter().enumerate() {
                     if constraints::flag(field, PII) {
                         pii_columns.push(PiiColumn {
                             name: field.name().clone(),
+                            key: schema
+                                .field_keys
+                                .get(i)
+                                .cloned()
+                                .unwrap_or_else(|| field.name().clone()),
                             classification: field.metadata().get(CLASSIFICATION).cloned(),
                             access_tier: field.metadata().get("access_tier").cloned(),
                         });
@@ -154,9 +161,11 @@ impl Facts {
         if let Some(Value::Array(names)) = at(document, &["spec", "access_control", "pii_columns"])
         {
             let classification = first(document, &["spec.access_control.classification"]);
-            for name in names.iter().filter_map(Value::as_str) {
+            for (i, name) in names.iter().enumerate() {
+                let Some(name) = name.as_str() else { continue };
                 pii_columns.push(PiiColumn {
                     name: name.to_string(),
+                    key: format!("spec.access_control.pii_columns[{i}]"),
                     classification: classification.as_ref().map(|c| c.value.clone()),
                     access_tier: None,
                 });

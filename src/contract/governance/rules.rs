@@ -150,7 +150,7 @@ pub static RULES: &[GovernanceRule] = &[
                 .iter()
                 .filter(|c| c.access_tier.is_none())
                 .map(|c| Hit {
-                    path: c.name.clone(),
+                    path: c.key.clone(),
                     message: format!(
                         "PII column `{}` has no access tier: set the column's `access_tier`, or the product's rule for PII columns (`access.pii_columns`)",
                         c.name
@@ -169,7 +169,7 @@ pub static RULES: &[GovernanceRule] = &[
             .iter()
             .filter(|c| c.classification.is_none())
             .map(|c| Hit {
-                path: c.name.clone(),
+                path: c.key.clone(),
                 message: format!("PII column `{}` has no classification", c.name),
             })
             .collect()
