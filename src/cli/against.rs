@@ -25,7 +25,8 @@ pub(crate) struct Pairing {
 
 /// Pairs the schema files under `paths` (files or directories, relative to the working
 /// directory; the whole working tree when empty) with the same paths at `reference`.
-pub(crate) fn pair(reference: &str, paths: &[String]) -> anyhow::Result<Pairing> {
+/// The repository around the working directory, its root, and the tree at `reference`.
+fn open_at(reference: &str) -> anyhow::Result<(gix::Repository, PathBuf, gix::ObjectId)> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let repo = gix::discover(&cwd)
         .with_context(|| format!("`{}` is not inside a git repository", cwd.display()))?;
@@ -44,21 +45,63 @@ pub(crate) fn pair(reference: &str, paths: &[String]) -> anyhow::Result<Pairing>
         .object()
         .with_context(|| format!("cannot read `{reference}`"))?
         .peel_to_tree()
-        .with_context(|| format!("`{reference}` has no tree"))?;
+        .with_context(|| format!("`{reference}` has no tree"))?
+        .id;
+    Ok((repo, root, tree))
+}
+
+/// A path (relative to the working directory) from the repository's root.
+fn from_root(root: &Path, path: &Path) -> anyhow::Result<String> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let absolute = cwd.join(path);
+    let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+    let relative = absolute.strip_prefix(root).map_err(|_| {
+        anyhow::anyhow!(
+            "`{}` is outside the repository at `{}`",
+            path.display(),
+            root.display()
+        )
+    })?;
+    Ok(relative.to_string_lossy().replace('\\', "/"))
+}
+
+/// The text of `path` (relative to the working directory) at `reference`, `None` when the
+/// revision has no such file.
+pub(crate) fn file_at(reference: &str, path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    let (repo, root, tree) = open_at(reference)?;
+    let relative = from_root(&root, path)?;
+    let tree = repo
+        .find_tree(tree)
+        .with_context(|| format!("cannot read `{reference}`"))?;
+    let entry = tree
+        .lookup_entry_by_path(&relative)
+        .with_context(|| format!("cannot read `{relative}` at `{reference}`"))?;
+    match entry {
+        Some(entry) if entry.mode().is_blob() => Ok(Some(
+            repo.find_object(entry.object_id())
+                .with_context(|| format!("cannot read `{relative}` at `{reference}`"))?
+                .detach()
+                .data,
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// Pairs the schema files under `paths` (files or directories, relative to the working
+/// directory; the whole working tree when empty) with the same paths at `reference`.
+pub(crate) fn pair(reference: &str, paths: &[String]) -> anyhow::Result<Pairing> {
+    let (repo, root, tree) = open_at(reference)?;
+    let tree = repo
+        .find_tree(tree)
+        .with_context(|| format!("cannot read `{reference}`"))?;
     // The prefixes to compare, from the repository root.
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let mut prefixes = Vec::new();
     for path in if paths.is_empty() {
         vec![".".to_string()]
     } else {
         paths.to_vec()
     } {
-        let absolute = cwd.join(&path);
-        let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
-        let relative = absolute.strip_prefix(&root).map_err(|_| {
-            anyhow::anyhow!("`{path}` is outside the repository at `{}`", root.display())
-        })?;
-        prefixes.push(relative.to_string_lossy().replace('\\', "/"));
+        prefixes.push(from_root(&root, Path::new(&path))?);
     }
     let under = |path: &str| {
         prefixes

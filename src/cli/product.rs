@@ -74,6 +74,10 @@ struct CheckArgs {
     /// Judge as of this time instead of now, e.g. `2026-12-04T00:00:00Z` or `2026-12-04`
     #[arg(long)]
     now: Option<String>,
+    /// Judge the manifest against its own version at this git revision instead of a registry
+    /// (`main`, `origin/main`, a tag, a commit): each subject's changes and the version bump
+    #[arg(long, value_name = "REF", conflicts_with = "now")]
+    against: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
@@ -200,6 +204,9 @@ fn lint(args: LintArgs) -> anyhow::Result<Outcome> {
 
 fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     let manifest = Manifest::load(&args.manifest, args.product_version.as_ref())?;
+    if let Some(reference) = &args.against {
+        return super::product_report::against(&manifest, reference, args.format);
+    }
     let mut path = format!(
         "/v1/products/{}/check",
         segment(&manifest.contract.product.name)

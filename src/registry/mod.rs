@@ -37,7 +37,7 @@ pub use model::{
 use parsed::ParsedCache;
 pub use policy::{
     AuditEntry, DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication,
-    PublishedSchema, Step, capped, date, days, days_until,
+    PublishedSchema, Step, capped, date, days, days_until, declared_bump, minimum_version,
 };
 use products::load_products;
 pub use products::{

@@ -157,3 +157,92 @@ fn outside_a_repository_the_error_says_so() {
     assert_eq!(code, 2);
     assert!(err.contains("give OLD and NEW (1 given)"), "{err}");
 }
+
+/// `product check --against REF`: a manifest judged against its own previous version in git,
+/// with no registry: a contract's narrowed column, and an accord manifest whose schema file
+/// changed name.
+#[test]
+fn a_manifest_is_checked_against_its_previous_version_in_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"]);
+    copy(
+        "testdata/contracts/transactions-3.2.0.yaml",
+        &repo.join("transactions.yaml"),
+    );
+    for file in [
+        "transactions-1.0.0.yaml",
+        "transaction-v1.avsc",
+        "transaction-v2.avsc",
+    ] {
+        copy(
+            &format!("testdata/products/payments/{file}"),
+            &repo.join("payments").join(file),
+        );
+    }
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "published"]);
+    copy(
+        "testdata/contracts/transactions-3.3.0-narrowed.yaml",
+        &repo.join("transactions.yaml"),
+    );
+    let (code, out, err) = accord(
+        repo,
+        &["product", "check", "transactions.yaml", "--against", "main"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("AR204 decimal-precision-changed  amount_usd"),
+        "{out}"
+    );
+    assert!(
+        out.contains("refused: the changes need a major bump from 3.2.0: publish 4.0.0 or later"),
+        "{out}"
+    );
+    assert!(out.ends_with("payments.transactions 3.3.0 against main (3.2.0): would be refused; required bump: major\n"), "{out}");
+    let (_, out, _) = accord(
+        repo,
+        &[
+            "product",
+            "check",
+            "transactions.yaml",
+            "--against",
+            "main",
+            "--format",
+            "github",
+        ],
+    );
+    assert!(
+        out.starts_with("::error file=transactions.yaml,line=31,col=5,title=AR204"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(repo.join("transactions.yaml")).unwrap();
+    std::fs::write(
+        repo.join("transactions.yaml"),
+        text.replace("\"3.3.0\"", "\"4.0.0\""),
+    )
+    .unwrap();
+    let (code, out, _) = accord(
+        repo,
+        &["product", "check", "transactions.yaml", "--against", "main"],
+    );
+    assert_eq!(code, 0, "{out}");
+    // accord's own manifest: 1.1.0 names a new schema file; the old one is read at main.
+    copy(
+        "testdata/products/payments/transactions-1.1.0.yaml",
+        &repo.join("payments/transactions-1.0.0.yaml"),
+    );
+    let (code, out, err) = accord(
+        repo,
+        &[
+            "product",
+            "check",
+            "payments/transactions-1.0.0.yaml",
+            "--against",
+            "main",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("AV101 field-added"), "{out}");
+    assert!(out.ends_with("payments.transactions 1.1.0 against main (1.0.0): would be accepted; required bump: minor\n"), "{out}");
+}
