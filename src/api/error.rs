@@ -189,7 +189,11 @@ impl ApiError {
 
 impl From<RegistryError> for ApiError {
     fn from(error: RegistryError) -> Self {
-        if let RegistryError::Store(e) = &error {
+        // A store failure's details go to the log, not to the client; a refused backup is the
+        // caller's to fix.
+        if let RegistryError::Store(e) = &error
+            && !matches!(e, crate::store::StoreError::Backup { .. })
+        {
             tracing::error!(error = %e, "store failure");
             return ApiError::backend();
         }
@@ -356,6 +360,11 @@ fn wire(error: &RegistryError) -> (StatusCode, u32, &'static str) {
             };
             (status, code, p.code())
         }
+        Store(crate::store::StoreError::Backup { .. }) => (
+            S::UNPROCESSABLE_ENTITY,
+            code::INVALID_REQUEST,
+            "backup_refused",
+        ),
         Store(_) => (S::INTERNAL_SERVER_ERROR, code::BACKEND, "store_error"),
     }
 }

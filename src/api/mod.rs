@@ -3,6 +3,7 @@
 //! `oneshot` and the server with a listener.
 
 pub mod auth;
+mod backups;
 mod catalog;
 mod consumers;
 pub(crate) use consumers::xml_escape;
@@ -211,6 +212,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/notices.atom", get(consumers::notices_atom))
         .route("/v1/consumers/{consumer}/events", get(consumers::events))
         .route("/v1/deliveries", get(consumers::deliveries))
+        .route("/v1/backups", post(backups::create))
         .route("/v1/data-products", get(catalog::search))
         .route(
             "/v1/data-products/{domain}/{name}",

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::compat::{Level, ReportView};
-use crate::registry::{Affected, Delivery, PolicyFinding, Reference, SchemaId, Version};
+use crate::registry::{Affected, Delivery, Holdings, PolicyFinding, Reference, SchemaId, Version};
 
 /// A schema in a request body (register, lookup, compatibility, a product's publication);
 /// unknown fields are ignored.
@@ -440,4 +440,20 @@ pub struct DeliveryView {
     pub state: String,
     #[serde(flatten)]
     pub delivery: Delivery,
+}
+
+/// `POST /v1/backups`: where on the server's machine the copy goes (a new directory).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupRequest {
+    pub path: String,
+}
+
+/// A backup written: where, what it holds (at least), and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupAnswer {
+    pub path: String,
+    #[serde(flatten)]
+    pub holdings: Holdings,
+    pub millis: u64,
 }

@@ -8,6 +8,7 @@
 
 mod against;
 mod auth;
+mod backup;
 mod check;
 mod client;
 mod config;
@@ -52,6 +53,8 @@ enum Command {
     Rules(rules::RulesArgs),
     Serve(serve::ServeArgs),
     Repair(repair::RepairArgs),
+    Backup(backup::BackupArgs),
+    Restore(backup::RestoreArgs),
     Auth(auth::AuthArgs),
     Register(client::RegisterArgs),
     Subjects(client::SubjectsArgs),
@@ -103,6 +106,8 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Repair(args) => repair::run(args),
+        Command::Backup(args) => backup::backup(args),
+        Command::Restore(args) => backup::restore(args),
         Command::Auth(args) => auth::run(args),
         Command::Register(args) => client::register(args),
         Command::Subjects(args) => client::subjects(args),

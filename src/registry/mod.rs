@@ -47,7 +47,7 @@ pub use products::{
 };
 pub use state::SchemaEntry;
 use state::State;
-pub use subjects::{Config, Import, NewSchema, Registered, SubjectVersion, Verdict};
+pub use subjects::{Config, Holdings, Import, NewSchema, Registered, SubjectVersion, Verdict};
 use subjects::{Normalize, Prepared, Setting, SubjectState, finding_lines};
 
 use crate::store::Store;

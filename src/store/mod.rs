@@ -147,6 +147,15 @@ pub trait Store: Send + Sync {
     fn writable(&self) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Writes a consistent copy of every keyspace into the new directory `to`, while the store
+    /// goes on serving: a backup.
+    fn checkpoint(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        Err(StoreError::Backup {
+            path: to.display().to_string(),
+            detail: "this store keeps nothing on disk to copy".into(),
+        })
+    }
 }
 
 /// Why the store could not do what was asked.
@@ -175,6 +184,9 @@ pub enum StoreError {
         "`{path}` is not empty but holds no complete data dir (no `CURRENT` file; found {found}); refusing to create a new registry over it. Point --data-dir at the data dir, restore it whole, or use an empty directory for a new registry"
     )]
     NotADataDir { path: String, found: String },
+    /// A backup cannot be written where it was asked to go.
+    #[error("cannot back up into `{path}`: {detail}")]
+    Backup { path: String, detail: String },
     /// A write failed (a full disk, say) and the data dir cannot be opened again yet; writes
     /// resume on their own once it can.
     #[error(

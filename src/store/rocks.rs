@@ -458,6 +458,32 @@ fn refuse_incomplete(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store for RocksStore {
+    fn checkpoint(&self, to: &Path) -> Result<(), StoreError> {
+        let refused = |detail: String| StoreError::Backup {
+            path: to.display().to_string(),
+            detail,
+        };
+        if !to.is_absolute() {
+            return Err(refused(
+                "give an absolute path on the server's machine".into(),
+            ));
+        }
+        if to.exists() {
+            return Err(refused(
+                "it exists; a backup goes into a new directory".into(),
+            ));
+        }
+        let guard = self.db()?;
+        let Some(db) = guard.0.as_ref() else {
+            return Err(self.unwritable());
+        };
+        // RocksDB flushes what is in memory, then hard-links (or copies) every file into `to`:
+        // one consistent point across every keyspace.
+        rocksdb::checkpoint::Checkpoint::new(db)
+            .and_then(|c| c.create_checkpoint(to))
+            .map_err(|e| refused(e.to_string()))
+    }
+
     fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let db = self.db()?;
         db.get_cf(db.family(keyspace), key).map_err(backend)

@@ -3,6 +3,7 @@
 mod action;
 mod against;
 mod arrow;
+mod backup;
 mod canonical;
 mod catalog;
 mod ci_formats;

@@ -9,7 +9,7 @@ mod state;
 
 pub use check::Verdict;
 pub(super) use check::finding_lines;
-pub use read::SubjectVersion;
+pub use read::{Holdings, SubjectVersion};
 pub(super) use register::Prepared;
 pub use register::{Import, NewSchema, Registered};
 pub use settings::Config;

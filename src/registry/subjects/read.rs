@@ -13,6 +13,15 @@ pub struct SubjectVersion {
     pub deleted: bool,
 }
 
+/// How much a registry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Holdings {
+    pub schemas: usize,
+    pub subjects: usize,
+    pub products: usize,
+    pub max_id: SchemaId,
+}
+
 impl Registry {
     /// Subjects with at least one live version (or any version, with `include_deleted`), sorted.
     pub fn subjects(&self, include_deleted: bool, deleted_only: bool) -> Vec<String> {
@@ -144,6 +153,26 @@ impl Registry {
     /// The largest schema id handed out so far.
     pub fn max_id(&self) -> SchemaId {
         self.read().subjects.last_id
+    }
+
+    /// Writes a consistent copy of the registry into the new directory `to` (on this machine)
+    /// while it goes on serving, and says what the copy holds.
+    pub fn backup(&self, to: &std::path::Path) -> Result<Holdings, RegistryError> {
+        // What the copy holds is at least what was committed before it started.
+        let holdings = self.holdings();
+        self.store.checkpoint(to)?;
+        Ok(holdings)
+    }
+
+    /// How much the registry holds: for a backup's summary, and a restore's.
+    pub fn holdings(&self) -> Holdings {
+        let state = self.read();
+        Holdings {
+            schemas: state.subjects.schema_count(),
+            subjects: self.subjects(true, false).len(),
+            products: state.products.len(),
+            max_id: state.subjects.last_id,
+        }
     }
 
     /// Whether writes can succeed now (after a write failed on a full disk, say, they cannot

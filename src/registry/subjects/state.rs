@@ -27,6 +27,11 @@ pub(in crate::registry) struct SubjectState {
 }
 
 impl SubjectState {
+    /// How many schemas are stored.
+    pub(in crate::registry) fn schema_count(&self) -> usize {
+        self.schemas.len()
+    }
+
     /// The stored schema with this id.
     pub(in crate::registry) fn schema(&self, id: SchemaId) -> Option<&Arc<SchemaEntry>> {
         self.schemas.get(&id)

@@ -1,0 +1,27 @@
+//! `POST /v1/backups`: a consistent online copy of the registry into a new directory on the
+//! server's machine (a RocksDB checkpoint), while it goes on serving. Admins only.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::error::ApiError;
+use super::products::{NativeJson, run};
+use super::types::{BackupAnswer, BackupRequest};
+
+pub async fn create(
+    State(state): State<AppState>,
+    NativeJson(body): NativeJson<BackupRequest>,
+) -> Result<Response, ApiError> {
+    let path = std::path::PathBuf::from(&body.path);
+    let started = std::time::Instant::now();
+    let holdings = run(&state, move |r| r.backup(&path)).await?;
+    let answer = BackupAnswer {
+        path: body.path,
+        holdings,
+        millis: started.elapsed().as_millis() as u64,
+    };
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}

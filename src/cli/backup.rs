@@ -1,0 +1,117 @@
+//! `accord backup` and `accord restore`: a running registry copied consistently into a new
+//! directory on its machine, and such a copy brought back as a data dir, offline.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use super::client::{RegistryArgs, RegistryClient};
+use super::{Outcome, print};
+use crate::api::types::{BackupAnswer, BackupRequest};
+use crate::registry::{Holdings, Registry, SystemClock};
+use crate::store::RocksStore;
+
+/// Ask a running registry for a consistent backup, written while it serves into a new
+/// directory on the server's machine (admins only).
+///
+/// Exit status: 0 written, 2 otherwise (the directory exists, the path is relative, ...).
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// A new directory on the server's machine, as an absolute path
+    #[arg(long, value_name = "PATH")]
+    to: String,
+    #[command(flatten)]
+    registry: RegistryArgs,
+}
+
+/// Bring a backup back as a data dir, offline: copies it into a new (or empty) directory,
+/// then opens it to check it is whole and says what it holds.
+///
+/// Exit status: 0 restored, 2 otherwise.
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// The backup: a directory `accord backup` wrote
+    #[arg(long, value_name = "PATH")]
+    from: PathBuf,
+    /// The data dir to create; `accord serve --data-dir` opens it
+    #[arg(long, value_name = "DIR")]
+    data_dir: PathBuf,
+}
+
+fn summary(holdings: &Holdings) -> String {
+    format!(
+        "{} schemas (ids up to {}), {} subjects, {} data products",
+        holdings.schemas, holdings.max_id, holdings.subjects, holdings.products
+    )
+}
+
+pub(crate) fn backup(args: BackupArgs) -> anyhow::Result<Outcome> {
+    let client = RegistryClient::new(&args.registry)?;
+    let request = serde_json::to_value(BackupRequest { path: args.to })?;
+    let answer: BackupAnswer = client
+        .call_as("POST", "/v1/backups", Some(request))?
+        .map_err(anyhow::Error::msg)?;
+    print(&format!(
+        "backed up {} into `{}` on the server's machine in {} ms\n",
+        summary(&answer.holdings),
+        answer.path,
+        answer.millis
+    ))?;
+    Ok(Outcome::Success)
+}
+
+pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<Outcome> {
+    let (from, to) = (&args.from, &args.data_dir);
+    if !from.join("CURRENT").is_file() {
+        bail!(
+            "`{}` is not a backup accord wrote (no `CURRENT` file)",
+            from.display()
+        );
+    }
+    if to.exists()
+        && std::fs::read_dir(to)
+            .with_context(|| format!("cannot read `{}`", to.display()))?
+            .next()
+            .is_some()
+    {
+        bail!(
+            "`{}` is not empty; restore into a new directory, then point --data-dir at it",
+            to.display()
+        );
+    }
+    copy_dir(from, to)?;
+    let store = RocksStore::open(to)
+        .with_context(|| format!("the restored data dir `{}` does not open", to.display()))?;
+    let registry = Registry::open(std::sync::Arc::new(store), std::sync::Arc::new(SystemClock))
+        .with_context(|| format!("the restored data dir `{}` does not load", to.display()))?;
+    print(&format!(
+        "restored {} into `{}`; start it with `accord serve --data-dir {}`\n",
+        summary(&registry.holdings()),
+        to.display(),
+        to.display()
+    ))?;
+    Ok(Outcome::Success)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create `{}`", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot read `{}`", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).with_context(|| {
+                format!(
+                    "cannot copy `{}` to `{}`",
+                    entry.path().display(),
+                    target.display()
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
