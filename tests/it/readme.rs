@@ -101,6 +101,17 @@ fn readme_registration_examples_answer_what_the_readme_shows() {
     run_examples(block, None, &root());
 }
 
+/// The backup examples start their own server in a directory of their own (with `testdata/`),
+/// where the backup and the restored data dir go.
+#[test]
+fn readme_backup_examples_answer_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = first_sh_block(section(&readme, "## Backups"));
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(root().join("testdata"), dir.path().join("testdata")).unwrap();
+    run_examples(block, None, dir.path());
+}
+
 /// The text under `heading`, up to the next heading of its level or above.
 fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
     let level = heading.split(' ').next().unwrap();

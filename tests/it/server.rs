@@ -25,12 +25,16 @@ impl Server {
 
     /// A server whose relative paths (in `options`) are relative to `cwd`.
     pub fn start_in(data_dir: &std::path::Path, options: &[&str], cwd: &std::path::Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
+        command
             .current_dir(cwd)
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(options)
-            .arg("--data-dir")
-            .arg(data_dir)
+            .args(options);
+        // A README example may name its own data dir (relative to `cwd`).
+        if !options.contains(&"--data-dir") {
+            command.arg("--data-dir").arg(data_dir);
+        }
+        let mut child = command
             .env("ACCORD_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
