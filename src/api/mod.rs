@@ -213,6 +213,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/consumers/{consumer}/events", get(consumers::events))
         .route("/v1/deliveries", get(consumers::deliveries))
         .route("/v1/backups", post(backups::create))
+        .route("/v1/export", get(backups::export))
+        .route("/v1/import", post(backups::import))
         .route("/v1/data-products", get(catalog::search))
         .route(
             "/v1/data-products/{domain}/{name}",

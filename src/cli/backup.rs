@@ -1,5 +1,6 @@
 //! `accord backup` and `accord restore`: a running registry copied consistently into a new
-//! directory on its machine, and such a copy brought back as a data dir, offline.
+//! directory on its machine, and such a copy brought back as a data dir, offline; `accord
+//! export` and `accord import`: the registry as a portable NDJSON stream.
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,65 @@ pub(crate) struct RestoreArgs {
     /// The data dir to create; `accord serve --data-dir` opens it
     #[arg(long, value_name = "DIR")]
     data_dir: PathBuf,
+}
+
+/// Write a running registry's whole content as a versioned NDJSON stream (admins only): every
+/// schema with its id, subject version, configuration, mode, product, publication, notice,
+/// audit entry and consumer.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Where to write the stream (default: standard output)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    registry: RegistryArgs,
+}
+
+/// Load an export into a running registry that holds nothing yet, every id and version kept
+/// (admins only).
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The stream `accord export` wrote
+    file: PathBuf,
+    #[command(flatten)]
+    registry: RegistryArgs,
+}
+
+pub(crate) fn export(args: ExportArgs) -> anyhow::Result<Outcome> {
+    let client = RegistryClient::new(&args.registry)?;
+    let stream = client
+        .send("GET", "/v1/export", None)?
+        .map_err(anyhow::Error::msg)?;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &stream)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            eprintln!(
+                "exported {} records into `{}`",
+                stream.lines().count().saturating_sub(1),
+                path.display()
+            );
+        }
+        None => print(&stream)?,
+    }
+    Ok(Outcome::Success)
+}
+
+pub(crate) fn import(args: ImportArgs) -> anyhow::Result<Outcome> {
+    let stream = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let client = RegistryClient::new(&args.registry)?;
+    let answer = client
+        .send("POST", "/v1/import", Some(("application/x-ndjson", stream)))?
+        .map_err(anyhow::Error::msg)?;
+    let carried: crate::registry::Carried = serde_json::from_str(&answer)
+        .with_context(|| format!("the registry's answer to the import is unexpected: {answer}"))?;
+    print(&format!(
+        "imported {} records from `{}`\n",
+        carried.records,
+        args.file.display()
+    ))?;
+    Ok(Outcome::Success)
 }
 
 fn summary(holdings: &Holdings) -> String {

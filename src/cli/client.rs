@@ -170,45 +170,59 @@ impl RegistryClient {
         path: &str,
         body: Option<Value>,
     ) -> anyhow::Result<Result<Value, Refusal>> {
+        let body = body.map(|b| ("application/vnd.schemaregistry.v1+json", b.to_string()));
+        match self.send(method, path, body)? {
+            Ok(text) => serde_json::from_str(&text).map(Ok).with_context(|| {
+                format!("the registry's answer to {method} {path} is not JSON: {text}")
+            }),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    }
+
+    /// One request with a body of `content_type`, answered with text (an export's NDJSON).
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<(&str, String)>,
+    ) -> anyhow::Result<Result<String, Refusal>> {
         let url = format!("{}{path}", self.base);
-        let content_type = "application/vnd.schemaregistry.v1+json";
         let actor = self.actor.as_deref().map(encode_actor).unwrap_or_default();
         let actor = actor.as_str();
         let response = match (method, body) {
             ("GET", _) => self.identified(self.agent.get(&url), actor).call(),
             ("DELETE", _) => self.identified(self.agent.delete(&url), actor).call(),
-            ("PUT", Some(body)) => self
+            ("PUT", Some((content_type, body))) => self
                 .identified(self.agent.put(&url), actor)
                 .header("Content-Type", content_type)
-                .send_json(body),
-            ("POST", Some(body)) => self
+                .send(body),
+            ("POST", Some((content_type, body))) => self
                 .identified(self.agent.post(&url), actor)
                 .header("Content-Type", content_type)
-                .send_json(body),
+                .send(body),
             _ => bail!("unsupported request {method} {path}"),
         };
         let mut response = response.map_err(|e| self.unreachable(e))?;
         let status = response.status().as_u16();
+        // An export is as large as the registry.
         let text = response
             .body_mut()
+            .with_config()
+            .limit(u64::MAX)
             .read_to_string()
             .with_context(|| format!("cannot read the registry's answer to {method} {path}"))?;
-        let value: Value = serde_json::from_str(&text).with_context(|| {
-            format!("the registry's answer to {method} {path} is not JSON: {text}")
-        })?;
         if (200..300).contains(&status) {
-            Ok(Ok(value))
-        } else {
-            // An error answer without the registry's envelope (a proxy's, say): its text.
-            let body = serde_json::from_value(value).unwrap_or(ErrorBody {
-                error_code: ErrorCode::Number(u32::from(status)),
-                message: text,
-            });
-            Ok(Err(Refusal {
-                status: StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
-                body,
-            }))
+            return Ok(Ok(text));
         }
+        // An error answer without the registry's envelope (a proxy's, say): its text.
+        let body = serde_json::from_str(&text).unwrap_or(ErrorBody {
+            error_code: ErrorCode::Number(u32::from(status)),
+            message: text,
+        });
+        Ok(Err(Refusal {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+            body,
+        }))
     }
 
     /// Why no answer came, with what would fix it where the cause says.

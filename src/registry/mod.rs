@@ -19,6 +19,7 @@ mod load;
 mod model;
 mod parsed;
 mod policy;
+mod portable;
 mod products;
 pub mod repair;
 mod state;
@@ -39,6 +40,7 @@ pub use policy::{
     AuditEntry, DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication,
     PublishedSchema, Step, capped, date, days, days_until, declared_bump, minimum_version,
 };
+pub use portable::{Carried, EXPORT_VERSION};
 use products::load_products;
 pub use products::{
     Affected, Consumer, Delivery, DueDelivery, Evaluation, Event, EventKind, Impact, LineStatus,

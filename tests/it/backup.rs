@@ -120,3 +120,119 @@ fn a_restore_refuses_what_is_not_a_backup_and_a_directory_in_use() {
         "{err}"
     );
 }
+
+/// Export, import into an empty registry, export again: the same bytes, every id kept.
+#[test]
+fn an_export_imported_exports_the_same_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Server::start(&dir.path().join("source"));
+    // Subjects with versions, a soft-deleted one, a reference, settings, a product with a
+    // notice and a consumer.
+    for n in 0..3 {
+        let fields: Vec<String> = (0..=n)
+            .map(|i| format!(r#"{{"name":"f{i}","type":"long","default":0}}"#))
+            .collect();
+        let (status, body) = source.register("orders-value", &fields.join(","));
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, _) = source.call("DELETE", "/subjects/orders-value/versions/2", None);
+    assert_eq!(status, 200);
+    let (status, body) = source.call(
+        "PUT",
+        "/config/orders-value",
+        Some(serde_json::json!({"compatibility": "FULL"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    for args in [
+        vec![
+            "product",
+            "publish",
+            "testdata/products/payments/transactions-1.0.0.yaml",
+        ],
+        vec![
+            "notice",
+            "announce",
+            "payments.transactions",
+            "--major",
+            "2",
+            "--summary",
+            "cents",
+        ],
+        vec![
+            "consumer",
+            "add",
+            "payments.transactions",
+            "finance.report",
+            "--major",
+            "1",
+            "--domain",
+            "finance",
+            "--contact",
+            "#finance",
+        ],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(&args)
+            .current_dir(crate::root())
+            .env("ACCORD_REGISTRY", &source.url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let first = dir.path().join("first.ndjson");
+    let (code, _, err) = accord(&["export", "-o", first.to_str().unwrap()], &source);
+    assert_eq!(code, 0, "{err}");
+    let stream = std::fs::read_to_string(&first).unwrap();
+    assert!(
+        stream.starts_with("{\"format\":\"accord-export\",\"version\":1}\n"),
+        "{stream}"
+    );
+
+    let target = Server::start(&dir.path().join("target"));
+    let (code, out, err) = accord(&["import", first.to_str().unwrap()], &target);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("imported "), "{out}");
+    let (code, again, _) = accord(&["export"], &target);
+    assert_eq!(code, 0);
+    assert_eq!(
+        again, stream,
+        "export, import, export gives the same stream"
+    );
+    // The target serves what the source did: the ids, the soft-deleted version, the product.
+    let (_, versions) = target.call("GET", "/subjects/orders-value/versions?deleted=true", None);
+    assert_eq!(versions, serde_json::json!([1, 2, 3]));
+    let (_, live) = target.call("GET", "/subjects/orders-value/versions", None);
+    assert_eq!(live, serde_json::json!([1, 3]));
+    let (_, status) = target.call("GET", "/v1/products/payments.transactions", None);
+    assert_eq!(status["latest"], "1.0.0", "{status}");
+    let (_, consumers) = target.call("GET", "/v1/products/payments.transactions/consumers", None);
+    assert_eq!(consumers[0]["name"], "finance.report");
+    // Only into an empty registry; a damaged stream names its line and writes nothing.
+    let (code, _, err) = accord(&["import", first.to_str().unwrap()], &target);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("an import goes into an empty registry"),
+        "{err}"
+    );
+    let damaged = dir.path().join("damaged.ndjson");
+    let mut lines: Vec<&str> = stream.lines().collect();
+    lines[3] = "{\"keyspace\":\"nowhere\",\"key\":\"00\",\"hex\":\"00\"}";
+    std::fs::write(&damaged, lines.join("\n")).unwrap();
+    let fresh = Server::start(&dir.path().join("fresh"));
+    let (code, _, err) = accord(&["import", damaged.to_str().unwrap()], &fresh);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the export's line 4: unknown keyspace `nowhere`"),
+        "{err}"
+    );
+    let (_, subjects) = fresh.call("GET", "/subjects", None);
+    assert_eq!(
+        subjects,
+        serde_json::json!([]),
+        "a refused import writes nothing"
+    );
+}

@@ -54,6 +54,8 @@ pub fn need_of(
         | ("POST", "/compatibility/subjects/{subject}/versions/")
         | ("POST", "/compatibility/subjects/{subject}/versions/{version}")
         | ("POST", "/v1/products/{name}/check") => Need::Read,
+        // The whole registry, consumers' webhook secrets included, is the platform's.
+        ("GET", "/v1/export") => Need::Admin,
         ("GET", _) => Need::Read,
         ("POST", "/subjects/{subject}/versions") => {
             Need::Register(param("subject").unwrap_or_default())
