@@ -53,11 +53,20 @@ pub(crate) struct ExportArgs {
 }
 
 /// Load an export into a running registry that holds nothing yet, every id and version kept
-/// (admins only).
+/// (admins only); or, with `--from-confluent URL`, copy a running Confluent-compatible registry
+/// through its REST API: every version with its id, references, soft-deleted versions,
+/// levels and modes, resuming where an interrupted copy stopped.
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
     /// The stream `accord export` wrote
-    file: PathBuf,
+    #[arg(
+        required_unless_present = "from_confluent",
+        conflicts_with = "from_confluent"
+    )]
+    file: Option<PathBuf>,
+    /// The URL of a Confluent-compatible registry to copy
+    #[arg(long, value_name = "URL")]
+    from_confluent: Option<String>,
     #[command(flatten)]
     registry: RegistryArgs,
 }
@@ -83,8 +92,13 @@ pub(crate) fn export(args: ExportArgs) -> anyhow::Result<Outcome> {
 }
 
 pub(crate) fn import(args: ImportArgs) -> anyhow::Result<Outcome> {
-    let stream = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let file = match (&args.from_confluent, &args.file) {
+        (Some(url), _) => return super::confluent_import::run(url, &args.registry),
+        (None, Some(file)) => file,
+        (None, None) => bail!("give the export's FILE, or --from-confluent URL"),
+    };
+    let stream = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read `{}`", file.display()))?;
     let client = RegistryClient::new(&args.registry)?;
     let answer = client
         .send("POST", "/v1/import", Some(("application/x-ndjson", stream)))?
@@ -94,7 +108,7 @@ pub(crate) fn import(args: ImportArgs) -> anyhow::Result<Outcome> {
     print(&format!(
         "imported {} records from `{}`\n",
         carried.records,
-        args.file.display()
+        file.display()
     ))?;
     Ok(Outcome::Success)
 }

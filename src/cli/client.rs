@@ -43,6 +43,18 @@ pub(crate) struct RegistryArgs {
     ca_cert: Option<std::path::PathBuf>,
 }
 
+impl RegistryArgs {
+    /// Another registry at `url`, reached with no credentials (a migration's source).
+    pub(crate) fn anonymous(url: &str) -> Self {
+        RegistryArgs {
+            registry: url.to_string(),
+            token: None,
+            user_info: None,
+            ca_cert: None,
+        }
+    }
+}
+
 /// The certificates of a `--ca-cert` file, as roots of trust.
 fn trusted(path: &std::path::Path) -> anyhow::Result<ureq::tls::RootCerts> {
     let pem = std::fs::read(path)

@@ -12,6 +12,7 @@ mod backup;
 mod check;
 mod client;
 mod config;
+mod confluent_import;
 mod consumer;
 mod diff;
 mod impact;

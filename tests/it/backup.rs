@@ -236,3 +236,85 @@ fn an_export_imported_exports_the_same_stream() {
         "a refused import writes nothing"
     );
 }
+
+/// `import --from-confluent` against a second `accord serve` standing in for the source:
+/// every version with its id (references and a soft-deleted one too), levels, and a second run
+/// that resumes, finding everything there.
+#[test]
+fn a_confluent_compatible_registry_is_copied_with_its_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Server::start(&dir.path().join("source"));
+    // Ids on the source start past 1: the copy must keep them, not renumber.
+    let (status, _) = source.call(
+        "POST",
+        "/subjects/filler-value/versions",
+        Some(serde_json::json!({"schema": "\"int\""})),
+    );
+    assert_eq!(status, 200);
+    let customer = r#"{"type":"record","name":"Customer","namespace":"shop","fields":[{"name":"id","type":"string"}]}"#;
+    let (_, body) = source.call(
+        "POST",
+        "/subjects/customer-value/versions",
+        Some(serde_json::json!({"schema": customer})),
+    );
+    let customer_id = body["id"].as_u64().unwrap();
+    let order = r#"{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"buyer","type":"shop.Customer"}]}"#;
+    let (status, body) = source.call(
+        "POST",
+        "/subjects/order-value/versions",
+        Some(serde_json::json!({
+            "schema": order,
+            "references": [{"name": "shop.Customer", "subject": "customer-value", "version": 1}],
+        })),
+    );
+    assert_eq!(status, 200, "{body}");
+    let order_id = body["id"].as_u64().unwrap();
+    for n in 1..=2 {
+        let fields: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"name":"f{i}","type":"long","default":0}}"#))
+            .collect();
+        source.register("events-value", &fields.join(","));
+    }
+    assert_eq!(
+        source
+            .call("DELETE", "/subjects/events-value/versions/1", None)
+            .0,
+        200
+    );
+    source.call(
+        "PUT",
+        "/config/order-value",
+        Some(serde_json::json!({"compatibility": "FULL_TRANSITIVE"})),
+    );
+
+    let target = Server::start(&dir.path().join("target"));
+    let (code, out, err) = accord(&["import", "--from-confluent", &source.url], &target);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("source: 4 subjects, 5 versions (1 soft-deleted)\ntarget: 4 subjects, 5 versions (1 soft-deleted)"), "{out}");
+    let (_, by_id) = target.call("GET", &format!("/schemas/ids/{order_id}"), None);
+    assert_eq!(
+        by_id["references"][0]["subject"], "customer-value",
+        "{by_id}"
+    );
+    let (_, by_id) = target.call("GET", &format!("/schemas/ids/{customer_id}"), None);
+    assert!(
+        by_id["schema"].as_str().unwrap().contains("Customer"),
+        "{by_id}"
+    );
+    let (_, live) = target.call("GET", "/subjects/events-value/versions", None);
+    assert_eq!(live, serde_json::json!([2]));
+    let (_, level) = target.call("GET", "/config/order-value", None);
+    assert_eq!(level["compatibilityLevel"], "FULL_TRANSITIVE");
+    let (_, mode) = target.call("GET", "/mode", None);
+    assert_eq!(
+        mode["mode"], "READWRITE",
+        "the target writes again once copied"
+    );
+    // An interrupted copy resumes: what is there is skipped.
+    let (code, out, _) = accord(&["import", "--from-confluent", &source.url], &target);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("copied 0 versions (5 already there)"),
+        "{out}"
+    );
+}
