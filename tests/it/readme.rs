@@ -112,6 +112,27 @@ fn readme_backup_examples_answer_what_the_readme_shows() {
     run_examples(block, None, dir.path());
 }
 
+/// The Confluent migration copies a second `accord serve`, standing in for Confluent's
+/// registry and holding a few schemas, into the section's server.
+#[test]
+fn readme_confluent_migration_runs_as_written() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = first_sh_block(section(&readme, "## Moving from Confluent"));
+    let dir = tempfile::tempdir().unwrap();
+    let source = crate::server::Server::start(dir.path());
+    for (subject, fields) in [
+        ("orders-value", r#"{"name":"id","type":"string"}"#),
+        (
+            "orders-value",
+            r#"{"name":"id","type":"string"},{"name":"n","type":"int","default":0}"#,
+        ),
+        ("payments-value", r#"{"name":"id","type":"string"}"#),
+    ] {
+        assert_eq!(source.register(subject, fields).0, 200);
+    }
+    run_examples_with(block, Some(&[]), &root(), &[("CONFLUENT_URL", &source.url)]);
+}
+
 /// The text under `heading`, up to the next heading of its level or above.
 fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
     let level = heading.split(' ').next().unwrap();
@@ -138,6 +159,16 @@ fn first_sh_block(section: &str) -> &str {
 /// it. The server is started before the first line with `server_options`, or by the block's
 /// own `$ accord serve OPTIONS &` line, whose expected output is the line it prints.
 fn run_examples(block: &str, server_options: Option<&[&str]>, cwd: &std::path::Path) {
+    run_examples_with(block, server_options, cwd, &[]);
+}
+
+/// [`run_examples`] with more variables in the commands' environment.
+fn run_examples_with(
+    block: &str,
+    server_options: Option<&[&str]>,
+    cwd: &std::path::Path,
+    env: &[(&str, &str)],
+) {
     let dir = tempfile::tempdir().unwrap();
     let mut server =
         server_options.map(|options| crate::server::Server::start_with(dir.path(), options));
@@ -186,6 +217,9 @@ fn run_examples(block: &str, server_options: Option<&[&str]>, cwd: &std::path::P
                 .replace("127.0.0.1:8081", &server.address)
                 .replace("localhost:8081", &format!("localhost:{port}"));
             run.env("ACCORD_REGISTRY", &server.url);
+        }
+        for (name, value) in env {
+            run.env(name, value);
         }
         let output = run
             .args(["-c", &command])
