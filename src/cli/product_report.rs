@@ -26,7 +26,7 @@ fn shown(path: &Path) -> String {
 fn source_of(
     manifest: &Manifest,
     subject: &str,
-    placed: &HashMap<String, crate::schema_json::Position>,
+    placed: &HashMap<String, crate::schema::Position>,
 ) -> Source {
     let base = manifest.path.parent().unwrap_or(Path::new("."));
     let schema = manifest
@@ -117,7 +117,7 @@ pub(super) fn emit(
 /// The governance policy's findings, each at its key in the manifest where it names one.
 fn policy_notes(
     manifest_file: &str,
-    placed: &HashMap<String, crate::schema_json::Position>,
+    placed: &HashMap<String, crate::schema::Position>,
     findings: &[PolicyFinding],
 ) -> Vec<Note> {
     findings

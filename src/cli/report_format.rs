@@ -13,7 +13,7 @@ use super::Outcome;
 use crate::api::xml_escape as xml;
 use crate::compat::catalog::RULES;
 use crate::compat::{Report, ReportView};
-use crate::schema_json::{Position, position_of, positions};
+use crate::schema::{Position, position_of, positions};
 
 /// Output formats of a compatibility report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

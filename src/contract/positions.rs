@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::schema_json::Position;
+use crate::schema::Position;
 
 enum Frame {
     /// A key (or the document) whose block has not started: its entries' indentation is

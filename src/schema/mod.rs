@@ -9,7 +9,7 @@ use crate::compat::{self, Level, Profile, Profiled, Report};
 use crate::{arrow, avro};
 
 pub use crate::compat::Format;
-pub use crate::schema_json::{MAX_DEPTH, ParseError};
+pub use crate::schema_json::{MAX_DEPTH, ParseError, Position, position_of, positions};
 /// JSON text helpers the registry and the API share with the parsers.
 pub(crate) use crate::schema_json::{compact, json_kind};
 
