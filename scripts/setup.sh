@@ -9,6 +9,7 @@
 # - wrk: the load the serving benchmark puts on the server (the test run exercises it briefly).
 # - curl, openssl: the README's examples, which the tests run, call them.
 # - git: the tests build repositories for `diff --against` (accord itself reads them with gix).
+# - PostgreSQL: the PostgreSQL store's tests start a server of their own (initdb, pg_ctl).
 # - python3 with yaml and requests: the README runs the seeds' registration script.
 
 # Once per shell: scripts sourced from a script that already ran it (as .ci/run does) inherit it.
@@ -61,6 +62,12 @@ if python3 -c "import yaml, requests" 2>/dev/null; then
 else
   echo "setup: python3 with yaml and requests: missing; installing python3-yaml python3-requests" >&2
   accord_missing+=(python3 python3-yaml python3-requests)
+fi
+if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "setup: postgresql: found $(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)" >&2
+else
+  echo "setup: postgresql: no initdb; installing postgresql" >&2
+  accord_missing+=(postgresql)
 fi
 if command -v wrk >/dev/null; then
   echo "setup: wrk: found $(command -v wrk)" >&2

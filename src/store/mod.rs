@@ -5,12 +5,14 @@
 //! (`conformance.rs`).
 
 mod mem;
+mod postgres;
 mod rocks;
 
 #[cfg(test)]
 mod conformance;
 
 pub use mem::MemStore;
+pub use postgres::PostgresStore;
 pub use rocks::{Damage, Dropped, RocksStore};
 
 /// A separate key space (a column family in RocksDB).
