@@ -32,9 +32,11 @@ pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     mac.update(b".");
     mac.update(body);
     let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("t={timestamp},v1={hex}")
+    format!("t={timestamp},v1={}", crate::registry::hex(&digest))
 }
+
+/// How often the events time brings are looked for.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 
 /// Posts events to webhooks and records the outcomes.
 pub struct Notifier {
@@ -116,17 +118,21 @@ impl Notifier {
     }
 
     /// The delivery thread: at start every pending delivery is attempted at once (whatever its
-    /// backoff said before the restart), then every `interval` the due ones, after firing the
-    /// events time brought.
+    /// backoff said before the restart), then every `interval` the due ones. The events time
+    /// brings (sunsets, a day-granular matter) are fired at start and then once a minute.
     pub fn spawn(self, interval: Duration, warning_days: u32) -> std::thread::JoinHandle<()> {
         std::thread::Builder::new()
             .name("webhooks".into())
             .spawn(move || {
                 let mut first = true;
+                let mut scheduled: Option<std::time::Instant> = None;
                 loop {
                     let now = self.registry.now();
-                    if let Err(e) = self.registry.fire_scheduled_events(now, warning_days) {
-                        tracing::error!(error = %e, "firing scheduled events failed");
+                    if scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
+                        scheduled = Some(std::time::Instant::now());
+                        if let Err(e) = self.registry.fire_scheduled_events(now, warning_days) {
+                            tracing::error!(error = %e, "firing scheduled events failed");
+                        }
                     }
                     let due_at = if first { Timestamp::MAX } else { now };
                     first = false;

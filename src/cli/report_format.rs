@@ -321,10 +321,7 @@ fn gitlab(view: &ReportView, source: &Source) -> Value {
 }
 
 fn fingerprint(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::registry::hex(&Sha256::digest(text.as_bytes()))
 }
 
 fn gitlab_issues(view: &ReportView, source: &Source) -> Vec<Value> {

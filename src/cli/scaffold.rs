@@ -48,17 +48,12 @@ pub(crate) struct NewArgs {
 }
 
 pub(crate) fn run(args: NewArgs) -> anyhow::Result<Outcome> {
-    let product = DataProduct {
-        name: args.name.clone(),
-        domain: args.domain.clone(),
-        owner: args.owner.clone(),
-        notice_days: DataProduct::DEFAULT_NOTICE_DAYS,
-        overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
-        compatibility: crate::compat::Level::Backward,
-        subjects: vec![args.name.clone()],
-        sunset_waits_for_consumers: false,
-        manifest: None,
-    };
+    let product = DataProduct::new(
+        args.name.clone(),
+        args.domain.clone(),
+        args.owner.clone(),
+        vec![args.name.clone()],
+    );
     product.validate()?;
     let contact = args
         .contact

@@ -46,15 +46,9 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
     Contract {
         form: Form::Datamesh,
         product: DataProduct {
-            name,
-            domain,
-            owner,
             notice_days,
-            overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
             compatibility,
-            subjects: vec![subject.clone()],
-            sunset_waits_for_consumers: false,
-            manifest: None,
+            ..DataProduct::new(name, domain, owner, vec![subject.clone()])
         },
         version,
         schemas: vec![ContractSchema {

@@ -66,17 +66,8 @@ pub(crate) fn read(reader: &mut Reader) -> Contract {
             field_keys,
         });
     }
-    let product = DataProduct {
-        name,
-        domain,
-        owner,
-        notice_days: DataProduct::DEFAULT_NOTICE_DAYS,
-        overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
-        compatibility: crate::compat::Level::Backward,
-        subjects: schemas.iter().map(|s| s.subject.clone()).collect(),
-        sunset_waits_for_consumers: false,
-        manifest: None,
-    };
+    let subjects = schemas.iter().map(|s| s.subject.clone()).collect();
+    let product = DataProduct::new(name, domain, owner, subjects);
     Contract {
         form: Form::Odcs,
         product,

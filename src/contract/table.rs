@@ -67,15 +67,8 @@ pub(crate) fn read(form: Form, reader: &mut Reader) -> Contract {
         .unwrap_or(DataProduct::DEFAULT_NOTICE_DAYS);
     let fields = columns(reader, layout.columns);
     let product = DataProduct {
-        name: name.clone(),
-        domain,
-        owner,
         notice_days,
-        overlap_days: DataProduct::DEFAULT_OVERLAP_DAYS,
-        compatibility: crate::compat::Level::Backward,
-        subjects: vec![name.clone()],
-        sunset_waits_for_consumers: false,
-        manifest: None,
+        ..DataProduct::new(name.clone(), domain, owner, vec![name.clone()])
     };
     Contract {
         form,

@@ -40,7 +40,7 @@ pub use policy::{
     AuditEntry, DataProduct, Line, LineState, Notice, ProductError, ProductState, Publication,
     PublishedSchema, Step, capped, date, days, days_until, declared_bump, minimum_version,
 };
-pub use portable::{Carried, EXPORT_VERSION};
+pub use portable::{Carried, EXPORT_VERSION, hex};
 use products::load_products;
 pub use products::{
     Affected, Consumer, Delivery, DueDelivery, Evaluation, Event, EventKind, Impact, LineStatus,
@@ -65,6 +65,10 @@ pub struct Registry {
     commit: Mutex<()>,
     /// Serializes changes to data products (definitions, publications, notices).
     products_lock: Mutex<()>,
+    /// Event deliveries written so far, and how many had been when a look for due ones found
+    /// none pending: the webhook thread reads the outbox only when something may be pending.
+    deliveries_written: std::sync::atomic::AtomicU64,
+    deliveries_idle_at: std::sync::atomic::AtomicU64,
 }
 
 impl Registry {
@@ -79,6 +83,9 @@ impl Registry {
             subject_locks: Mutex::new(HashMap::new()),
             commit: Mutex::new(()),
             products_lock: Mutex::new(()),
+            deliveries_written: std::sync::atomic::AtomicU64::new(0),
+            // Unknown at start: the first look reads the outbox.
+            deliveries_idle_at: std::sync::atomic::AtomicU64::new(u64::MAX),
         })
     }
 

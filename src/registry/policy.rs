@@ -69,6 +69,21 @@ impl DataProduct {
     pub const DEFAULT_NOTICE_DAYS: u32 = 14;
     pub const DEFAULT_OVERLAP_DAYS: u32 = 30;
 
+    /// A product with every default: 14 notice days, 30 overlap days, BACKWARD, no manifest.
+    pub fn new(name: String, domain: String, owner: String, subjects: Vec<String>) -> Self {
+        DataProduct {
+            name,
+            domain,
+            owner,
+            notice_days: Self::DEFAULT_NOTICE_DAYS,
+            overlap_days: Self::DEFAULT_OVERLAP_DAYS,
+            compatibility: Self::default_compatibility(),
+            subjects,
+            sunset_waits_for_consumers: false,
+            manifest: None,
+        }
+    }
+
     fn default_notice_days() -> u32 {
         Self::DEFAULT_NOTICE_DAYS
     }

@@ -44,7 +44,8 @@ fn portable() -> impl Iterator<Item = Keyspace> {
     Keyspace::ALL.into_iter().filter(|k| *k != Keyspace::Meta)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hex: keys here, digests and signatures elsewhere.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -6,20 +6,8 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::contracts::accord;
 use crate::server::Server;
-
-fn accord(args: &[&str], registry: &Server) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .env("ACCORD_REGISTRY", &registry.url)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
 
 #[test]
 fn a_backup_under_load_restores_every_acknowledged_version() {
@@ -50,7 +38,7 @@ fn a_backup_under_load_restores_every_acknowledged_version() {
             std::thread::yield_now();
         }
         let before = acknowledged.lock().unwrap().clone();
-        let (code, out, err) = accord(&["backup", "--to", backup.to_str().unwrap()], &server);
+        let (code, out, err) = accord(Some(&server), &["backup", "--to", backup.to_str().unwrap()]);
         stop.store(true, Ordering::SeqCst);
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.starts_with("backed up "), "{out}");
@@ -86,7 +74,7 @@ fn a_backup_under_load_restores_every_acknowledged_version() {
         );
     }
     // A backup is never written over something.
-    let (code, _, err) = accord(&["backup", "--to", backup.to_str().unwrap()], &server);
+    let (code, _, err) = accord(Some(&server), &["backup", "--to", backup.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         err.contains("it exists; a backup goes into a new directory"),
@@ -171,20 +159,11 @@ fn an_export_imported_exports_the_same_stream() {
             "#finance",
         ],
     ] {
-        let output = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args(&args)
-            .current_dir(crate::root())
-            .env("ACCORD_REGISTRY", &source.url)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let (code, _, err) = accord(Some(&source), &args);
+        assert_eq!(code, 0, "{args:?}: {err}");
     }
     let first = dir.path().join("first.ndjson");
-    let (code, _, err) = accord(&["export", "-o", first.to_str().unwrap()], &source);
+    let (code, _, err) = accord(Some(&source), &["export", "-o", first.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let stream = std::fs::read_to_string(&first).unwrap();
     assert!(
@@ -193,10 +172,10 @@ fn an_export_imported_exports_the_same_stream() {
     );
 
     let target = Server::start(&dir.path().join("target"));
-    let (code, out, err) = accord(&["import", first.to_str().unwrap()], &target);
+    let (code, out, err) = accord(Some(&target), &["import", first.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("imported "), "{out}");
-    let (code, again, _) = accord(&["export"], &target);
+    let (code, again, _) = accord(Some(&target), &["export"]);
     assert_eq!(code, 0);
     assert_eq!(
         again, stream,
@@ -212,7 +191,7 @@ fn an_export_imported_exports_the_same_stream() {
     let (_, consumers) = target.call("GET", "/v1/products/payments.transactions/consumers", None);
     assert_eq!(consumers[0]["name"], "finance.report");
     // Only into an empty registry; a damaged stream names its line and writes nothing.
-    let (code, _, err) = accord(&["import", first.to_str().unwrap()], &target);
+    let (code, _, err) = accord(Some(&target), &["import", first.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         err.contains("an import goes into an empty registry"),
@@ -223,7 +202,7 @@ fn an_export_imported_exports_the_same_stream() {
     lines[3] = "{\"keyspace\":\"nowhere\",\"key\":\"00\",\"hex\":\"00\"}";
     std::fs::write(&damaged, lines.join("\n")).unwrap();
     let fresh = Server::start(&dir.path().join("fresh"));
-    let (code, _, err) = accord(&["import", damaged.to_str().unwrap()], &fresh);
+    let (code, _, err) = accord(Some(&fresh), &["import", damaged.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         err.contains("the export's line 4: unknown keyspace `nowhere`"),
@@ -288,7 +267,7 @@ fn a_confluent_compatible_registry_is_copied_with_its_ids() {
     );
 
     let target = Server::start(&dir.path().join("target"));
-    let (code, out, err) = accord(&["import", "--from-confluent", &source.url], &target);
+    let (code, out, err) = accord(Some(&target), &["import", "--from-confluent", &source.url]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("source: 4 subjects, 5 versions (1 soft-deleted)\ntarget: 4 subjects, 5 versions (1 soft-deleted)"), "{out}");
     let (_, by_id) = target.call("GET", &format!("/schemas/ids/{order_id}"), None);
@@ -311,7 +290,7 @@ fn a_confluent_compatible_registry_is_copied_with_its_ids() {
         "the target writes again once copied"
     );
     // An interrupted copy resumes: what is there is skipped.
-    let (code, out, _) = accord(&["import", "--from-confluent", &source.url], &target);
+    let (code, out, _) = accord(Some(&target), &["import", "--from-confluent", &source.url]);
     assert_eq!(code, 0);
     assert!(
         out.starts_with("copied 0 versions (5 already there)"),

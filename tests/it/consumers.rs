@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::contracts::accord;
+use crate::contracts::{accord, accord_as};
 use crate::server::Server;
 
 /// A product `analytics.orders` (domain analytics) of its own, published at 1.0.0, in `dir`.
@@ -192,20 +192,8 @@ fn a_consumer_registers_under_its_own_domain() {
     );
     let token =
         std::fs::read_to_string(crate::root().join("testdata/auth/payments-ci.token")).unwrap();
-    let as_payments = |args: &[&str]| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_accord"));
-        command
-            .args(args)
-            .current_dir(crate::root())
-            .env("ACCORD_REGISTRY", &server.url)
-            .env("ACCORD_TOKEN", token.trim());
-        let output = command.output().unwrap();
-        (
-            output.status.code().unwrap(),
-            String::from_utf8(output.stdout).unwrap(),
-            String::from_utf8(output.stderr).unwrap(),
-        )
-    };
+    let as_payments =
+        |args: &[&str]| accord_as(Some(&server), &[("ACCORD_TOKEN", token.trim())], args);
     let (code, out, err) = as_payments(&[
         "product",
         "publish",
@@ -244,19 +232,11 @@ fn a_consumer_registers_under_its_own_domain() {
         "{err}"
     );
     // Readers see who reads the product.
-    let (code, out, err) = {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args(["consumer", "list", "payments.transactions"])
-            .env("ACCORD_REGISTRY", &server.url)
-            .env("ACCORD_USER_INFO", "analytics:analytics-example-password")
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap(),
-            String::from_utf8(output.stdout).unwrap(),
-            String::from_utf8(output.stderr).unwrap(),
-        )
-    };
+    let (code, out, err) = accord_as(
+        Some(&server),
+        &[("ACCORD_USER_INFO", "analytics:analytics-example-password")],
+        &["consumer", "list", "payments.transactions"],
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,

@@ -7,8 +7,20 @@ use std::process::Command;
 use crate::server::Server;
 
 pub fn accord(registry: Option<&Server>, args: &[&str]) -> (i32, String, String) {
+    accord_as(registry, &[], args)
+}
+
+/// [`accord`] with more variables in its environment (credentials, say).
+pub fn accord_as(
+    registry: Option<&Server>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (i32, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accord"));
-    command.args(args).current_dir(crate::root());
+    command
+        .args(args)
+        .current_dir(crate::root())
+        .envs(env.iter().copied());
     if let Some(server) = registry {
         command.env("ACCORD_REGISTRY", &server.url);
     }

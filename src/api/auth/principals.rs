@@ -392,8 +392,7 @@ pub fn new_token() -> Result<(String, String), String> {
     getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let digest = Sha256::digest(token.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    Ok((token, format!("sha256:{hex}")))
+    Ok((token, format!("sha256:{}", crate::registry::hex(&digest))))
 }
 
 #[cfg(test)]

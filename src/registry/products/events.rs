@@ -5,6 +5,8 @@
 //! nothing is delivered for a decision that was not committed. Deliveries are attempted by the
 //! server (`crate::api::webhooks`) and their outcome recorded here.
 
+use std::sync::atomic::Ordering;
+
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -294,17 +296,33 @@ impl Registry {
             outgoing.put(&mut batch);
         }
         self.store.write(batch)?;
+        self.deliveries_written();
         Ok(outgoing.is_some())
     }
 
+    /// Notes that a decision's deliveries are written, after the write.
+    pub(in crate::registry) fn deliveries_written(&self) {
+        self.deliveries_written.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// The deliveries due at `now`, with their events and where they go. A delivery whose
-    /// consumer or webhook is gone gives up.
+    /// consumer or webhook is gone gives up. The outbox is read only when something may be
+    /// pending: not again after a look found nothing, until a decision writes deliveries.
     pub fn due_deliveries(&self, now: Timestamp) -> Result<Vec<DueDelivery>, RegistryError> {
+        let written = self.deliveries_written.load(Ordering::SeqCst);
+        if self.deliveries_idle_at.load(Ordering::SeqCst) == written {
+            return Ok(Vec::new());
+        }
         let mut due = Vec::new();
+        let mut pending = false;
         for (key, value) in self.store.scan_prefix(Keyspace::Deliveries, b"")? {
             let delivery: Delivery =
                 serde_json::from_slice(&value).map_err(|e| super::super::corrupt("delivery", e))?;
-            if delivery.delivered.is_some() || delivery.gave_up || delivery.next > now {
+            if delivery.delivered.is_some() || delivery.gave_up {
+                continue;
+            }
+            pending = true;
+            if delivery.next > now {
                 continue;
             }
             let consumer = self
@@ -336,6 +354,9 @@ impl Registry {
                 webhook,
                 secret: consumer.secret,
             });
+        }
+        if !pending {
+            self.deliveries_idle_at.store(written, Ordering::SeqCst);
         }
         Ok(due)
     }

@@ -140,6 +140,9 @@ impl Registry {
         }
         super::audit::put_audit(&mut batch, &ps.product.name, ps.audit_len, &entry);
         self.store.write(batch)?;
+        if outgoing.is_some() {
+            self.deliveries_written();
+        }
         let mut state = self.write_state();
         if let Some(ps) = state.products.get_mut(&ps.product.name) {
             ps.notices.insert(notice.major, notice.clone());

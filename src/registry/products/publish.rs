@@ -474,6 +474,7 @@ impl Registry {
             upstream,
             outgoing,
         } = extras;
+        let sends_events = outgoing.is_some();
         // Subjects not given keep what the line (or, for a new line, the latest version) holds.
         let carried = match &evaluation.step {
             Some(Step::InLine { base }) => ps.publications.iter().find(|p| p.version == *base),
@@ -586,6 +587,9 @@ impl Registry {
                 apply_upstream_changes(&mut state.products, &upstream);
             },
         )?;
+        if sends_events {
+            self.deliveries_written();
+        }
         for (subject, r) in new_subjects.iter().zip(&registered) {
             publication.schemas.insert(
                 subject.clone(),
