@@ -127,6 +127,12 @@ impl Notifier {
                 let mut first = true;
                 let mut scheduled: Option<std::time::Instant> = None;
                 loop {
+                    // Of several processes sharing a store, one sends: a consumer hears each
+                    // event once.
+                    if !self.registry.leads() {
+                        std::thread::sleep(interval);
+                        continue;
+                    }
                     let now = self.registry.now();
                     if scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
                         scheduled = Some(std::time::Instant::now());

@@ -23,8 +23,8 @@ use crate::api::auth::{Auth, ClientAddr, Principals};
 use crate::api::webhooks::Notifier;
 use crate::api::{AppState, DEFAULT_BODY_LIMIT, EnvelopedErrors, accept_tls, router};
 use crate::contract::governance::Policy;
-use crate::registry::{Registry, SystemClock};
-use crate::store::RocksStore;
+use crate::registry::{Clock, Registry, SharedClock, SystemClock};
+use crate::store::{PostgresStore, RocksStore, Shared, Store, redact};
 
 /// Run the schema registry: Confluent Schema Registry's REST API over a RocksDB data dir.
 ///
@@ -36,6 +36,16 @@ pub(crate) struct ServeArgs {
     /// Where the registry keeps its data (created if missing)
     #[arg(long, env = "ACCORD_DATA_DIR", default_value = "./accord-data")]
     data_dir: PathBuf,
+    /// Keep the data in PostgreSQL instead of a data dir (`postgres://user:password@host/db`):
+    /// any number of servers may share one database, all accepting writes; see the README's
+    /// "Running several nodes". accord creates and migrates its tables itself
+    #[arg(
+        long,
+        env = "ACCORD_STORE",
+        value_name = "URL",
+        conflicts_with = "data_dir"
+    )]
+    store: Option<String>,
     /// Address and port to listen on
     #[arg(long, env = "ACCORD_LISTEN", default_value = "127.0.0.1:8081")]
     listen: String,
@@ -147,20 +157,42 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let store = RocksStore::open(&args.data_dir)
-        .with_context(|| format!("cannot open the data dir `{}`", args.data_dir.display()))?;
-    let registry_id = store.registry_id()?;
-    if store.created() {
-        tracing::warn!(
-            data_dir = %args.data_dir.display(),
-            registry = %registry_id,
-            "created a new, empty registry: if one was expected here, stop and check --data-dir"
-        );
+    let mut shared_clock = None;
+    let (store, clock, place): (Arc<dyn Store>, Arc<dyn Clock>, String) = match &args.store {
+        Some(url) => {
+            let store = PostgresStore::open(url)
+                .with_context(|| format!("cannot open the store `{}`", redact(url)))?;
+            // Notices and sunsets are judged by the database's clock, which every node shares.
+            let clock = Arc::new(SharedClock::default());
+            clock.set(store.now()?);
+            shared_clock = Some(clock.clone());
+            (Arc::new(store), clock, redact(url))
+        }
+        None => {
+            let store = RocksStore::open(&args.data_dir).with_context(|| {
+                format!("cannot open the data dir `{}`", args.data_dir.display())
+            })?;
+            let registry_id = store.registry_id()?;
+            if store.created() {
+                tracing::warn!(
+                    data_dir = %args.data_dir.display(),
+                    registry = %registry_id,
+                    "created a new, empty registry: if one was expected here, stop and check --data-dir"
+                );
+            }
+            let place = format!("{} (registry {registry_id})", args.data_dir.display());
+            (Arc::new(store), Arc::new(SystemClock), place)
+        }
+    };
+    let registry = Arc::new(
+        Registry::open(store, clock)
+            .with_context(|| format!("cannot load the registry from {place}"))?
+            .with_parsed_budget(args.parsed_cache_mb << 20),
+    );
+    if let Some(clock) = shared_clock {
+        registry.follow(clock);
     }
-    let registry = Registry::open(Arc::new(store), Arc::new(SystemClock))
-        .context("cannot load the registry from its data dir")?
-        .with_parsed_budget(args.parsed_cache_mb << 20);
-    let state = AppState::new(Arc::new(registry))
+    let state = AppState::new(registry)
         .with_body_limit(args.max_body_bytes)
         .with_auth(auth)
         .with_policy(policy)
@@ -170,7 +202,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.sunset_warning_days,
     );
     let address = listener.local_addr()?;
-    tracing::info!(%address, data_dir = %args.data_dir.display(), registry = %registry_id, "serving");
+    tracing::info!(%address, store = %place, "serving");
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("accord listening on {scheme}://{address}");
     let max_connections = connection_limit(args.max_connections);

@@ -22,6 +22,7 @@ mod policy;
 mod portable;
 mod products;
 pub mod repair;
+mod shared;
 mod state;
 mod subjects;
 
@@ -47,6 +48,7 @@ pub use products::{
     MAJOR_VERSION_PROPERTY, PRODUCT_VERSION_PROPERTY, PolicyFinding, PublicationSpec, Severity,
     SubjectCheck, Submission, Upstream,
 };
+pub use shared::{FOLLOW_INTERVAL, SharedClock};
 pub use state::SchemaEntry;
 use state::State;
 pub use subjects::{Config, Holdings, Import, NewSchema, Registered, SubjectVersion, Verdict};
@@ -69,12 +71,24 @@ pub struct Registry {
     /// none pending: the webhook thread reads the outbox only when something may be pending.
     deliveries_written: std::sync::atomic::AtomicU64,
     deliveries_idle_at: std::sync::atomic::AtomicU64,
+    /// Serializes catching up with other processes sharing the store.
+    applying: Mutex<()>,
+    /// Whether keys read from the change feed were not applied: then all is read again.
+    stale: std::sync::atomic::AtomicBool,
 }
 
 impl Registry {
     /// Opens the registry over a store, loading what it serves into memory.
     pub fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Self, RegistryError> {
+        if let Some(shared) = store.shared() {
+            // The feed is followed from before the load: what commits meanwhile is read again.
+            shared.changes()?;
+        }
         let state = load(store.as_ref())?;
+        if let Some(shared) = store.shared() {
+            // Ids written without the sequence (a data dir migrated in) are never handed out.
+            shared.schema_ids_past(state.subjects.last_id().0)?;
+        }
         Ok(Registry {
             store,
             clock,
@@ -86,6 +100,8 @@ impl Registry {
             deliveries_written: std::sync::atomic::AtomicU64::new(0),
             // Unknown at start: the first look reads the outbox.
             deliveries_idle_at: std::sync::atomic::AtomicU64::new(u64::MAX),
+            applying: Mutex::new(()),
+            stale: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

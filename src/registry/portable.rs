@@ -69,7 +69,7 @@ impl Registry {
     /// The registry as the NDJSON stream, taken while no write commits, so it is one
     /// consistent point.
     pub fn export(&self) -> Result<(String, Carried), RegistryError> {
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
         let header = Header {
             format: FORMAT.to_string(),
@@ -145,7 +145,7 @@ impl Registry {
             };
             writes.push((keyspace, key, value));
         }
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
         for keyspace in portable() {
             if !self.store.scan_page(keyspace, b"", b"", 1)?.is_empty() {

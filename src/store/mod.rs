@@ -7,13 +7,15 @@
 mod mem;
 mod postgres;
 mod rocks;
+mod shared;
 
 #[cfg(test)]
 mod conformance;
 
 pub use mem::MemStore;
-pub use postgres::PostgresStore;
+pub use postgres::{PostgresStore, redact};
 pub use rocks::{Damage, Dropped, RocksStore};
+pub use shared::{ChangedKey, Scope, Shared, SharedLock};
 
 /// A separate key space (a column family in RocksDB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -116,6 +118,13 @@ impl WriteBatch {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
+
+    /// The keys it writes or deletes, in order.
+    pub fn keys(&self) -> impl Iterator<Item = (Keyspace, &[u8])> {
+        self.ops.iter().map(|op| match op {
+            Op::Put(keyspace, key, _) | Op::Delete(keyspace, key) => (*keyspace, key.as_slice()),
+        })
+    }
 }
 
 /// A key and its value.
@@ -148,6 +157,12 @@ pub trait Store: Send + Sync {
     /// Whether writes can succeed now; a store whose last write failed tries to recover first.
     fn writable(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    /// What the store adds when other accord processes share it: `None` for a store one
+    /// process owns.
+    fn shared(&self) -> Option<&dyn Shared> {
+        None
     }
 
     /// Writes a consistent copy of every keyspace into the new directory `to`, while the store

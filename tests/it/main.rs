@@ -14,6 +14,7 @@ mod data_dir;
 mod docker;
 mod engine;
 mod governance;
+mod nodes;
 mod outputs;
 mod parse;
 mod properties;
@@ -21,6 +22,8 @@ mod readme;
 mod registration;
 mod registry_cli;
 mod server;
+#[path = "../support/postgres.rs"]
+mod test_postgres;
 mod tls;
 
 /// The repository root, where `testdata/` and `compat-rules/` live.

@@ -31,7 +31,7 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(options);
         // A README example may name its own data dir (relative to `cwd`).
-        if !options.contains(&"--data-dir") {
+        if !options.contains(&"--data-dir") && !options.contains(&"--store") {
             command.arg("--data-dir").arg(data_dir);
         }
         let mut child = command
@@ -110,10 +110,19 @@ pub fn refused_start(data_dir: &std::path::Path) -> (std::process::ExitStatus, S
 impl Server {
     /// Sends SIGTERM, as an orchestrator stopping the service does.
     fn terminate(&self) {
+        self.signal("-TERM");
+    }
+
+    /// Sends SIGKILL: the process ends at once, in the middle of whatever it was doing.
+    pub fn kill(&self) {
+        self.signal("-KILL");
+    }
+
+    fn signal(&self, signal: &str) {
         let pid = self.child.id().to_string();
         assert!(
             Command::new("kill")
-                .args(["-TERM", &pid])
+                .args([signal, &pid])
                 .status()
                 .unwrap()
                 .success()

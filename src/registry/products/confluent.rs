@@ -37,7 +37,7 @@ impl Registry {
         };
         // The version is derived from the product's state: hold the products lock from here to
         // the publication, so concurrent registrations each get the next version.
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         // Registered meanwhile (the same schema from another producer): nothing to publish.
         if let Some(registered) = self.read().subjects.registered(subject, &prepared) {
             return Ok(registered);

@@ -120,18 +120,18 @@ pub(in crate::registry) struct UpstreamChange {
 /// How deep impact follows consumers that are products.
 pub const MAX_IMPACT_DEPTH: u32 = 8;
 
+/// A product's consumers as stored.
 pub(in crate::registry) fn load_consumers(
     store: &dyn crate::store::Store,
-    products: &mut BTreeMap<String, ProductState>,
-) -> Result<(), RegistryError> {
-    for (_, value) in store.scan_prefix(Keyspace::Consumers, b"")? {
+    product: &str,
+) -> Result<BTreeMap<String, Consumer>, RegistryError> {
+    let mut consumers = BTreeMap::new();
+    for (_, value) in store.scan_prefix(Keyspace::Consumers, &keys::subject_prefix(product))? {
         let consumer: Consumer =
             serde_json::from_slice(&value).map_err(|e| super::super::corrupt("consumer", e))?;
-        if let Some(ps) = products.get_mut(&consumer.product) {
-            ps.consumers.insert(consumer.name.clone(), consumer);
-        }
+        consumers.insert(consumer.name.clone(), consumer);
     }
-    Ok(())
+    Ok(consumers)
 }
 
 /// The store key of a product's consumer.
@@ -150,7 +150,7 @@ impl Registry {
         actor: &str,
     ) -> Result<Consumer, RegistryError> {
         consumer.validate()?;
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let ps = self.product_state(&consumer.product)?;
         let majors: BTreeSet<u64> = ps.publications.iter().map(|p| p.version.major).collect();
         if !majors.contains(&consumer.major) {
@@ -206,7 +206,7 @@ impl Registry {
         name: &str,
         actor: &str,
     ) -> Result<Consumer, RegistryError> {
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let ps = self.product_state(product)?;
         let consumer =
             ps.consumers

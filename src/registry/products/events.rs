@@ -242,7 +242,7 @@ impl Registry {
         now: Timestamp,
         warning_days: u32,
     ) -> Result<usize, RegistryError> {
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let products: Vec<ProductState> = self.read().products.values().cloned().collect();
         let mut fired = 0;
         for ps in &products {

@@ -23,7 +23,7 @@ use crate::registry::{
     Registry, RegistryError, State, SubjectVersion, Verdict, VersionRecord, corrupt, finding_lines,
     json, keys,
 };
-use crate::store::{Keyspace, WriteBatch};
+use crate::store::{Keyspace, Scope, WriteBatch};
 
 pub use consumers::{Affected, Consumer, Impact, Upstream};
 pub use events::{Delivery, DueDelivery, Event, EventKind};
@@ -103,68 +103,91 @@ pub(in crate::registry) fn load_products(
     store: &dyn crate::store::Store,
     state: &mut State,
 ) -> Result<(), RegistryError> {
-    for (_, value) in store.scan_prefix(Keyspace::Products, b"")? {
-        let product: DataProduct =
-            serde_json::from_slice(&value).map_err(|e| super::corrupt("product", e))?;
-        for subject in &product.subjects {
-            state.bound.insert(subject.clone(), product.name.clone());
-        }
-        state.products.insert(
-            product.name.clone(),
-            ProductState {
-                product,
-                publications: Vec::new(),
-                notices: BTreeMap::new(),
-                audit_len: 0,
-                consumers: BTreeMap::new(),
-            },
-        );
-    }
-    for (key, value) in store.scan_prefix(Keyspace::ProductVersions, b"")? {
-        let (name, _) = keys::parse_product_seq(&key)
-            .ok_or_else(|| super::corrupt("product version", "bad key"))?;
-        let publication: Publication =
-            serde_json::from_slice(&value).map_err(|e| super::corrupt("product version", e))?;
-        if let Some(ps) = state.products.get_mut(&name) {
-            ps.publications.push(publication);
-        }
-    }
-    consumers::load_consumers(store, &mut state.products)?;
-    for (key, value) in store.scan_prefix(Keyspace::Notices, b"")? {
-        let (name, _) =
-            keys::parse_product_seq(&key).ok_or_else(|| super::corrupt("notice", "bad key"))?;
-        let notice: Notice =
-            serde_json::from_slice(&value).map_err(|e| super::corrupt("notice", e))?;
-        if let Some(ps) = state.products.get_mut(&name) {
-            ps.notices.insert(notice.major, notice);
-        }
-    }
-    // Each product's audit length is a counter; a data dir written before the counter existed
-    // has its audit counted a page at a time.
-    for (name, ps) in state.products.iter_mut() {
-        ps.audit_len = match store.get(Keyspace::Counters, &keys::audit_len(name))? {
-            Some(bytes) => u64::from_be_bytes(
-                bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| super::corrupt("audit counter", "bad length"))?,
-            ),
-            None => {
-                let prefix = keys::subject_prefix(name);
-                let mut len = 0;
-                loop {
-                    let from = keys::product_seq(name, len);
-                    let page = store.scan_page(Keyspace::Audit, &prefix, &from, 1024)?;
-                    let Some((last, _)) = page.last() else { break };
-                    let (_, seq) = keys::parse_product_seq(last)
-                        .ok_or_else(|| super::corrupt("audit", "bad key"))?;
-                    len = seq + 1;
-                }
-                len
-            }
-        };
+    for (name, _) in store.scan_prefix(Keyspace::Products, b"")? {
+        let name = String::from_utf8(name).map_err(|e| super::corrupt("product", e))?;
+        install_product(state, &name, load_product(store, &name)?);
     }
     Ok(())
+}
+
+/// A product as stored: its definition, publications, notices, consumers and audit length;
+/// `None` if it is not defined.
+pub(in crate::registry) fn load_product(
+    store: &dyn crate::store::Store,
+    name: &str,
+) -> Result<Option<ProductState>, RegistryError> {
+    let Some(value) = store.get(Keyspace::Products, name.as_bytes())? else {
+        return Ok(None);
+    };
+    let product: DataProduct =
+        serde_json::from_slice(&value).map_err(|e| super::corrupt("product", e))?;
+    let prefix = keys::subject_prefix(name);
+    let mut publications = Vec::new();
+    for (_, value) in store.scan_prefix(Keyspace::ProductVersions, &prefix)? {
+        publications.push(
+            serde_json::from_slice(&value).map_err(|e| super::corrupt("product version", e))?,
+        );
+    }
+    let mut notices = BTreeMap::new();
+    for (_, value) in store.scan_prefix(Keyspace::Notices, &prefix)? {
+        let notice: Notice =
+            serde_json::from_slice(&value).map_err(|e| super::corrupt("notice", e))?;
+        notices.insert(notice.major, notice);
+    }
+    let consumers = consumers::load_consumers(store, name)?;
+    // The audit length is a counter; a data dir written before the counter existed has its
+    // audit counted a page at a time.
+    let audit_len = match store.get(Keyspace::Counters, &keys::audit_len(name))? {
+        Some(bytes) => u64::from_be_bytes(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| super::corrupt("audit counter", "bad length"))?,
+        ),
+        None => {
+            let mut len = 0;
+            loop {
+                let from = keys::product_seq(name, len);
+                let page = store.scan_page(Keyspace::Audit, &prefix, &from, 1024)?;
+                let Some((last, _)) = page.last() else { break };
+                let (_, seq) = keys::parse_product_seq(last)
+                    .ok_or_else(|| super::corrupt("audit", "bad key"))?;
+                len = seq + 1;
+            }
+            len
+        }
+    };
+    Ok(Some(ProductState {
+        product,
+        publications,
+        notices,
+        audit_len,
+        consumers,
+    }))
+}
+
+/// Puts a product as stored into the state, its subjects bound to it (`None`: it is gone).
+pub(in crate::registry) fn install_product(
+    state: &mut State,
+    name: &str,
+    product: Option<ProductState>,
+) {
+    state.bound.retain(|_, owner| owner != name);
+    match product {
+        Some(ps) => {
+            for subject in &ps.product.subjects {
+                state.bound.insert(subject.clone(), name.to_string());
+            }
+            state.products.insert(name.to_string(), ps);
+        }
+        None => drop(state.products.remove(name)),
+    }
+}
+
+/// See [`Registry::product_guard`].
+pub(in crate::registry) struct ProductsGuard<'a> {
+    _local: std::sync::MutexGuard<'a, ()>,
+    _shared: Option<crate::store::SharedLock>,
 }
 
 impl Registry {
@@ -179,8 +202,14 @@ impl Registry {
             .ok_or_else(|| ProductError::ProductNotFound(name.to_string()).into())
     }
 
-    pub(in crate::registry) fn product_guard(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.products_lock.lock().unwrap_or_else(|e| e.into_inner())
+    /// Holds every data product against changes by other callers, and by other processes
+    /// sharing the store.
+    pub(in crate::registry) fn product_guard(&self) -> Result<ProductsGuard<'_>, RegistryError> {
+        let local = self.products_lock.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(ProductsGuard {
+            _local: local,
+            _shared: self.hold(&[Scope::Products])?,
+        })
     }
 
     /// Creates a product or updates its definition. A subject belongs to one product at most.
@@ -190,7 +219,7 @@ impl Registry {
         actor: &str,
     ) -> Result<ProductState, RegistryError> {
         product.validate()?;
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let existing = {
             let state = self.read();
             for subject in &product.subjects {

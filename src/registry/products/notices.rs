@@ -15,7 +15,7 @@ impl Registry {
         summary: &str,
         actor: &str,
     ) -> Result<Notice, RegistryError> {
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let ps = self.product_state(name)?;
         if let Err(refusal) = ps.check_announcement(major, summary) {
             self.audit_notice(&ps, actor, "announce", major, Err(&refusal))?;
@@ -41,7 +41,7 @@ impl Registry {
         major: u64,
         actor: &str,
     ) -> Result<Notice, RegistryError> {
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let ps = self.product_state(name)?;
         let notice = match ps.check_withdrawal(major) {
             Ok(notice) => notice.clone(),

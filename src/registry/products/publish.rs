@@ -21,7 +21,7 @@ use crate::registry::{
     RegistryError, SchemaEntry, SubjectCheck, Submission, json, keys,
 };
 use crate::schema::Schema;
-use crate::store::Keyspace;
+use crate::store::{Keyspace, Scope};
 
 /// What a publication writes besides its schemas and its record, in the same batch.
 pub(in crate::registry) struct Extras {
@@ -157,7 +157,7 @@ impl Registry {
         submission: Submission,
         actor: &str,
     ) -> Result<(Evaluation, Publication), RegistryError> {
-        let _products = self.product_guard();
+        let _products = self.product_guard()?;
         let ps = self.product_state(name)?;
         let prepared = match self.prepare_publication(&ps, schemas) {
             Ok(prepared) => prepared,
@@ -188,6 +188,13 @@ impl Registry {
             .iter()
             .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()))
             .collect();
+        let subjects: Vec<Scope> = ps
+            .product
+            .subjects
+            .iter()
+            .map(|s| Scope::Subject(s))
+            .collect();
+        let _shared = self.hold(&subjects)?;
         let now = self.clock.now();
         let evaluation = match self.evaluate(ps, version, &prepared, &submission.findings, now) {
             Ok(evaluation) => evaluation,

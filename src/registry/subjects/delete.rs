@@ -5,7 +5,7 @@ use crate::registry::{
     Mode, Normalize, Registry, RegistryError, Setting, Version, VersionRecord, VersionSpec, json,
     keys,
 };
-use crate::store::{Keyspace, WriteBatch};
+use crate::store::{Keyspace, Scope, WriteBatch};
 
 impl Registry {
     pub(in crate::registry) fn ensure_writable(&self, subject: &str) -> Result<(), RegistryError> {
@@ -31,6 +31,7 @@ impl Registry {
     ) -> Result<Version, RegistryError> {
         let lock = self.subject_lock(subject);
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _shared = self.hold(&[Scope::Subject(subject)])?;
         self.ensure_writable(subject)?;
         let (version, record) = {
             let state = self.read();
@@ -110,6 +111,7 @@ impl Registry {
     ) -> Result<Vec<Version>, RegistryError> {
         let lock = self.subject_lock(subject);
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _shared = self.hold(&[Scope::Subject(subject)])?;
         self.ensure_writable(subject)?;
         let versions: Vec<(Version, VersionRecord)> =
             self.read().subjects.versions(subject).collect();

@@ -96,12 +96,16 @@ impl Registry {
 
     /// A schema by its id; soft-deleted schemas stay readable.
     pub fn schema(&self, id: SchemaId) -> Result<Arc<SchemaEntry>, RegistryError> {
-        self.read()
-            .subjects
-            .schemas
-            .get(&id)
-            .cloned()
-            .ok_or(RegistryError::SchemaNotFound(id))
+        let held = || self.read().subjects.schemas.get(&id).cloned();
+        if let Some(entry) = held() {
+            return Ok(entry);
+        }
+        // Another process sharing the store may have just handed it out: a producer's
+        // serializer registers through one node, its consumers read the id through another.
+        if self.store.shared().is_some() {
+            self.catch_up()?;
+        }
+        held().ok_or(RegistryError::SchemaNotFound(id))
     }
 
     /// The subject-versions holding a schema id.

@@ -10,7 +10,7 @@ use crate::registry::{
     SubjectVersion, Version, VersionRecord, json, keys,
 };
 use crate::schema::Format;
-use crate::store::{Keyspace, WriteBatch};
+use crate::store::{Keyspace, Scope, WriteBatch};
 
 /// A schema a client submits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +113,7 @@ impl Registry {
         }
         let lock = self.subject_lock(subject);
         let _subject_guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _shared = self.hold(&[Scope::Subject(subject)])?;
 
         // Content already registered under this subject: its id, no new version, no checks.
         let (mode, level, history) = {
@@ -172,7 +173,15 @@ impl Registry {
         extra: impl FnOnce(&[Registered], &mut WriteBatch),
         apply: impl FnOnce(&mut State, &[Registered]),
     ) -> Result<Vec<Registered>, RegistryError> {
-        let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
+        // One process: one commit at a time. Several sharing the store: one per content, so
+        // that it gets one id.
+        let shared = self.store.shared().is_some();
+        let _commit = (!shared).then(|| self.commit.lock().unwrap_or_else(|e| e.into_inner()));
+        let identities: Vec<Scope> = items
+            .iter()
+            .map(|(_, prepared, _)| Scope::Identity(prepared.identity))
+            .collect();
+        let _identities = self.hold(&identities)?;
         let mut planned: Vec<(&str, Prepared, Registered, bool)> = Vec::new();
         let last_id = {
             let state = self.read();
@@ -194,10 +203,13 @@ impl Registry {
                         {
                             return Err(RegistryError::IdConflict(wanted));
                         }
+                        if let Some(shared) = self.store.shared() {
+                            shared.schema_ids_past(wanted.0)?;
+                        }
                         wanted
                     }
                     (None, Some(id)) => id,
-                    (None, None) => last_id.next(),
+                    (None, None) => self.next_schema_id(last_id)?,
                 };
                 let next_version = state
                     .subjects
@@ -245,7 +257,9 @@ impl Registry {
                 json(&record),
             );
         }
-        if planned.iter().any(|(_, _, _, is_new)| *is_new) {
+        // A shared store hands ids out from its sequence; a counter row would make every
+        // process's commits wait for each other.
+        if !shared && planned.iter().any(|(_, _, _, is_new)| *is_new) {
             batch.put(
                 Keyspace::Counters,
                 keys::LAST_SCHEMA_ID,

@@ -2,7 +2,7 @@
 //! every subject's versions, and the settings. Its fields are the subjects' own; data products
 //! read it through the methods marked `pub(in crate::registry)`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::compat::Level;
@@ -12,7 +12,7 @@ use crate::registry::{
     Mode, Normalize, Prepared, Reference, Registered, RegistryError, SchemaEntry, SchemaId,
     Setting, StoredSchema, Version, VersionRecord,
 };
-use crate::store::{Keyspace, Store};
+use crate::store::{ChangedKey, Keyspace, Store};
 
 #[derive(Default)]
 pub(in crate::registry) struct SubjectState {
@@ -27,6 +27,11 @@ pub(in crate::registry) struct SubjectState {
 }
 
 impl SubjectState {
+    /// The largest schema id handed out so far.
+    pub(in crate::registry) fn last_id(&self) -> SchemaId {
+        self.last_id
+    }
+
     /// How many schemas are stored.
     pub(in crate::registry) fn schema_count(&self) -> usize {
         self.schemas.len()
@@ -170,15 +175,7 @@ impl SubjectState {
             state.last_id = SchemaId::from_be_bytes(bytes);
         }
         for (key, _) in store.scan_prefix(Keyspace::SchemaIdentity, b"")? {
-            let (hash, id) = key
-                .split_at_checked(8)
-                .ok_or_else(|| corrupt("identity", "bad key"))?;
-            let hash = u64::from_be_bytes(
-                hash.try_into()
-                    .map_err(|_| corrupt("identity", "bad key"))?,
-            );
-            let id =
-                SchemaId::from_be_bytes(id.try_into().map_err(|_| corrupt("identity", "bad key"))?);
+            let (hash, id) = parse_identity(&key)?;
             state.identities.entry(hash).or_default().push(id);
         }
         let mut stored_schemas = HashMap::new();
@@ -206,25 +203,163 @@ impl SubjectState {
         // References name subject versions, so schemas are built once those are known; a referenced
         // schema is built before the schemas that import it.
         add_schemas(&mut state, stored_schemas)?;
-        for (key, value) in store.scan_prefix(Keyspace::Config, b"")? {
-            let value = String::from_utf8_lossy(&value);
-            if let Some(scope) = key.strip_prefix(keys::NORMALIZE) {
-                let normalize = value.parse().map_err(|e| corrupt("config", e))?;
-                state
-                    .normalize
-                    .insert(scope_of(scope), Normalize(normalize));
-            } else {
-                let level: Level = value.parse().map_err(|e| corrupt("config", e))?;
-                state.config.insert(scope_of(&key), level);
+        for keyspace in [Keyspace::Config, Keyspace::Mode] {
+            for (key, value) in store.scan_prefix(keyspace, b"")? {
+                state.set(keyspace, &key, Some(&value))?;
             }
         }
-        for (key, value) in store.scan_prefix(Keyspace::Mode, b"")? {
-            let mode =
-                Mode::parse(&String::from_utf8_lossy(&value)).map_err(|e| corrupt("mode", e))?;
-            state.modes.insert(scope_of(&key), mode);
-        }
+        state.last_id = state
+            .schemas
+            .keys()
+            .copied()
+            .fold(state.last_id, SchemaId::max);
         Ok(state)
     }
+
+    /// A setting as stored under `key` in the config or mode keyspace (`None`: deleted).
+    fn set(
+        &mut self,
+        keyspace: Keyspace,
+        key: &[u8],
+        value: Option<&[u8]>,
+    ) -> Result<(), RegistryError> {
+        let value = value.map(String::from_utf8_lossy);
+        match keyspace {
+            Keyspace::Config => match key.strip_prefix(keys::NORMALIZE) {
+                Some(scope) => match value {
+                    Some(v) => {
+                        let normalize = v.parse().map_err(|e| corrupt("config", e))?;
+                        self.normalize.insert(scope_of(scope), Normalize(normalize));
+                    }
+                    None => drop(self.normalize.remove(&scope_of(scope))),
+                },
+                None => match value {
+                    Some(v) => {
+                        let level: Level = v.parse().map_err(|e| corrupt("config", e))?;
+                        self.config.insert(scope_of(key), level);
+                    }
+                    None => drop(self.config.remove(&scope_of(key))),
+                },
+            },
+            Keyspace::Mode => match value {
+                Some(v) => {
+                    let mode = Mode::parse(&v).map_err(|e| corrupt("mode", e))?;
+                    self.modes.insert(scope_of(key), mode);
+                }
+                None => drop(self.modes.remove(&scope_of(key))),
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Reads what the store now holds under keys other processes wrote: subjects' versions,
+    /// schemas this state lacks, identities, settings.
+    pub(in crate::registry) fn read_changes(
+        &self,
+        store: &dyn Store,
+        changed: &[ChangedKey],
+    ) -> Result<SubjectChanges, RegistryError> {
+        let mut subjects = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        let mut changes = SubjectChanges::default();
+        for (keyspace, key) in changed {
+            match keyspace {
+                Keyspace::SubjectVersions => {
+                    let (subject, _) = keys::parse_subject_version(key)
+                        .ok_or_else(|| corrupt("subject version", "bad key"))?;
+                    subjects.insert(subject);
+                }
+                Keyspace::Schemas => {
+                    let id = key
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| corrupt("schema", "bad key"))?;
+                    ids.insert(SchemaId::from_be_bytes(id));
+                }
+                Keyspace::SchemaIdentity => changes.identities.push(parse_identity(key)?),
+                Keyspace::Config | Keyspace::Mode => {
+                    let value = store.get(*keyspace, key)?;
+                    changes.settings.push((*keyspace, key.clone(), value));
+                }
+                _ => {}
+            }
+        }
+        for subject in subjects {
+            let mut versions = BTreeMap::new();
+            for (key, value) in
+                store.scan_prefix(Keyspace::SubjectVersions, &keys::subject_prefix(&subject))?
+            {
+                let (_, version) = keys::parse_subject_version(&key)
+                    .ok_or_else(|| corrupt("subject version", "bad key"))?;
+                let record: VersionRecord =
+                    serde_json::from_slice(&value).map_err(|e| corrupt("subject version", e))?;
+                ids.insert(record.id);
+                versions.insert(version, record);
+            }
+            changes.versions.push((subject, versions));
+        }
+        for id in ids {
+            if self.schemas.contains_key(&id) {
+                continue;
+            }
+            if let Some(value) = store.get(Keyspace::Schemas, &keys::schema(id))? {
+                let stored: StoredSchema =
+                    serde_json::from_slice(&value).map_err(|e| corrupt("schema", e))?;
+                changes.schemas.insert(id, stored);
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Applies what [`read_changes`](Self::read_changes) read.
+    pub(in crate::registry) fn apply(
+        &mut self,
+        changes: SubjectChanges,
+    ) -> Result<(), RegistryError> {
+        for (subject, versions) in changes.versions {
+            if versions.is_empty() {
+                self.by_subject.remove(&subject);
+            } else {
+                self.by_subject.insert(subject, versions);
+            }
+        }
+        for (hash, id) in changes.identities {
+            let ids = self.identities.entry(hash).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for (keyspace, key, value) in changes.settings {
+            self.set(keyspace, &key, value.as_deref())?;
+        }
+        self.last_id = changes
+            .schemas
+            .keys()
+            .copied()
+            .fold(self.last_id, SchemaId::max);
+        add_schemas(self, changes.schemas)
+    }
+}
+
+/// What the store holds for the subjects other processes changed (see
+/// [`SubjectState::read_changes`]).
+#[derive(Default)]
+pub(in crate::registry) struct SubjectChanges {
+    /// Each changed subject's versions, all of them (none: the subject is gone).
+    versions: Vec<(String, BTreeMap<Version, VersionRecord>)>,
+    /// Schemas not held yet.
+    schemas: HashMap<SchemaId, StoredSchema>,
+    identities: Vec<(u64, SchemaId)>,
+    /// Config or mode keys and their values (`None`: deleted).
+    settings: Vec<(Keyspace, Vec<u8>, Option<Vec<u8>>)>,
+}
+
+fn parse_identity(key: &[u8]) -> Result<(u64, SchemaId), RegistryError> {
+    let bad = || corrupt("identity", "bad key");
+    let (hash, id) = key.split_first_chunk::<8>().ok_or_else(bad)?;
+    let id: [u8; 4] = id.try_into().map_err(|_| bad())?;
+    Ok((u64::from_be_bytes(*hash), SchemaId::from_be_bytes(id)))
 }
 
 /// Builds the entry of every stored schema, each after the schemas it references. Depth-first

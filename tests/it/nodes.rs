@@ -1,0 +1,241 @@
+//! Several `accord serve` processes over one PostgreSQL: all accept writes, each decides on
+//! what is committed, and each serves what the others committed within the staleness bound.
+//! PostgreSQL is a real server the test starts in a temporary directory.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::server::Server;
+use crate::test_postgres::TestPostgres;
+
+/// How long a node may take to serve another's commit in these tests: the follower's interval
+/// and then some; the measured figure is in BENCHMARKS.md.
+const BOUND: Duration = Duration::from_secs(3);
+
+fn node(pg: &TestPostgres) -> Server {
+    Server::start_with(Path::new("unused"), &["--store", &pg.url])
+}
+
+/// A record whose every field has a default: any two are compatible both ways.
+fn record(name: &str, fields: &[String]) -> String {
+    let fields: Vec<Value> = fields
+        .iter()
+        .map(|f| json!({"name": f, "type": "long", "default": 0}))
+        .collect();
+    json!({"type": "record", "name": name, "fields": fields}).to_string()
+}
+
+fn register(server: &Server, subject: &str, schema: &str) -> (u16, Value) {
+    server.call(
+        "POST",
+        &format!("/subjects/{subject}/versions"),
+        Some(json!({"schema": schema})),
+    )
+}
+
+/// One acknowledged registration: subject, schema, id, version.
+type Ack = (String, String, u64, u64);
+
+fn versions_of(server: &Server, subject: &str) -> Vec<u64> {
+    let (status, body) = server.call("GET", &format!("/subjects/{subject}/versions"), None);
+    if status != 200 {
+        return Vec::new();
+    }
+    serde_json::from_value(body).unwrap()
+}
+
+/// Waits until every node serves `expected` for `subject`, within the bound.
+fn converge(nodes: &[&Server], subject: &str, expected: &[u64]) {
+    let deadline = Instant::now() + BOUND;
+    for server in nodes {
+        loop {
+            let served = versions_of(server, subject);
+            if served == expected {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} serves {served:?} for {subject}, not {expected:?}",
+                server.url
+            );
+            std::thread::yield_now();
+        }
+    }
+}
+
+#[test]
+fn three_nodes_accept_concurrent_writes_and_agree() {
+    let pg = TestPostgres::start();
+    let nodes: Vec<Server> = (0..3).map(|_| node(&pg)).collect();
+    let acks: Mutex<Vec<Ack>> = Mutex::new(Vec::new());
+    const ROUNDS: usize = 12;
+    std::thread::scope(|scope| {
+        for (n, server) in nodes.iter().enumerate() {
+            for t in 0..3 {
+                let acks = &acks;
+                scope.spawn(move || {
+                    for i in 0..ROUNDS {
+                        let own: Vec<String> = (0..=i).map(|f| format!("f{f}")).collect();
+                        let work = [
+                            // A subject of its own: versions 1, 2, ...
+                            (format!("own-{n}-{t}"), record("Own", &own)),
+                            // One subject every thread adds to at once.
+                            (
+                                "contended".to_string(),
+                                record("C", &[format!("n{n}t{t}i{i}")]),
+                            ),
+                            // The same schema, through every node at the same moment.
+                            (
+                                format!("same-{}", i % 3),
+                                record("Same", &[format!("s{i}")]),
+                            ),
+                            // The same schema under different subjects: one id.
+                            (format!("twin-{n}-{t}"), record("Same", &[format!("s{i}")])),
+                        ];
+                        for (subject, schema) in work {
+                            let (status, body) = register(server, &subject, &schema);
+                            assert_eq!(status, 200, "{subject}: {body}");
+                            let (status, found) = server.call(
+                                "POST",
+                                &format!("/subjects/{subject}"),
+                                Some(json!({"schema": schema})),
+                            );
+                            assert_eq!(status, 200, "{subject}: {found}");
+                            assert_eq!(found["id"], body["id"]);
+                            acks.lock().unwrap().push((
+                                subject,
+                                schema,
+                                body["id"].as_u64().unwrap(),
+                                found["version"].as_u64().unwrap(),
+                            ));
+                        }
+                    }
+                });
+            }
+        }
+    });
+    let acks = acks.into_inner().unwrap();
+
+    // One id per content, one content per id.
+    let mut id_of: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut content_of: BTreeMap<u64, &str> = BTreeMap::new();
+    for (_, schema, id, _) in &acks {
+        assert_eq!(*id_of.entry(schema).or_insert(*id), *id, "{schema}");
+        assert_eq!(*content_of.entry(*id).or_insert(schema), schema, "id {id}");
+    }
+
+    // Every subject gapless, the same on every node, each version the one acknowledged.
+    let subjects: BTreeSet<&str> = acks.iter().map(|(s, ..)| s.as_str()).collect();
+    let all: Vec<&Server> = nodes.iter().collect();
+    for subject in &subjects {
+        let mut versions: BTreeMap<u64, u64> = BTreeMap::new();
+        for (_, _, id, version) in acks.iter().filter(|(s, ..)| s == subject) {
+            assert_eq!(*versions.entry(*version).or_insert(*id), *id);
+        }
+        let expected: Vec<u64> = (1..=versions.len() as u64).collect();
+        assert_eq!(versions.keys().copied().collect::<Vec<_>>(), expected);
+        converge(&all, subject, &expected);
+    }
+    assert_eq!(versions_of(&nodes[0], "contended").len(), 3 * 3 * ROUNDS);
+    assert_eq!(versions_of(&nodes[1], "same-0").len(), ROUNDS / 3);
+
+    // Each version of the contended subject is compatible with its predecessor at BACKWARD.
+    for version in 2..=(3 * 3 * ROUNDS) {
+        let (_, body) = nodes[version % 3].call(
+            "GET",
+            &format!("/subjects/contended/versions/{version}"),
+            None,
+        );
+        let schema = body["schema"].as_str().unwrap();
+        let (status, verdict) = nodes[(version + 1) % 3].call(
+            "POST",
+            &format!("/compatibility/subjects/contended/versions/{}", version - 1),
+            Some(json!({"schema": schema})),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(verdict["is_compatible"], true, "version {version}");
+    }
+
+    // A schema id registered through one node is served at once by another (it catches up on
+    // a miss): a consumer may read the id a producer just got.
+    let schema = record("Fresh", &["x".to_string()]);
+    let (_, body) = register(&nodes[0], "fresh", &schema);
+    let (status, _) = nodes[2].call("GET", &format!("/schemas/ids/{}", body["id"]), None);
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_killed_node_loses_no_acknowledged_write_and_a_database_restart_is_survived() {
+    let pg = TestPostgres::start();
+    let nodes: Vec<Server> = (0..3).map(|_| node(&pg)).collect();
+    let acks: Mutex<Vec<Ack>> = Mutex::new(Vec::new());
+    let killed = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for (n, server) in nodes.iter().enumerate() {
+            let (acks, killed) = (&acks, &killed);
+            scope.spawn(move || {
+                for i in 0..40 {
+                    let fields: Vec<String> = (0..=i).map(|f| format!("f{f}")).collect();
+                    let subject = format!("node-{n}");
+                    let schema = record("Row", &fields);
+                    let response = std::panic::catch_unwind(|| register(server, &subject, &schema));
+                    match response {
+                        Ok((200, body)) => acks.lock().unwrap().push((
+                            subject,
+                            schema,
+                            body["id"].as_u64().unwrap(),
+                            i as u64 + 1,
+                        )),
+                        // The killed node's clients see their connection go.
+                        _ if n == 2 && killed.load(std::sync::atomic::Ordering::SeqCst) => break,
+                        other => panic!("node {n}: {other:?}"),
+                    }
+                }
+            });
+        }
+        // Mid-run, node 2 dies without a chance to finish anything.
+        while acks.lock().unwrap().len() < 30 {
+            std::thread::yield_now();
+        }
+        killed.store(true, std::sync::atomic::Ordering::SeqCst);
+        nodes[2].kill();
+    });
+    let acks = acks.into_inner().unwrap();
+    assert!(acks.iter().any(|(s, ..)| s == "node-2"));
+    let alive: Vec<&Server> = nodes[..2].iter().collect();
+    for (subject, _, id, version) in &acks {
+        let (status, body) = alive[0].call(
+            "GET",
+            &format!("/subjects/{subject}/versions/{version}"),
+            None,
+        );
+        assert_eq!(status, 200, "{subject} {version} lost: {body}");
+        assert_eq!(body["id"].as_u64(), Some(*id));
+    }
+
+    // PostgreSQL restarts: requests in the gap fail as server errors, never as wrong answers;
+    // then the nodes reconnect, take writes again and hear of each other's.
+    pg.restart();
+    let schema = record("After", &["a".to_string()]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let id = loop {
+        let (status, body) = register(alive[0], "after-restart", &schema);
+        if status == 200 {
+            break body["id"].as_u64().unwrap();
+        }
+        assert!(status >= 500, "{status} {body}");
+        assert!(Instant::now() < deadline, "no recovery: {status} {body}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    converge(&alive, "after-restart", &[1]);
+    let (status, body) = alive[1].call("GET", "/subjects/after-restart/versions/1", None);
+    assert_eq!(status, 200);
+    assert_eq!(body["id"].as_u64(), Some(id));
+    // The killed node's place is taken by a new one, which finds everything.
+    let replacement = node(&pg);
+    converge(&[&replacement], "node-2", &versions_of(alive[0], "node-2"));
+}
