@@ -16,8 +16,10 @@ use std::time::{Duration, Instant};
 use accord::registry::{Import, NewSchema, Registry, SubjectName, SystemClock};
 use accord::store::RocksStore;
 use process::{spawn, stop};
+use wrk::{load, random_ids};
 
 mod process;
+mod wrk;
 
 /// Set in the ceiling server's environment: the body it returns.
 const CEILING_BODY: &str = "ACCORD_BENCH_CEILING_BODY";
@@ -61,14 +63,7 @@ fn main() {
     }
     let (mut ceiling, ceiling_url) =
         spawn(Command::new(std::env::current_exe().unwrap()).env(CEILING_BODY, &body));
-    let script = dir.path().join("random-ids.lua");
-    std::fs::write(
-        &script,
-        format!(
-            "request = function() return wrk.format(\"GET\", \"/schemas/ids/\" .. math.random(1, {max_id})) end\n"
-        ),
-    )
-    .unwrap();
+    let script = random_ids(dir.path(), max_id);
     println!(
         "GET /schemas/ids/{{random id of {max_id}}}, {} byte body, wrk -t1 -c32 -d{seconds}s, {rounds} alternating rounds:",
         body.len()
@@ -133,48 +128,6 @@ fn populate(dir: &std::path::Path, subjects: usize, versions: usize) -> u32 {
         started.elapsed()
     );
     registry.max_id().0
-}
-
-/// Starts a server that prints `... listening on http://ADDR`, and returns it with its URL.
-struct Load {
-    requests_per_second: f64,
-    p99_ms: f64,
-}
-
-fn load(url: &str, script: &std::path::Path, seconds: u32) -> Load {
-    let output = Command::new("wrk")
-        .args(["-t1", "-c32", &format!("-d{seconds}s"), "--latency", "-s"])
-        .arg(script)
-        .arg(url)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
-    let field = |prefix: &str| {
-        text.lines()
-            .map(str::trim)
-            .find_map(|l| l.strip_prefix(prefix))
-            .unwrap_or_else(|| panic!("no `{prefix}` in wrk's output:\n{text}"))
-            .trim()
-            .to_string()
-    };
-    assert!(!text.contains("Non-2xx"), "some requests failed:\n{text}");
-    Load {
-        requests_per_second: field("Requests/sec:").parse().unwrap(),
-        p99_ms: milliseconds(&field("99%")),
-    }
-}
-
-/// wrk's durations: `850.00us`, `1.23ms`, `1.01s`.
-fn milliseconds(text: &str) -> f64 {
-    let split = text.find(|c: char| c.is_ascii_alphabetic()).unwrap();
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().unwrap();
-    match unit {
-        "us" => value / 1000.0,
-        "ms" => value,
-        "s" => value * 1000.0,
-        other => panic!("unknown unit `{other}` in wrk's output"),
-    }
 }
 
 /// The ceiling: the same route and body size, no registry behind it.

@@ -15,10 +15,12 @@ use std::time::{Duration, Instant};
 use crate::registry::model::keys;
 use crate::registry::products::{install_product, load_product};
 use crate::registry::{Clock, Registry, RegistryError, load};
-use crate::store::{ChangedKey, Keyspace, Scope, SharedLock};
+use crate::store::{Change, Keyspace, Scope, SharedLock};
 
 /// The longest a follower goes without reading the feed.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+/// How long the follower waits after a failure (the database restarting, say).
+const RETRY_INTERVAL: Duration = Duration::from_millis(200);
 /// How often the clock is set again from the database's.
 const CLOCK_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -60,14 +62,15 @@ impl Registry {
         result
     }
 
-    /// Reads again from the store what the changed keys belong to, and shows it.
-    fn refresh(&self, changed: &[ChangedKey]) -> Result<(), RegistryError> {
-        if changed.is_empty() {
+    /// Shows what other processes changed: subjects' versions as the feed gives them, data
+    /// products read again from the store (they are few, and change rarely).
+    fn refresh(&self, changes: &[Change]) -> Result<(), RegistryError> {
+        if changes.is_empty() {
             return Ok(());
         }
         let store = self.store.as_ref();
         let mut products = BTreeSet::new();
-        for (keyspace, key) in changed {
+        for Change { keyspace, key, .. } in changes {
             let product = match keyspace {
                 Keyspace::Products => Some(String::from_utf8_lossy(key).into_owned()),
                 Keyspace::ProductVersions
@@ -88,7 +91,7 @@ impl Registry {
             };
             products.extend(product);
         }
-        let subjects = self.read().subjects.read_changes(store, changed)?;
+        let subjects = self.read().subjects.read_changes(store, changes)?;
         let products = products
             .into_iter()
             .map(|name| Ok((load_product(store, &name)?, name)))
@@ -140,14 +143,15 @@ impl Registry {
                             Err(e) => tracing::warn!(error = %e, "cannot read the database's clock"),
                         }
                     }
-                    if let Err(e) = registry.catch_up() {
-                        tracing::warn!(error = %e, "cannot catch up with the other accord processes");
-                    }
-                    let waited = shared.wait_for_change(FOLLOW_INTERVAL);
+                    let waited = registry.catch_up().map_err(|e| e.to_string()).and_then(|()| {
+                        shared
+                            .wait_for_change(FOLLOW_INTERVAL)
+                            .map_err(|e| e.to_string())
+                    });
                     drop(registry);
                     if let Err(e) = waited {
-                        tracing::warn!(error = %e, "cannot listen for the other accord processes' commits; retrying");
-                        std::thread::sleep(Duration::from_millis(200));
+                        tracing::warn!(error = %e, "cannot follow the other accord processes' commits; retrying");
+                        std::thread::sleep(RETRY_INTERVAL);
                     }
                 }
             })

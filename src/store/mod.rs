@@ -15,7 +15,7 @@ mod conformance;
 pub use mem::MemStore;
 pub use postgres::{PostgresStore, redact};
 pub use rocks::{Damage, Dropped, RocksStore};
-pub use shared::{ChangedKey, Scope, Shared, SharedLock};
+pub use shared::{Change, Scope, Shared, SharedLock};
 
 /// A separate key space (a column family in RocksDB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

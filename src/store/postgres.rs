@@ -14,11 +14,10 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, NoTls};
-use r2d2_postgres::PostgresConnectionManager;
+use postgres::{Client, NoTls, Statement};
 
 use super::{
-    ChangedKey, Entry, Keyspace, Op, Scope, Shared, SharedLock, Store, StoreError, WriteBatch,
+    Change, Entry, Keyspace, Op, Scope, Shared, SharedLock, Store, StoreError, WriteBatch,
 };
 
 /// The tables, one migration per version: a database at version N has had the first N applied.
@@ -30,12 +29,16 @@ const MIGRATIONS: &[&str] = &[
          value bytea NOT NULL,
          PRIMARY KEY (keyspace, key)
      );",
-    // 2: the change feed other processes follow, and schema ids from a sequence.
+    // 2: the change feed other processes follow (each commit's writes, by the process that
+    // made it), and schema ids from a sequence.
     "CREATE TABLE accord_changes (
          seq bigserial PRIMARY KEY,
          xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
          at timestamptz NOT NULL DEFAULT now(),
-         keys bytea NOT NULL
+         origin bigint NOT NULL,
+         keyspaces text[] NOT NULL,
+         keys bytea[] NOT NULL,
+         vals bytea[] NOT NULL
      );
      CREATE INDEX accord_changes_xid ON accord_changes (xid);
      CREATE SEQUENCE accord_schema_ids;",
@@ -44,18 +47,102 @@ const MIGRATIONS: &[&str] = &[
 /// The notification channel commits are announced on.
 const CHANNEL: &str = "accord_changes";
 
-/// How long the change feed keeps a commit's keys; a process that has not read the feed for
-/// half of it reads everything again.
-const FEED_KEPT: &str = "1 hour";
+/// How long the change feed keeps a commit (`PRUNE_FEED`); a process that has not read the feed
+/// for half of it reads everything again.
 const FEED_TRUSTED: Duration = Duration::from_secs(30 * 60);
 /// How often old feed rows are removed.
 const FEED_PRUNED_EVERY: Duration = Duration::from_secs(10 * 60);
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+/// A batch, and its entry in the feed, in one statement: one round trip, one transaction.
+const WRITE: &str = "WITH ops AS (
+                         SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[])
+                             AS o(keyspace, key, value)
+                     ), puts AS (
+                         INSERT INTO accord_records (keyspace, key, value)
+                         SELECT keyspace, key, value FROM ops WHERE value IS NOT NULL
+                         ON CONFLICT (keyspace, key) DO UPDATE SET value = excluded.value
+                     ), deletes AS (
+                         DELETE FROM accord_records r USING ops
+                         WHERE ops.value IS NULL AND r.keyspace = ops.keyspace AND r.key = ops.key
+                     )
+                     INSERT INTO accord_changes (origin, keyspaces, keys, vals)
+                     VALUES ($4, $1, $2, $3)";
+const GET: &str = "SELECT value FROM accord_records WHERE keyspace = $1 AND key = $2";
+const SCAN: &str = "SELECT key, value FROM accord_records
+                    WHERE keyspace = $1 AND key >= $2 AND ($3::bytea IS NULL OR key < $3)
+                    ORDER BY key LIMIT $4";
+const PRUNE_FEED: &str = "DELETE FROM accord_changes WHERE at < now() - interval '1 hour'";
+/// Locks the names in the order given (a function scan's), in one round trip.
+const LOCK: &str = "SELECT count(pg_advisory_lock(hashtextextended(name, 0)))
+                    FROM unnest($1::text[]) AS name";
+/// The feed since a transaction id, and the oldest transaction running now: one statement,
+/// so one snapshot. The snapshot's row is the one without a change (`seq` null).
+const READ_FEED: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                                NULL::bigint, NULL::bigint, NULL::text[], NULL::bytea[],
+                                NULL::bytea[]
+                         UNION ALL
+                         (SELECT NULL, seq, xid::text::bigint, keyspaces, keys, vals
+                          FROM accord_changes
+                          WHERE xid >= $1::bigint::text::xid8 AND origin <> $2 ORDER BY seq)";
+
+/// A connection and the statements prepared on it: each is parsed once per connection, not
+/// once per use.
+struct Connection {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Connection {
+    /// Runs a statement, prepared the first time this connection runs it.
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>, StoreError> {
+        let statement = match self.statements.get(sql) {
+            Some(statement) => statement.clone(),
+            None => {
+                let statement = self.client.prepare(sql).map_err(backend)?;
+                self.statements.insert(sql, statement.clone());
+                statement
+            }
+        };
+        self.client.query(&statement, params).map_err(backend)
+    }
+}
+
+struct Manager(postgres::Config);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<Connection, postgres::Error> {
+        Ok(Connection {
+            client: self.0.connect(NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, connection: &mut Connection) -> Result<(), postgres::Error> {
+        connection.client.simple_query("").map(drop)
+    }
+
+    fn has_broken(&self, connection: &mut Connection) -> bool {
+        connection.client.is_closed()
+    }
+}
+
+type Pool = r2d2::Pool<Manager>;
+/// Connections per process: what requests hold locks on, plus what they write and read with.
+const POOL_SIZE: u32 = 16;
+type Pooled = r2d2::PooledConnection<Manager>;
 
 /// A store over a PostgreSQL database.
 pub struct PostgresStore {
     pool: Pool,
+    /// This process's mark on its commits in the feed: it applied them as it made them.
+    origin: i64,
     config: postgres::Config,
     url: String,
     feed: Mutex<Feed>,
@@ -92,29 +179,28 @@ fn successor(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-/// A batch's keys as one feed row: per key, its keyspace's index, its length, its bytes.
-fn encode_keys(batch: &WriteBatch) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (keyspace, key) in batch.keys() {
-        let index = Keyspace::ALL.iter().position(|k| *k == keyspace);
-        out.push(index.expect("every keyspace is listed") as u8);
-        out.extend_from_slice(&(key.len() as u32).to_be_bytes());
-        out.extend_from_slice(key);
+/// A batch as the write statement's arrays: keyspaces, keys, values (`None`: delete). Later
+/// operations on a key replace earlier ones, as when a batch is applied in order: one
+/// statement may touch a row only once.
+fn columns(batch: &WriteBatch) -> (Vec<&'static str>, Vec<&[u8]>, Vec<Option<&[u8]>>) {
+    let mut last: HashMap<(Keyspace, &[u8]), usize> = HashMap::new();
+    for (i, op) in batch.ops.iter().enumerate() {
+        let (Op::Put(keyspace, key, _) | Op::Delete(keyspace, key)) = op;
+        last.insert((*keyspace, key.as_slice()), i);
     }
-    out
-}
-
-fn decode_keys(mut bytes: &[u8], out: &mut Vec<ChangedKey>) -> Result<(), StoreError> {
-    let bad = || StoreError::Backend("a change feed row is unreadable".into());
-    while let Some((&index, rest)) = bytes.split_first() {
-        let keyspace = *Keyspace::ALL.get(index as usize).ok_or_else(bad)?;
-        let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(bad)?;
-        let len = u32::from_be_bytes(*len) as usize;
-        let key = rest.get(..len).ok_or_else(bad)?;
-        out.push((keyspace, key.to_vec()));
-        bytes = &rest[len..];
+    let mut kept: Vec<usize> = last.into_values().collect();
+    kept.sort_unstable();
+    let mut columns = (Vec::new(), Vec::new(), Vec::new());
+    for op in kept.into_iter().map(|i| &batch.ops[i]) {
+        let (keyspace, key, value) = match op {
+            Op::Put(keyspace, key, value) => (keyspace, key, Some(value.as_slice())),
+            Op::Delete(keyspace, key) => (keyspace, key, None),
+        };
+        columns.0.push(keyspace.name());
+        columns.1.push(key.as_slice());
+        columns.2.push(value);
     }
-    Ok(())
+    columns
 }
 
 /// A connection URL (or key=value settings) with its password hidden, for messages and logs.
@@ -148,15 +234,18 @@ impl PostgresStore {
             migrate(&mut client, url)?;
             drop(client);
             let pool = r2d2::Pool::builder()
-                .max_size(16)
+                .max_size(POOL_SIZE)
                 .min_idle(Some(1))
                 // A broken connection is noticed when a query fails, and dropped then.
                 .test_on_check_out(false)
                 .connection_timeout(Duration::from_secs(10))
-                .build(PostgresConnectionManager::new(config.clone(), NoTls))
+                .build(Manager(config.clone()))
                 .map_err(backend)?;
+            let mut origin = [0; 8];
+            getrandom::fill(&mut origin).map_err(|e| StoreError::Backend(e.to_string().into()))?;
             Ok(PostgresStore {
                 pool,
+                origin: i64::from_ne_bytes(origin),
                 config,
                 url: redact(url),
                 feed: Mutex::new(Feed::default()),
@@ -166,10 +255,35 @@ impl PostgresStore {
         })
     }
 
-    fn client(
+    /// Runs `op` on a pooled connection, where blocking is allowed. A connection found closed
+    /// (the server restarted, say) is let go and `op` runs again on another, so every `op` here
+    /// may run twice: writes are upserts and deletes, and a feed row read twice is skipped.
+    fn run<T>(
         &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
-        self.pool.get().map_err(backend)
+        op: impl FnMut(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.run_on(op).map(|(value, _)| value)
+    }
+
+    /// [`run`](Self::run), keeping the connection.
+    fn run_on<T>(
+        &self,
+        mut op: impl FnMut(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<(T, Pooled), StoreError> {
+        blocking(|| {
+            let mut attempts = 0;
+            loop {
+                let mut connection = self.pool.get().map_err(backend)?;
+                match op(&mut connection) {
+                    Ok(value) => return Ok((value, connection)),
+                    // Dropped, the closed connection leaves the pool.
+                    Err(_) if connection.client.is_closed() && attempts < POOL_SIZE => {
+                        attempts += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        })
     }
 
     /// Where it is, for messages.
@@ -232,15 +346,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Store for PostgresStore {
     fn get(&self, keyspace: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        blocking(|| {
-            Ok(self
-                .client()?
-                .query_opt(
-                    "SELECT value FROM accord_records WHERE keyspace = $1 AND key = $2",
-                    &[&keyspace.name(), &key],
-                )
-                .map_err(backend)?
-                .map(|row| row.get(0)))
+        self.run(|connection| {
+            let rows = connection.query(GET, &[&keyspace.name(), &key])?;
+            Ok(rows.first().map(|row| row.get(0)))
         })
     }
 
@@ -251,19 +359,11 @@ impl Store for PostgresStore {
         from: &[u8],
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
-        blocking(|| {
-            let start = from.max(prefix);
-            let end = successor(prefix);
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let rows = self
-                .client()?
-                .query(
-                    "SELECT key, value FROM accord_records
-                     WHERE keyspace = $1 AND key >= $2 AND ($3::bytea IS NULL OR key < $3)
-                     ORDER BY key LIMIT $4",
-                    &[&keyspace.name(), &start, &end, &limit],
-                )
-                .map_err(backend)?;
+        let start = from.max(prefix);
+        let end = successor(prefix);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.run(|connection| {
+            let rows = connection.query(SCAN, &[&keyspace.name(), &start, &end, &limit])?;
             Ok(rows
                 .into_iter()
                 .map(|row| (row.get(0), row.get(1)))
@@ -272,41 +372,17 @@ impl Store for PostgresStore {
     }
 
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        blocking(|| {
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let mut client = self.client()?;
-            let mut transaction = client.transaction().map_err(backend)?;
-            let put = transaction
-                .prepare(
-                    "INSERT INTO accord_records (keyspace, key, value) VALUES ($1, $2, $3)
-                     ON CONFLICT (keyspace, key) DO UPDATE SET value = excluded.value",
-                )
-                .map_err(backend)?;
-            for op in &batch.ops {
-                match op {
-                    Op::Put(keyspace, key, value) => {
-                        transaction.execute(&put, &[&keyspace.name(), key, value])
-                    }
-                    Op::Delete(keyspace, key) => transaction.execute(
-                        "DELETE FROM accord_records WHERE keyspace = $1 AND key = $2",
-                        &[&keyspace.name(), key],
-                    ),
-                }
-                .map_err(backend)?;
-            }
-            transaction
-                .execute(
-                    "INSERT INTO accord_changes (keys) VALUES ($1)",
-                    &[&encode_keys(&batch)],
-                )
-                .map_err(backend)?;
-            transaction.commit().map_err(backend)?;
-            // Announced after the commit rather than in it: a notifying transaction holds a lock
-            // on the notification queue through its commit, which would make every commit wait
-            // for the one before it. A lost announcement only delays the others until they look.
-            if let Err(e) = client.batch_execute(&format!("NOTIFY {CHANNEL}")) {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (keyspaces, keys, values) = columns(&batch);
+        self.run(|connection| {
+            connection.query(WRITE, &[&keyspaces, &keys, &values, &self.origin])?;
+            // Announced after the commit rather than in it: a notifying transaction holds a
+            // lock on the notification queue through its commit, which would make every commit
+            // wait for the one before it. A lost announcement only delays the others until
+            // they look.
+            if let Err(e) = connection.client.batch_execute(&format!("NOTIFY {CHANNEL}")) {
                 tracing::warn!(error = %e, "cannot announce a commit to the other accord processes");
             }
             Ok(())
@@ -320,115 +396,92 @@ impl Store for PostgresStore {
 
 impl Shared for PostgresStore {
     fn lock(&self, scopes: &[Scope]) -> Result<SharedLock, StoreError> {
-        blocking(|| {
-            let mut names: Vec<String> = scopes.iter().map(Scope::name).collect();
-            // One order everywhere, so that two processes locking the same scopes cannot each
-            // hold what the other waits for.
-            names.sort_unstable();
-            names.dedup();
-            let mut client = self.client()?;
-            let take = client
-                .prepare("SELECT pg_advisory_lock(hashtextextended($1, 0))")
-                .map_err(backend)?;
-            for name in &names {
-                client.execute(&take, &[name]).map_err(backend)?;
-            }
-            Ok(SharedLock::new(Held(client)))
-        })
+        let mut names: Vec<String> = scopes.iter().map(Scope::name).collect();
+        // One order everywhere, so that two processes locking the same scopes cannot each hold
+        // what the other waits for.
+        names.sort_unstable();
+        names.dedup();
+        let ((), connection) = self.run_on(|connection| {
+            connection.query(LOCK, &[&names])?;
+            Ok(())
+        })?;
+        Ok(SharedLock::new(Held(connection)))
     }
 
     fn next_schema_id(&self) -> Result<u32, StoreError> {
-        blocking(|| {
-            let id: i64 = self
-                .client()?
-                .query_one("SELECT nextval('accord_schema_ids')", &[])
-                .map_err(backend)?
-                .get(0);
-            u32::try_from(id).map_err(|_| StoreError::Backend("schema ids are exhausted".into()))
-        })
+        let id: i64 = self.run(|connection| {
+            Ok(connection.query("SELECT nextval('accord_schema_ids')", &[])?[0].get(0))
+        })?;
+        u32::try_from(id).map_err(|_| StoreError::Backend("schema ids are exhausted".into()))
     }
 
     fn schema_ids_past(&self, id: u32) -> Result<(), StoreError> {
-        blocking(|| {
-            self.client()?
-                .execute(
-                    "SELECT setval('accord_schema_ids', $1)
-                     WHERE $1 > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
-                                 FROM accord_schema_ids)",
-                    &[&i64::from(id)],
-                )
-                .map_err(backend)?;
+        self.run(|connection| {
+            connection.query(
+                "SELECT setval('accord_schema_ids', $1)
+                 WHERE $1 > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END
+                             FROM accord_schema_ids)",
+                &[&i64::from(id)],
+            )?;
             Ok(())
         })
     }
 
-    fn changes(&self) -> Result<Option<Vec<ChangedKey>>, StoreError> {
-        blocking(|| {
-            let mut feed = lock(&self.feed);
-            let mut client = self.client()?;
-            if feed
-                .pruned_at
-                .is_none_or(|at| at.elapsed() > FEED_PRUNED_EVERY)
-            {
-                client
-                    .execute(
-                        &format!(
-                            "DELETE FROM accord_changes WHERE at < now() - interval '{FEED_KEPT}'"
-                        ),
-                        &[],
-                    )
-                    .map_err(backend)?;
-                feed.pruned_at = Some(Instant::now());
-            }
-            let mut transaction = client
-                .build_transaction()
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .map_err(backend)?;
-            // Both statements see one snapshot.
-            let xmin: i64 = transaction
-                .query_one(
-                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-                    &[],
-                )
-                .map_err(backend)?
-                .get(0);
-            let trusted = feed.read_at.is_some_and(|at| at.elapsed() < FEED_TRUSTED);
-            let Some(since) = feed.xmin.filter(|_| trusted) else {
-                transaction.commit().map_err(backend)?;
-                *feed = Feed {
-                    xmin: Some(xmin),
-                    seen: HashMap::new(),
-                    read_at: Some(Instant::now()),
-                    pruned_at: feed.pruned_at,
-                };
-                return Ok(None);
+    fn changes(&self) -> Result<Option<Vec<Change>>, StoreError> {
+        let mut feed = lock(&self.feed);
+        if feed
+            .pruned_at
+            .is_none_or(|at| at.elapsed() > FEED_PRUNED_EVERY)
+        {
+            self.run(|connection| connection.query(PRUNE_FEED, &[]))?;
+            feed.pruned_at = Some(Instant::now());
+        }
+        let trusted = feed.read_at.is_some_and(|at| at.elapsed() < FEED_TRUSTED);
+        let since = feed.xmin.filter(|_| trusted);
+        // Nothing to read from before the first call: only the snapshot is wanted.
+        let rows = self.run(|connection| {
+            connection.query(READ_FEED, &[&since.unwrap_or(i64::MAX), &self.origin])
+        })?;
+        let xmin: i64 = rows
+            .iter()
+            .find_map(|row| row.get::<_, Option<i64>>(0))
+            .ok_or_else(|| {
+                StoreError::Backend("the change feed's snapshot row is missing".into())
+            })?;
+        let mut changes = Vec::new();
+        let mut seen = HashMap::new();
+        for row in &rows {
+            let (Some(seq), Some(xid)) = (row.get::<_, Option<i64>>(1), row.get(2)) else {
+                continue;
             };
-            let rows = transaction
-                .query(
-                    "SELECT seq, xid::text::bigint, keys FROM accord_changes
-                     WHERE xid >= $1::bigint::text::xid8 ORDER BY seq",
-                    &[&since],
-                )
-                .map_err(backend)?;
-            transaction.commit().map_err(backend)?;
-            let mut keys = Vec::new();
-            let mut seen = HashMap::new();
-            for row in rows {
-                let (seq, xid): (i64, i64) = (row.get(0), row.get(1));
-                if !feed.seen.contains_key(&seq) {
-                    decode_keys(row.get(2), &mut keys)?;
-                }
-                if xid >= xmin {
-                    seen.insert(seq, xid);
+            if !feed.seen.contains_key(&seq) {
+                let keyspaces: Vec<String> = row.get(3);
+                let keys: Vec<Vec<u8>> = row.get(4);
+                let values: Vec<Option<Vec<u8>>> = row.get(5);
+                for ((keyspace, key), value) in keyspaces.iter().zip(keys).zip(values) {
+                    let keyspace = Keyspace::ALL
+                        .into_iter()
+                        .find(|k| k.name() == keyspace)
+                        .ok_or_else(|| {
+                            StoreError::Backend(
+                                format!("the change feed names keyspace `{keyspace}`").into(),
+                            )
+                        })?;
+                    changes.push(Change {
+                        keyspace,
+                        key,
+                        value,
+                    });
                 }
             }
-            feed.xmin = Some(xmin);
-            feed.seen = seen;
-            feed.read_at = Some(Instant::now());
-            Ok(Some(keys))
-        })
+            if xid >= xmin {
+                seen.insert(seq, xid);
+            }
+        }
+        feed.xmin = Some(xmin);
+        feed.seen = seen;
+        feed.read_at = Some(Instant::now());
+        Ok(since.map(|_| changes))
     }
 
     fn wait_for_change(&self, timeout: Duration) -> Result<(), StoreError> {
@@ -457,17 +510,14 @@ impl Shared for PostgresStore {
     }
 
     fn now(&self) -> Result<jiff::Timestamp, StoreError> {
-        blocking(|| {
-            let micros: i64 = self
-                .client()?
-                .query_one(
-                    "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
-                    &[],
-                )
-                .map_err(backend)?
-                .get(0);
-            jiff::Timestamp::from_microsecond(micros).map_err(backend)
-        })
+        let micros: i64 = self.run(|connection| {
+            Ok(connection.query(
+                "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
+                &[],
+            )?[0]
+                .get(0))
+        })?;
+        jiff::Timestamp::from_microsecond(micros).map_err(backend)
     }
 
     fn leads(&self) -> bool {
@@ -498,12 +548,16 @@ impl Shared for PostgresStore {
 }
 
 /// A pooled connection holding advisory locks, released when it is dropped.
-struct Held(r2d2::PooledConnection<PostgresConnectionManager<NoTls>>);
+struct Held(Pooled);
 
 impl Drop for Held {
     fn drop(&mut self) {
         blocking(|| {
-            if let Err(e) = self.0.batch_execute("SELECT pg_advisory_unlock_all()") {
+            if let Err(e) = self
+                .0
+                .client
+                .batch_execute("SELECT pg_advisory_unlock_all()")
+            {
                 tracing::warn!(error = %e, "cannot release locks in PostgreSQL (its connection is lost with them)");
             }
         })

@@ -28,8 +28,13 @@ impl Scope<'_> {
     }
 }
 
-/// A key some process's commit wrote or deleted.
-pub type ChangedKey = (Keyspace, Vec<u8>);
+/// A key another process's commit wrote (`value` is what it wrote) or deleted (`None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub keyspace: Keyspace,
+    pub key: Vec<u8>,
+    pub value: Option<Vec<u8>>,
+}
 
 /// Scopes held across processes until dropped.
 pub struct SharedLock {
@@ -58,10 +63,11 @@ pub trait Shared: Send + Sync {
     /// explicitly (IMPORT mode, an import).
     fn schema_ids_past(&self, id: u32) -> Result<(), StoreError>;
 
-    /// The keys written by every commit since the last call (this process's own included),
-    /// each commit once; `None` when the feed no longer reaches back that far and everything
-    /// must be read again (the first call, or after a long disconnection).
-    fn changes(&self) -> Result<Option<Vec<ChangedKey>>, StoreError>;
+    /// What every other process's commits wrote since the last call, each commit once and the
+    /// commits to any one key in the order they were made; `None` when the feed no longer
+    /// reaches back that far and everything must be read again (the first call, or after a
+    /// long disconnection).
+    fn changes(&self) -> Result<Option<Vec<Change>>, StoreError>;
 
     /// Waits until another process may have committed, or `timeout` passes.
     fn wait_for_change(&self, timeout: Duration) -> Result<(), StoreError>;

@@ -188,13 +188,14 @@ impl Registry {
             .iter()
             .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()))
             .collect();
-        let subjects: Vec<Scope> = ps
+        let scopes: Vec<Scope> = ps
             .product
             .subjects
             .iter()
             .map(|s| Scope::Subject(s))
+            .chain(prepared.iter().map(|(_, p)| Scope::Identity(p.identity)))
             .collect();
-        let _shared = self.hold(&subjects)?;
+        let _shared = self.hold(&scopes)?;
         let now = self.clock.now();
         let evaluation = match self.evaluate(ps, version, &prepared, &submission.findings, now) {
             Ok(evaluation) => evaluation,

@@ -113,7 +113,7 @@ impl Registry {
         }
         let lock = self.subject_lock(subject);
         let _subject_guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let _shared = self.hold(&[Scope::Subject(subject)])?;
+        let _shared = self.hold(&[Scope::Subject(subject), Scope::Identity(prepared.identity)])?;
 
         // Content already registered under this subject: its id, no new version, no checks.
         let (mode, level, history) = {
@@ -166,22 +166,18 @@ impl Registry {
 
     /// Allocates ids and versions for new subject versions, writes them durably in one batch
     /// with whatever `extra` adds, then shows them to readers (`apply` updates the rest of the
-    /// state under the same write lock). Each item's subject lock must be held.
+    /// state under the same write lock). Each item's subject lock must be held, and with a shared
+    /// store its subject's and its content's scopes ([`Registry::hold`]).
     pub(in crate::registry) fn commit(
         &self,
         items: Vec<(&str, Prepared, Import)>,
         extra: impl FnOnce(&[Registered], &mut WriteBatch),
         apply: impl FnOnce(&mut State, &[Registered]),
     ) -> Result<Vec<Registered>, RegistryError> {
-        // One process: one commit at a time. Several sharing the store: one per content, so
-        // that it gets one id.
+        // One process: one commit at a time. Several sharing the store: their callers hold each
+        // content's scope, so that it gets one id.
         let shared = self.store.shared().is_some();
         let _commit = (!shared).then(|| self.commit.lock().unwrap_or_else(|e| e.into_inner()));
-        let identities: Vec<Scope> = items
-            .iter()
-            .map(|(_, prepared, _)| Scope::Identity(prepared.identity))
-            .collect();
-        let _identities = self.hold(&identities)?;
         let mut planned: Vec<(&str, Prepared, Registered, bool)> = Vec::new();
         let last_id = {
             let state = self.read();

@@ -2,7 +2,7 @@
 //! every subject's versions, and the settings. Its fields are the subjects' own; data products
 //! read it through the methods marked `pub(in crate::registry)`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::compat::Level;
@@ -12,7 +12,7 @@ use crate::registry::{
     Mode, Normalize, Prepared, Reference, Registered, RegistryError, SchemaEntry, SchemaId,
     Setting, StoredSchema, Version, VersionRecord,
 };
-use crate::store::{ChangedKey, Keyspace, Store};
+use crate::store::{Change, Keyspace, Store};
 
 #[derive(Default)]
 pub(in crate::registry) struct SubjectState {
@@ -253,63 +253,57 @@ impl SubjectState {
         Ok(())
     }
 
-    /// Reads what the store now holds under keys other processes wrote: subjects' versions,
-    /// schemas this state lacks, identities, settings.
+    /// What other processes' commits change here: versions, schemas and identities as they
+    /// wrote them; settings as the store holds them now (written without a lock, two writes of
+    /// one setting may commit in either order).
     pub(in crate::registry) fn read_changes(
         &self,
         store: &dyn Store,
-        changed: &[ChangedKey],
+        changes: &[Change],
     ) -> Result<SubjectChanges, RegistryError> {
-        let mut subjects = BTreeSet::new();
-        let mut ids = BTreeSet::new();
-        let mut changes = SubjectChanges::default();
-        for (keyspace, key) in changed {
+        let mut out = SubjectChanges::default();
+        for Change {
+            keyspace,
+            key,
+            value,
+        } in changes
+        {
             match keyspace {
                 Keyspace::SubjectVersions => {
-                    let (subject, _) = keys::parse_subject_version(key)
+                    let (subject, version) = keys::parse_subject_version(key)
                         .ok_or_else(|| corrupt("subject version", "bad key"))?;
-                    subjects.insert(subject);
+                    let record = value
+                        .as_deref()
+                        .map(serde_json::from_slice::<VersionRecord>)
+                        .transpose()
+                        .map_err(|e| corrupt("subject version", e))?;
+                    out.versions.push((subject, version, record));
                 }
                 Keyspace::Schemas => {
-                    let id = key
-                        .as_slice()
-                        .try_into()
-                        .map_err(|_| corrupt("schema", "bad key"))?;
-                    ids.insert(SchemaId::from_be_bytes(id));
+                    let id = SchemaId::from_be_bytes(
+                        key.as_slice()
+                            .try_into()
+                            .map_err(|_| corrupt("schema", "bad key"))?,
+                    );
+                    if let Some(value) = value
+                        && !self.schemas.contains_key(&id)
+                    {
+                        let stored: StoredSchema =
+                            serde_json::from_slice(value).map_err(|e| corrupt("schema", e))?;
+                        out.schemas.insert(id, stored);
+                    }
                 }
-                Keyspace::SchemaIdentity => changes.identities.push(parse_identity(key)?),
+                Keyspace::SchemaIdentity if value.is_some() => {
+                    out.identities.push(parse_identity(key)?);
+                }
                 Keyspace::Config | Keyspace::Mode => {
-                    let value = store.get(*keyspace, key)?;
-                    changes.settings.push((*keyspace, key.clone(), value));
+                    let now = store.get(*keyspace, key)?;
+                    out.settings.push((*keyspace, key.clone(), now));
                 }
                 _ => {}
             }
         }
-        for subject in subjects {
-            let mut versions = BTreeMap::new();
-            for (key, value) in
-                store.scan_prefix(Keyspace::SubjectVersions, &keys::subject_prefix(&subject))?
-            {
-                let (_, version) = keys::parse_subject_version(&key)
-                    .ok_or_else(|| corrupt("subject version", "bad key"))?;
-                let record: VersionRecord =
-                    serde_json::from_slice(&value).map_err(|e| corrupt("subject version", e))?;
-                ids.insert(record.id);
-                versions.insert(version, record);
-            }
-            changes.versions.push((subject, versions));
-        }
-        for id in ids {
-            if self.schemas.contains_key(&id) {
-                continue;
-            }
-            if let Some(value) = store.get(Keyspace::Schemas, &keys::schema(id))? {
-                let stored: StoredSchema =
-                    serde_json::from_slice(&value).map_err(|e| corrupt("schema", e))?;
-                changes.schemas.insert(id, stored);
-            }
-        }
-        Ok(changes)
+        Ok(out)
     }
 
     /// Applies what [`read_changes`](Self::read_changes) read.
@@ -317,11 +311,14 @@ impl SubjectState {
         &mut self,
         changes: SubjectChanges,
     ) -> Result<(), RegistryError> {
-        for (subject, versions) in changes.versions {
+        for (subject, version, record) in changes.versions {
+            let versions = self.by_subject.entry(subject.clone()).or_default();
+            match record {
+                Some(record) => drop(versions.insert(version, record)),
+                None => drop(versions.remove(&version)),
+            }
             if versions.is_empty() {
                 self.by_subject.remove(&subject);
-            } else {
-                self.by_subject.insert(subject, versions);
             }
         }
         for (hash, id) in changes.identities {
@@ -342,16 +339,15 @@ impl SubjectState {
     }
 }
 
-/// What the store holds for the subjects other processes changed (see
-/// [`SubjectState::read_changes`]).
+/// What other processes changed of the subjects (see [`SubjectState::read_changes`]).
 #[derive(Default)]
 pub(in crate::registry) struct SubjectChanges {
-    /// Each changed subject's versions, all of them (none: the subject is gone).
-    versions: Vec<(String, BTreeMap<Version, VersionRecord>)>,
+    /// Versions written (`Some`) or deleted, in the order they were.
+    versions: Vec<(String, Version, Option<VersionRecord>)>,
     /// Schemas not held yet.
     schemas: HashMap<SchemaId, StoredSchema>,
     identities: Vec<(u64, SchemaId)>,
-    /// Config or mode keys and their values (`None`: deleted).
+    /// Config or mode keys and their values now (`None`: deleted).
     settings: Vec<(Keyspace, Vec<u8>, Option<Vec<u8>>)>,
 }
 
