@@ -1,6 +1,7 @@
 //! `accord backup` and `accord restore`: a running registry copied consistently into a new
 //! directory on its machine, and such a copy brought back as a data dir, offline; `accord
-//! export` and `accord import`: the registry as a portable NDJSON stream.
+//! export` and `accord import`: the registry as a portable NDJSON stream; `accord migrate`: a
+//! data dir moved into PostgreSQL.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use super::client::{RegistryArgs, RegistryClient};
 use super::{Outcome, print};
 use crate::api::types::{BackupAnswer, BackupRequest};
 use crate::registry::{Holdings, Registry, SystemClock};
-use crate::store::RocksStore;
+use crate::store::{PostgresStore, RocksStore, redact};
 
 /// Ask a running registry for a consistent backup, written while it serves into a new
 /// directory on the server's machine (admins only).
@@ -38,6 +39,22 @@ pub(crate) struct RestoreArgs {
     /// The data dir to create; `accord serve --data-dir` opens it
     #[arg(long, value_name = "DIR")]
     data_dir: PathBuf,
+}
+
+/// Move a registry from a data dir into PostgreSQL, offline: every record, id and version
+/// kept; then `accord serve --store URL` (on as many nodes as wanted) serves it. The data dir
+/// is only read, and the database must hold no registry yet.
+///
+/// Exit status: 0 moved, 2 otherwise (the data dir is in use or missing, the database holds a
+/// registry, ...).
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    /// The data dir (stop the server using it first)
+    #[arg(long, value_name = "DIR")]
+    from: PathBuf,
+    /// The PostgreSQL database (`postgres://user:password@host/db`)
+    #[arg(long, value_name = "URL")]
+    to: String,
 }
 
 /// Write a running registry's whole content as a versioned NDJSON stream (admins only): every
@@ -164,6 +181,45 @@ pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<Outcome> {
         summary(&registry.holdings()),
         to.display(),
         to.display()
+    ))?;
+    Ok(Outcome::Success)
+}
+
+pub(crate) fn migrate(args: MigrateArgs) -> anyhow::Result<Outcome> {
+    if !args.from.join("CURRENT").is_file() {
+        bail!(
+            "`{}` is not a data dir (no `CURRENT` file)",
+            args.from.display()
+        );
+    }
+    let clock = std::sync::Arc::new(SystemClock);
+    let store = RocksStore::open(&args.from)
+        .with_context(|| format!("cannot open the data dir `{}`", args.from.display()))?;
+    let source = Registry::open(std::sync::Arc::new(store), clock.clone())
+        .with_context(|| format!("cannot load the data dir `{}`", args.from.display()))?;
+    let (stream, _) = source.export()?;
+    let to = redact(&args.to);
+    let store =
+        PostgresStore::open(&args.to).with_context(|| format!("cannot open the store `{to}`"))?;
+    let target = Registry::open(std::sync::Arc::new(store), clock)
+        .with_context(|| format!("cannot load the store `{to}`"))?;
+    let carried = target
+        .import(&stream)
+        .with_context(|| format!("cannot move the registry into `{to}`"))?;
+    let (before, after) = (source.holdings(), target.holdings());
+    if before != after {
+        bail!(
+            "moved {} records, but `{to}` holds {} where the data dir holds {}",
+            carried.records,
+            summary(&after),
+            summary(&before)
+        );
+    }
+    print(&format!(
+        "moved {} ({} records) from `{}` into `{to}`; serve it with `accord serve --store URL`\n",
+        summary(&after),
+        carried.records,
+        args.from.display()
     ))?;
     Ok(Outcome::Success)
 }

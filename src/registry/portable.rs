@@ -164,7 +164,12 @@ impl Registry {
             self.store.write(batch)?;
         }
         // What the registry serves comes from what it now holds.
-        *self.write_state() = load(self.store.as_ref())?;
+        let state = load(self.store.as_ref())?;
+        if let Some(shared) = self.store.shared() {
+            // The ids came with the export: the sequence goes past them.
+            shared.schema_ids_past(state.subjects.last_id().0)?;
+        }
+        *self.write_state() = state;
         Ok(Carried { records })
     }
 }

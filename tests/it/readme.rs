@@ -133,6 +133,23 @@ fn readme_confluent_migration_runs_as_written() {
     run_examples_with(block, Some(&[]), &root(), &[("CONFLUENT_URL", &source.url)]);
 }
 
+/// Two nodes over one PostgreSQL (a real one, started in a temporary directory), after the
+/// data dir of a stopped server was moved into it.
+#[test]
+fn readme_several_nodes_run_as_written() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = first_sh_block(section(&readme, "## Running several nodes"));
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("accord-data");
+    {
+        let stopped = crate::server::Server::start(&data_dir);
+        let publish = ["product", "publish", "testdata/products/payments/transactions-1.0.0.yaml"];
+        assert_eq!(crate::contracts::accord(Some(&stopped), &publish).0, 0);
+    }
+    let pg = crate::test_postgres::TestPostgres::start();
+    run_examples_with(block, None, dir.path(), &[("ACCORD_STORE", &pg.url)]);
+}
+
 /// The text under `heading`, up to the next heading of its level or above.
 fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
     let level = heading.split(' ').next().unwrap();
@@ -157,7 +174,8 @@ fn first_sh_block(section: &str) -> &str {
 
 /// Runs the `$ ...` lines of `block` in `cwd`, comparing what each prints with the lines under
 /// it. The server is started before the first line with `server_options`, or by the block's
-/// own `$ accord serve OPTIONS &` line, whose expected output is the line it prints.
+/// own `$ accord serve OPTIONS &` lines, whose expected output is the line each prints: the
+/// README's first server listens on port 8081, its second on 8082, and so on.
 fn run_examples(block: &str, server_options: Option<&[&str]>, cwd: &std::path::Path) {
     run_examples_with(block, server_options, cwd, &[]);
 }
@@ -170,8 +188,18 @@ fn run_examples_with(
     env: &[(&str, &str)],
 ) {
     let dir = tempfile::tempdir().unwrap();
-    let mut server =
-        server_options.map(|options| crate::server::Server::start_with(dir.path(), options));
+    let mut servers: Vec<crate::server::Server> = server_options
+        .map(|options| crate::server::Server::start_with(dir.path(), options))
+        .into_iter()
+        .collect();
+    // Each server's port, and the port the README shows for it.
+    let ports = |servers: &[crate::server::Server]| -> Vec<(String, u16)> {
+        servers
+            .iter()
+            .zip(8081..)
+            .map(|(s, shown)| (s.address.rsplit(':').next().unwrap().to_string(), shown))
+            .collect()
+    };
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_accord"))
         .parent()
         .unwrap();
@@ -192,30 +220,42 @@ fn run_examples_with(
     assert!(commands.len() >= 3);
     for (command, expected) in commands {
         if let Some(options) = command.strip_prefix("accord serve ") {
+            // `"$NAME"` stands for a variable of `env`, as the shell would expand it.
             let options: Vec<&str> = options
                 .strip_suffix(" &")
                 .expect("a server started in the background")
                 .split_whitespace()
+                .map(|option| {
+                    let name = option.trim_matches('"').strip_prefix('$');
+                    name.and_then(|name| env.iter().find(|(n, _)| *n == name))
+                        .map_or(option, |(_, value)| *value)
+                })
                 .collect();
             let started = crate::server::Server::start_in(dir.path(), &options, cwd);
             let port = started.address.rsplit(':').next().unwrap();
+            let shown = 8081 + servers.len();
             assert_eq!(
                 expected,
-                [format!("accord listening on {}", started.url.replace(port, "8081")).as_str()],
+                [format!(
+                    "accord listening on {}",
+                    started.url.replace(port, &shown.to_string())
+                )
+                .as_str()],
                 "`{command}` prints something else than the README shows"
             );
-            server = Some(started);
+            servers.push(started);
             continue;
         }
         // Before the block's own server starts, commands run without one (making its
         // certificate, say).
         let mut run = Command::new("bash");
         let mut command = command.to_string();
-        if let Some(server) = &server {
-            let port = server.address.rsplit(':').next().unwrap();
+        for (port, shown) in ports(&servers) {
             command = command
-                .replace("127.0.0.1:8081", &server.address)
-                .replace("localhost:8081", &format!("localhost:{port}"));
+                .replace(&format!("127.0.0.1:{shown}"), &format!("127.0.0.1:{port}"))
+                .replace(&format!("localhost:{shown}"), &format!("localhost:{port}"));
+        }
+        if let Some(server) = servers.first() {
             run.env("ACCORD_REGISTRY", &server.url);
         }
         for (name, value) in env {
@@ -230,9 +270,8 @@ fn run_examples_with(
             .unwrap();
         let mut actual = String::from_utf8(output.stdout).unwrap();
         // Addresses as the README writes them.
-        if let Some(server) = &server {
-            let port = server.address.rsplit(':').next().unwrap();
-            actual = actual.replace(&format!(":{port}"), ":8081");
+        for (port, shown) in ports(&servers) {
+            actual = actual.replace(&format!(":{port}"), &format!(":{shown}"));
         }
         let actual: Vec<&str> = actual
             .trim()
