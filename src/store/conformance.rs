@@ -203,6 +203,109 @@ fn postgres_store_conforms() {
     drop(store);
     let again = super::PostgresStore::open(&server.url).unwrap();
     assert_eq!(again.scan_prefix(Keyspace::Schemas, b"").unwrap(), held);
+    // Tables a newer accord migrated further are refused, by name.
+    let mut client = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    client
+        .execute("UPDATE accord_schema_version SET version = 99", &[])
+        .unwrap();
+    match super::PostgresStore::open(&server.url) {
+        Err(e @ StoreError::FormatVersion { found: 99, .. }) => {
+            assert!(e.to_string().contains("storage format version 99"), "{e}")
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a newer version opened"),
+    }
+}
+
+/// Two processes' stores over one database: each hears what the other wrote, with the values,
+/// and not its own; locks exclude across them; ids come from one sequence.
+#[test]
+fn postgres_stores_share_one_database() {
+    use super::{Change, Scope};
+    let server = TestPostgres::start();
+    let (a, b) = (
+        super::PostgresStore::open(&server.url).unwrap(),
+        super::PostgresStore::open(&server.url).unwrap(),
+    );
+    let (a_feed, b_feed) = (a.shared().unwrap(), b.shared().unwrap());
+    // The first read places each in the feed; everything before it is to be loaded.
+    assert_eq!(a_feed.changes().unwrap(), None);
+    assert_eq!(b_feed.changes().unwrap(), None);
+    a.write(batch(&[
+        (Keyspace::Schemas, b"k", Some(b"v1")),
+        (Keyspace::Config, b"gone", None),
+        // A key written twice in a batch: the last write counts, as in order.
+        (Keyspace::Schemas, b"twice", Some(b"first")),
+        (Keyspace::Schemas, b"twice", Some(b"last")),
+    ]))
+    .unwrap();
+    assert_eq!(
+        a.get(Keyspace::Schemas, b"twice").unwrap(),
+        Some(b"last".to_vec())
+    );
+    assert_eq!(a_feed.changes().unwrap(), Some(Vec::new()));
+    let heard = b_feed.changes().unwrap().unwrap();
+    let change = |key: &[u8], value: Option<&[u8]>, keyspace| Change {
+        keyspace,
+        key: key.to_vec(),
+        value: value.map(<[u8]>::to_vec),
+    };
+    assert_eq!(
+        heard,
+        [
+            change(b"k", Some(b"v1"), Keyspace::Schemas),
+            change(b"gone", None, Keyspace::Config),
+            change(b"twice", Some(b"last"), Keyspace::Schemas),
+        ]
+    );
+    // Each commit is heard once.
+    assert_eq!(b_feed.changes().unwrap(), Some(Vec::new()));
+
+    // A scope one holds, the other waits for.
+    let held = a_feed
+        .lock(&[Scope::Subject("s"), Scope::Products])
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let _waited = b_feed.lock(&[Scope::Subject("s")]).unwrap();
+            tx.send(()).unwrap();
+        });
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_millis(300))
+                .is_err()
+        );
+        drop(held);
+        rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    });
+
+    // One sequence; an id given explicitly is never handed out after.
+    let first = a_feed.next_schema_id().unwrap();
+    assert_eq!(b_feed.next_schema_id().unwrap(), first + 1);
+    b_feed.schema_ids_past(first + 10).unwrap();
+    a_feed.schema_ids_past(first + 5).unwrap();
+    assert_eq!(a_feed.next_schema_id().unwrap(), first + 11);
+
+    // One leads, and stays the leader.
+    assert!(a_feed.leads());
+    assert!(!b_feed.leads());
+    assert!(a_feed.leads());
+}
+
+#[test]
+fn postgres_urls_are_shown_without_their_password() {
+    assert_eq!(
+        super::redact("postgres://accord:s3cret@db.internal:5432/registry?sslmode=require"),
+        "postgres://accord:***@db.internal:5432/registry?sslmode=require"
+    );
+    assert_eq!(
+        super::redact("postgres://accord@localhost/postgres?host=/tmp/x"),
+        "postgres://accord@localhost/postgres?host=/tmp/x"
+    );
+    assert_eq!(
+        super::redact("host=db user=accord password=s3cret"),
+        "host=db user=accord password=***"
+    );
 }
 
 #[test]

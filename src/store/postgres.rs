@@ -179,28 +179,37 @@ fn successor(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-/// A batch as the write statement's arrays: keyspaces, keys, values (`None`: delete). Later
-/// operations on a key replace earlier ones, as when a batch is applied in order: one
-/// statement may touch a row only once.
-fn columns(batch: &WriteBatch) -> (Vec<&'static str>, Vec<&[u8]>, Vec<Option<&[u8]>>) {
-    let mut last: HashMap<(Keyspace, &[u8]), usize> = HashMap::new();
-    for (i, op) in batch.ops.iter().enumerate() {
-        let (Op::Put(keyspace, key, _) | Op::Delete(keyspace, key)) = op;
-        last.insert((*keyspace, key.as_slice()), i);
+/// A batch as the write statement's arrays: keyspaces, keys, values (`None`: delete).
+#[derive(Default)]
+struct Columns<'a> {
+    keyspaces: Vec<&'static str>,
+    keys: Vec<&'a [u8]>,
+    values: Vec<Option<&'a [u8]>>,
+}
+
+impl<'a> Columns<'a> {
+    /// Later operations on a key replace earlier ones, as when a batch is applied in order: one
+    /// statement may touch a row only once.
+    fn of(batch: &'a WriteBatch) -> Self {
+        let mut last: HashMap<(Keyspace, &[u8]), usize> = HashMap::new();
+        for (i, op) in batch.ops.iter().enumerate() {
+            let (Op::Put(keyspace, key, _) | Op::Delete(keyspace, key)) = op;
+            last.insert((*keyspace, key.as_slice()), i);
+        }
+        let mut kept: Vec<usize> = last.into_values().collect();
+        kept.sort_unstable();
+        let mut columns = Columns::default();
+        for op in kept.into_iter().map(|i| &batch.ops[i]) {
+            let (keyspace, key, value) = match op {
+                Op::Put(keyspace, key, value) => (keyspace, key, Some(value.as_slice())),
+                Op::Delete(keyspace, key) => (keyspace, key, None),
+            };
+            columns.keyspaces.push(keyspace.name());
+            columns.keys.push(key.as_slice());
+            columns.values.push(value);
+        }
+        columns
     }
-    let mut kept: Vec<usize> = last.into_values().collect();
-    kept.sort_unstable();
-    let mut columns = (Vec::new(), Vec::new(), Vec::new());
-    for op in kept.into_iter().map(|i| &batch.ops[i]) {
-        let (keyspace, key, value) = match op {
-            Op::Put(keyspace, key, value) => (keyspace, key, Some(value.as_slice())),
-            Op::Delete(keyspace, key) => (keyspace, key, None),
-        };
-        columns.0.push(keyspace.name());
-        columns.1.push(key.as_slice());
-        columns.2.push(value);
-    }
-    columns
 }
 
 /// A connection URL (or key=value settings) with its password hidden, for messages and logs.
@@ -375,9 +384,17 @@ impl Store for PostgresStore {
         if batch.is_empty() {
             return Ok(());
         }
-        let (keyspaces, keys, values) = columns(&batch);
+        let columns = Columns::of(&batch);
         self.run(|connection| {
-            connection.query(WRITE, &[&keyspaces, &keys, &values, &self.origin])?;
+            connection.query(
+                WRITE,
+                &[
+                    &columns.keyspaces,
+                    &columns.keys,
+                    &columns.values,
+                    &self.origin,
+                ],
+            )?;
             // Announced after the commit rather than in it: a notifying transaction holds a
             // lock on the notification queue through its commit, which would make every commit
             // wait for the one before it. A lost announcement only delays the others until

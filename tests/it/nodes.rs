@@ -239,3 +239,45 @@ fn a_killed_node_loses_no_acknowledged_write_and_a_database_restart_is_survived(
     let replacement = node(&pg);
     converge(&[&replacement], "node-2", &versions_of(alive[0], "node-2"));
 }
+
+/// The same product version published through two nodes at once: one publication, one version
+/// of its subject; every node then serves it.
+#[test]
+fn a_product_published_through_two_nodes_at_once_is_published_once() {
+    let pg = TestPostgres::start();
+    let nodes: Vec<Server> = (0..3).map(|_| node(&pg)).collect();
+    let publish = [
+        "product",
+        "publish",
+        "testdata/products/payments/transactions-1.0.0.yaml",
+    ];
+    let outcomes: Vec<(i32, String, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = nodes[..2]
+            .iter()
+            .map(|server| scope.spawn(move || crate::contracts::accord(Some(server), &publish)))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    assert!(outcomes.iter().any(|(code, ..)| *code == 0), "{outcomes:?}");
+    let all: Vec<&Server> = nodes.iter().collect();
+    converge(&all, "payments.transactions-value", &[1]);
+    for server in &nodes {
+        let deadline = Instant::now() + BOUND;
+        loop {
+            let (status, body) =
+                server.call("GET", "/v1/products/payments.transactions/versions", None);
+            if status == 200 {
+                let versions: Vec<&str> = body
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["version"].as_str().unwrap())
+                    .collect();
+                assert_eq!(versions, ["1.0.0"], "{body}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "{status} {body}");
+            std::thread::yield_now();
+        }
+    }
+}

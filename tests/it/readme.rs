@@ -143,7 +143,11 @@ fn readme_several_nodes_run_as_written() {
     let data_dir = dir.path().join("accord-data");
     {
         let stopped = crate::server::Server::start(&data_dir);
-        let publish = ["product", "publish", "testdata/products/payments/transactions-1.0.0.yaml"];
+        let publish = [
+            "product",
+            "publish",
+            "testdata/products/payments/transactions-1.0.0.yaml",
+        ];
         assert_eq!(crate::contracts::accord(Some(&stopped), &publish).0, 0);
     }
     let pg = crate::test_postgres::TestPostgres::start();
