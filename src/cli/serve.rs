@@ -26,7 +26,8 @@ use crate::contract::governance::Policy;
 use crate::registry::{Clock, Registry, SharedClock, SystemClock};
 use crate::store::{PostgresStore, RocksStore, Shared, Store, redact};
 
-/// Run the schema registry: Confluent Schema Registry's REST API over a RocksDB data dir.
+/// Run the schema registry: Confluent Schema Registry's REST API over a RocksDB data dir, or over
+/// PostgreSQL shared with other nodes (`--store`).
 ///
 /// Prints `accord listening on http://ADDR` (`https://` with --tls-cert) once it accepts connections (with `--listen
 /// 127.0.0.1:0`, ADDR has the port the system chose). SIGINT or SIGTERM stop it after the
