@@ -181,3 +181,17 @@ impl Clock for SharedClock {
         jiff::Timestamp::from_microsecond(micros).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_clock_reads_the_database_s_time_not_the_machine_s() {
+        let clock = SharedClock::default();
+        let database = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+        clock.set(database);
+        let apart = clock.now().duration_since(database).abs();
+        assert!(apart < jiff::SignedDuration::from_secs(5), "{apart}");
+    }
+}

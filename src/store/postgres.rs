@@ -134,8 +134,14 @@ impl r2d2::ManageConnection for Manager {
 }
 
 type Pool = r2d2::Pool<Manager>;
-/// Connections per process: what requests hold locks on, plus what they write and read with.
-const POOL_SIZE: u32 = 16;
+/// Connections per process, opened as needed. A write holds one for its locks while it uses
+/// another, and the server runs two per core at once (`WorkQueue::for_this_machine`); reads
+/// that catch up run on the async workers (one per core); the data products' lock is one more,
+/// and the follower one: with fewer, writes could each hold one and all wait for a second.
+fn pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as u32;
+    5 * cores + 4
+}
 type Pooled = r2d2::PooledConnection<Manager>;
 
 /// A store over a PostgreSQL database.
@@ -243,7 +249,7 @@ impl PostgresStore {
             migrate(&mut client, url)?;
             drop(client);
             let pool = r2d2::Pool::builder()
-                .max_size(POOL_SIZE)
+                .max_size(pool_size())
                 .min_idle(Some(1))
                 // A broken connection is noticed when a query fails, and dropped then.
                 .test_on_check_out(false)
@@ -286,7 +292,7 @@ impl PostgresStore {
                 match op(&mut connection) {
                     Ok(value) => return Ok((value, connection)),
                     // Dropped, the closed connection leaves the pool.
-                    Err(_) if connection.client.is_closed() && attempts < POOL_SIZE => {
+                    Err(_) if connection.client.is_closed() && attempts < self.pool.max_size() => {
                         attempts += 1;
                     }
                     Err(e) => return Err(e),
