@@ -169,8 +169,16 @@ struct Feed {
     pruned_at: Option<Instant>,
 }
 
+/// The error with its causes: PostgreSQL's client says "error connecting to server" and keeps
+/// the why ("Connection refused") in its source.
 fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::Backend(Box::new(e))
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    StoreError::Backend(message.into())
 }
 
 /// The smallest key greater than every key starting with `prefix`, if there is one.
