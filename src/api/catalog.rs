@@ -5,16 +5,16 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use semver::Version as Semver;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::AppState;
 use super::error::ApiError;
 use super::input::{Actor, Path, Query};
 use super::products::{NativeJson, actor, evaluation_view, judge, native, run};
 use super::types::{CatalogEntry, RegistrationAnswer};
+use super::{AppState, ui};
 use crate::contract::{self, Contract, Form};
 use crate::registry::{
     NewSchema, ProductError, PublicationSpec, Registry, RegistryError, Severity, Submission,
@@ -206,6 +206,10 @@ pub async fn get_entry(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let product = format!("{domain}.{name}");
+    // The catalog_url a registration answers with is the product's page, for a browser.
+    if ui::wants_page(&headers) {
+        return Ok(Redirect::to(&format!("/ui/products/{}", ui::encode(&product))).into_response());
+    }
     let entry = native(entry(&state, &headers, &product, true))?;
     Ok(Json(entry).into_response())
 }
@@ -224,29 +228,41 @@ pub async fn search(
     Query(params): Query<SearchParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let words: Vec<String> = params
-        .q
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
+    let found = search_entries(
+        &state,
+        &headers,
+        params.q.as_deref().unwrap_or(""),
+        params.domain.as_deref(),
+        params.tag.as_deref(),
+    );
+    Ok(Json(found).into_response())
+}
+
+/// The catalog entries of the products whose name, domain, owner, description, tags or
+/// columns hold every word of `q`, of `domain` and with `tag` when given.
+pub(crate) fn search_entries(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &str,
+    domain: Option<&str>,
+    tag: Option<&str>,
+) -> Vec<CatalogEntry> {
+    let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
     let mut found = Vec::new();
     for name in state.registry.products() {
-        let Ok(entry) = entry(&state, &headers, &name, false) else {
+        let Ok(entry) = entry(state, headers, &name, false) else {
             continue;
         };
-        if params.domain.as_ref().is_some_and(|d| *d != entry.domain)
-            || params
-                .tag
-                .as_ref()
-                .is_some_and(|t| !entry.tags.iter().any(|tag| tag.eq_ignore_ascii_case(t)))
+        if domain.is_some_and(|d| d != entry.domain)
+            || tag.is_some_and(|t| !entry.tags.iter().any(|tag| tag.eq_ignore_ascii_case(t)))
         {
             continue;
         }
         let haystack = format!(
-            "{} {} {} {}",
+            "{} {} {} {} {} {}",
             entry.name,
+            entry.domain,
+            entry.owner,
             entry.description.as_deref().unwrap_or(""),
             entry.tags.join(" "),
             entry.columns.join(" ")
@@ -256,5 +272,5 @@ pub async fn search(
             found.push(entry);
         }
     }
-    Ok(Json(found).into_response())
+    found
 }

@@ -15,6 +15,7 @@ mod resources;
 mod stream;
 mod transport;
 pub mod types;
+pub mod ui;
 pub mod webhooks;
 mod work;
 
@@ -219,7 +220,8 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/data-products/{domain}/{name}",
             get(catalog::get_entry).put(catalog::register),
-        );
+        )
+        .merge(ui::routes());
     // Only routed requests pass the gate: an unknown path is a 404 to anyone.
     let router = match &state.auth {
         Auth::Open => router,

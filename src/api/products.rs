@@ -141,7 +141,7 @@ pub async fn get_product(State(state): State<AppState>, Path(name): Path<String>
 
 /// A product's definition and status: its lines with their states, the latest version of each,
 /// and the open notices with their effective dates.
-fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiError> {
+pub(crate) fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiError> {
     let lines = native(state.registry.product_lines(&ps.product.name))?;
     let now = state.registry.now();
     let majors = lines
@@ -188,7 +188,7 @@ fn status_of(state: &AppState, ps: &ProductState) -> Result<ProductStatus, ApiEr
     })
 }
 
-fn notice_view(notice: &Notice) -> NoticeView {
+pub(crate) fn notice_view(notice: &Notice) -> NoticeView {
     NoticeView {
         product: notice.product.clone(),
         major: notice.major,

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -147,7 +147,11 @@ fn raw_schema(text: &str) -> Response {
         .into_response()
 }
 
-pub async fn root() -> ApiResult {
+/// `{}`, as Confluent answers; a browser is sent to the web UI.
+pub async fn root(headers: HeaderMap) -> ApiResult {
+    if super::ui::wants_page(&headers) {
+        return Ok(axum::response::Redirect::to("/ui/").into_response());
+    }
     ok(json!({}))
 }
 

@@ -3,6 +3,7 @@
 mod access;
 mod responses;
 mod router_properties;
+mod ui;
 mod wire;
 
 use std::sync::Arc;

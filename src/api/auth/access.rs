@@ -53,7 +53,8 @@ pub fn need_of(
         | ("POST", "/compatibility/subjects/{subject}/versions")
         | ("POST", "/compatibility/subjects/{subject}/versions/")
         | ("POST", "/compatibility/subjects/{subject}/versions/{version}")
-        | ("POST", "/v1/products/{name}/check") => Need::Read,
+        | ("POST", "/v1/products/{name}/check")
+        | ("POST", "/ui/subjects/{subject}/check") => Need::Read,
         // The whole registry, consumers' webhook secrets included, is the platform's.
         ("GET", "/v1/export") => Need::Admin,
         ("GET", _) => Need::Read,
