@@ -11,6 +11,7 @@
 # - git: the tests build repositories for `diff --against` (accord itself reads them with gix).
 # - PostgreSQL: the PostgreSQL store's tests start a server of their own (initdb, pg_ctl).
 # - python3 with yaml and requests: the README runs the seeds' registration script.
+# What only the tests need (a browser) is in scripts/setup-tests.sh.
 
 # Once per shell: scripts sourced from a script that already ran it (as .ci/run does) inherit it.
 if [ -n "${ACCORD_SETUP_DONE:-}" ]; then

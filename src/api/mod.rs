@@ -300,9 +300,15 @@ where
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let Some(content_type) = negotiate(accept) else {
-            let refused = ApiError::http(StatusCode::NOT_ACCEPTABLE).into_response();
-            return Box::pin(std::future::ready(Ok(refused)));
+        // The web UI's pages are HTML whatever `Accept` says; the API speaks JSON.
+        let page = request.uri().path().starts_with("/ui");
+        let content_type = match negotiate(accept) {
+            Some(content_type) => content_type,
+            None if page => JSON_TYPES[0],
+            None => {
+                let refused = ApiError::http(StatusCode::NOT_ACCEPTABLE).into_response();
+                return Box::pin(std::future::ready(Ok(refused)));
+            }
         };
         let route = request.extensions().get::<MatchedPath>().cloned();
         let method = request.method().clone();

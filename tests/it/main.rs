@@ -25,6 +25,7 @@ mod server;
 #[path = "../support/postgres.rs"]
 mod test_postgres;
 mod tls;
+mod ui;
 
 /// The repository root, where `testdata/` and `compat-rules/` live.
 pub fn root() -> std::path::PathBuf {

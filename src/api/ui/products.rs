@@ -112,7 +112,7 @@ pub async fn product(State(state): State<AppState>, Path(name): Path<String>) ->
                         @if let Some(days) = m.days_left { ", " (days) " days to its sunset" } ")" }
                 } }
             }
-            h2 { "Open notices" }
+            h2 { "Notices" }
             (notices_table(&status.notices, false))
             h2 { "Publications" }
             table {

@@ -368,8 +368,8 @@ fn verdict_summary(verdict: &Verdict, against: &str) -> Markup {
 fn finding(f: &Finding) -> Markup {
     html! {
         a.rule href=(format!("/ui/rules/{}", f.rule.code)) { (f.rule.code) }
-        " " span.breach { (f.breach.describe()) } ", needs a " (f.rule.bump.name()) " bump: "
-        (f.message) " " span.path { "at " code { (f.path) } }
+        " " span.breach { (f.breach.describe()) } ": " (f.message) " "
+        span.path { "at " code { (f.path) } }
     }
 }
 
@@ -404,7 +404,7 @@ fn side_by_side(old: (&str, &str), new: (&str, &str), verdict: &Verdict) -> Mark
                     @for (n, line) in text.lines().enumerate() {
                         li.line.flagged[notes.contains_key(&(n + 1))] { code { (line) } }
                         @if let Some(here) = notes.get(&(n + 1)) {
-                            @for f in here { li.note role="note" { (finding(f)) } }
+                            @for f in here { li.note { (finding(f)) } }
                         }
                     }
                 }
