@@ -4,6 +4,8 @@ mod action;
 mod against;
 mod arrow;
 mod backup;
+#[path = "../support/browser.rs"]
+mod browser;
 mod canonical;
 mod catalog;
 mod ci_formats;

@@ -4,232 +4,29 @@
 //! axe-core (from npm, injected into each page) finds no serious accessibility violation.
 //! Screenshots of the main pages go to `docs/screenshots/`, for the README and for review.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use base64::Engine;
 use serde_json::{Value, json};
 
+use crate::browser::Browser;
 use crate::contracts::accord;
 use crate::server::Server;
 
-/// A chromedriver on a free port, and one headless Chromium session through it.
-struct Browser {
-    driver: Child,
-    session: String,
-    agent: ureq::Agent,
-}
-
-impl Browser {
-    fn start() -> Browser {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver runs (scripts/setup-tests.sh installs chromium-driver)");
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while agent.get(format!("{base}/status")).call().is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let mut args = vec![
-            "--headless=new",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--window-size=1280,900",
-        ];
-        // Chromium's sandbox refuses to run as root, as the tests do in CI.
-        if unsafe { libc::geteuid() } == 0 {
-            args.push("--no-sandbox");
-        }
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium(), "args": args}
-        }}});
-        let mut browser = Browser {
-            driver,
-            session: format!("{base}/session"),
-            agent,
-        };
-        let created = browser.command("POST", "", Some(capabilities));
-        let id = created["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {created}"));
-        browser.session = format!("{base}/session/{id}");
-        browser
-    }
-
-    /// One WebDriver command; its `value`.
-    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.session);
-        let mut reply = match method {
-            "GET" => self.agent.get(&url).call(),
-            "DELETE" => self.agent.delete(&url).call(),
-            _ => self
-                .agent
-                .post(&url)
-                .send_json(body.unwrap_or_else(|| json!({}))),
-        }
-        .unwrap();
-        let answer: Value = reply.body_mut().read_json().unwrap();
-        let value = answer["value"].clone();
-        if path.is_empty() && method == "POST" {
-            return value;
-        }
-        assert!(
-            value.get("error").is_none(),
-            "{method} {path}: {}",
-            value["message"]
-        );
-        value
-    }
-
-    fn go(&self, url: &str) {
-        self.command("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    fn run(&self, script: &str, args: Value) -> Value {
-        self.command(
-            "POST",
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.run(
-            "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText).join('\\n')",
-            json!([selector]),
-        )
-        .as_str()
-        .unwrap()
-        .to_string()
-    }
-
-    fn count(&self, selector: &str) -> u64 {
-        self.run(
-            "return [...document.querySelectorAll(arguments[0])].filter(e => !e.closest('[hidden]')).length",
-            json!([selector]),
-        )
-        .as_u64()
-        .unwrap()
-    }
-
-    /// Types into the field `selector` as a user does, key by key.
-    fn type_into(&self, selector: &str, text: &str) {
-        let found = self.command(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": selector})),
-        );
-        let element = found
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string();
-        self.command(
-            "POST",
-            &format!("/element/{element}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    /// Follows the first link whose text is `label` and waits for the next page.
-    fn follow(&self, label: &str) {
-        let href = self.run(
-            "const a = [...document.querySelectorAll('a')].find(a => a.innerText.trim() === arguments[0]); return a ? a.href : null",
-            json!([label]),
-        );
-        let href = href
-            .as_str()
-            .unwrap_or_else(|| panic!("no link `{label}`"));
-        self.go(href);
-    }
-
-    fn screenshot(&self, name: &str) {
-        let png = self.command("GET", "/screenshot", None);
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(png.as_str().unwrap())
-            .unwrap();
-        let dir = crate::root().join("docs/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
-    }
-
-    /// axe-core's serious and critical violations on the page, as `rule: selector` lines.
-    fn accessibility_violations(&self) -> Vec<String> {
-        let axe = std::fs::read_to_string(axe_core()).unwrap();
-        self.run(&axe, json!([]));
-        let result = self.command(
-            "POST",
-            "/execute/async",
-            Some(json!({
-                "script": "const done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done([{id: 'axe failed', impact: 'critical', nodes: [{target: [String(e)]}]}]));",
-                "args": [],
-            })),
-        );
-        result
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .flat_map(|v| {
-                v["nodes"].as_array().unwrap().iter().map(move |n| {
-                    format!("{}: {} ({})", v["id"], n["target"], v["help"])
-                })
-            })
-            .collect()
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.agent.delete(&self.session).call();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-fn chromium() -> String {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).is_file())
-        .unwrap_or("chromium")
-        .to_string()
-}
-
-fn axe_core() -> PathBuf {
-    let dir = std::env::var_os("ACCORD_AXE_DIR").map_or_else(
-        || PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/accord/axe-core"),
-        PathBuf::from,
-    );
-    let file = dir.join("node_modules/axe-core/axe.min.js");
-    assert!(
-        file.is_file(),
-        "{} is missing: scripts/setup-tests.sh installs axe-core",
-        file.display()
-    );
-    file
+/// Where the screenshots go: beside the README that shows them.
+fn screenshots() -> std::path::PathBuf {
+    crate::root().join("docs/screenshots")
 }
 
 /// Subjects with several versions (one of them breaking at BACKWARD), and a data product
 /// through a major change with consumers still on the old major and a notice of the next.
 fn scenario(server: &Server) {
-    let record = |fields: &str| format!(r#"{{"type":"record","name":"Click","namespace":"web","fields":[{fields}]}}"#);
-    server.call("PUT", "/config/clicks-value", Some(json!({"compatibility": "NONE"})));
+    let record = |fields: &str| {
+        format!(r#"{{"type":"record","name":"Click","namespace":"web","fields":[{fields}]}}"#)
+    };
+    server.call(
+        "PUT",
+        "/config/clicks-value",
+        Some(json!({"compatibility": "NONE"})),
+    );
     for fields in [
         r#"{"name":"page","type":"string"},{"name":"user","type":"string"}"#,
         r#"{"name":"page","type":"string"},{"name":"user","type":"string"},{"name":"ms","type":"long","default":0}"#,
@@ -243,7 +40,12 @@ fn scenario(server: &Server) {
         assert_eq!(status, 200, "{body}");
     }
     for subject in ["sessions-value", "carts-value"] {
-        assert_eq!(server.register(subject, r#"{"name":"id","type":"string"}"#).0, 200);
+        assert_eq!(
+            server
+                .register(subject, r#"{"name":"id","type":"string"}"#)
+                .0,
+            200
+        );
     }
     for version in ["1.0.0", "1.1.0"] {
         let manifest = format!("testdata/ui/orders-{version}.yaml");
@@ -261,14 +63,33 @@ fn scenario(server: &Server) {
     }
     let (code, out, err) = accord(
         Some(server),
-        &["notice", "announce", "shop.orders", "--major", "2", "--summary", "amount becomes a decimal; the currency is required"],
+        &[
+            "notice",
+            "announce",
+            "shop.orders",
+            "--major",
+            "2",
+            "--summary",
+            "amount becomes a decimal; the currency is required",
+        ],
     );
-    assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = accord(Some(server), &["product", "publish", "testdata/ui/orders-2.0.0.yaml"]);
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = accord(
         Some(server),
-        &["notice", "announce", "shop.orders", "--major", "3", "--summary", "orders split by channel"],
+        &["product", "publish", "testdata/ui/orders-2.0.0.yaml"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = accord(
+        Some(server),
+        &[
+            "notice",
+            "announce",
+            "shop.orders",
+            "--major",
+            "3",
+            "--summary",
+            "orders split by channel",
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
 }
@@ -294,11 +115,15 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     browser.go(&url("/"));
     assert_eq!(browser.text("h1"), "Subjects");
     assert_eq!(browser.count("#subjects tbody tr"), 4);
-    browser.screenshot("subjects");
+    browser.screenshot(&screenshots(), "subjects");
     check("subjects");
     browser.type_into("#q", "orders");
     assert_eq!(browser.count("#subjects tbody tr"), 1);
-    assert!(browser.text("#subjects tbody").contains("shop.orders-value"));
+    assert!(
+        browser
+            .text("#subjects tbody")
+            .contains("shop.orders-value")
+    );
     assert!(browser.text(".filter-status").contains("1 of 4"));
 
     // A subject's versions, then a version's schema.
@@ -313,12 +138,18 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     check("version");
 
     // The diff of versions 1 and 3 at BACKWARD: each finding under its element, its rule linked.
-    browser.go(&url("/ui/subjects/clicks-value/diff?from=1&to=3&level=BACKWARD"));
-    assert!(browser.text(".verdict").starts_with("Incompatible"), "{}", browser.text(".verdict"));
+    browser.go(&url(
+        "/ui/subjects/clicks-value/diff?from=1&to=3&level=BACKWARD",
+    ));
+    assert!(
+        browser.text(".verdict").starts_with("Incompatible"),
+        "{}",
+        browser.text(".verdict")
+    );
     let notes = browser.text("li.note");
     assert!(notes.contains("breaks backward"), "{notes}");
     assert!(browser.count("li.note a.rule") >= 2, "{notes}");
-    browser.screenshot("diff");
+    browser.screenshot(&screenshots(), "diff");
     check("diff");
     let rule = browser.text("li.note a.rule");
     let first = rule.lines().next().unwrap().to_string();
@@ -344,7 +175,7 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     assert!(page.contains("fraud-scoring is on major 1"), "{page}");
     assert!(page.contains("orders split by channel"), "{page}");
     assert!(!page.contains("secret"), "{page}");
-    browser.screenshot("product");
+    browser.screenshot(&screenshots(), "product");
     check("product");
 
     // Notices across products, with the feed linked; the rules.
@@ -357,7 +188,12 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     check("rules");
 
     // Every link of the UI's pages resolves.
-    for page in ["/ui/", "/ui/products/shop.orders", "/ui/subjects/clicks-value", "/ui/rules"] {
+    for page in [
+        "/ui/",
+        "/ui/products/shop.orders",
+        "/ui/subjects/clicks-value",
+        "/ui/rules",
+    ] {
         browser.go(&url(page));
         let links = browser.run(
             "return [...document.querySelectorAll('a[href^=\"/\"]')].map(a => a.getAttribute('href'))",
@@ -371,14 +207,23 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     }
 
     // A narrow screen: one column, nothing wider than the window.
-    browser.command("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
-    browser.go(&url("/ui/subjects/clicks-value/diff?from=1&to=3&level=BACKWARD"));
+    browser.command(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 390, "height": 844})),
+    );
+    browser.go(&url(
+        "/ui/subjects/clicks-value/diff?from=1&to=3&level=BACKWARD",
+    ));
     let overflow = browser.run(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
         json!([]),
     );
-    assert!(overflow.as_i64().unwrap() <= 0, "wider than the window by {overflow}px");
-    browser.screenshot("diff-narrow");
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "wider than the window by {overflow}px"
+    );
+    browser.screenshot(&screenshots(), "diff-narrow");
 
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
@@ -399,13 +244,16 @@ fn with_access_control_on_an_anonymous_browser_is_refused_and_a_reader_reads() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
     let challenge = anonymous.headers().get("www-authenticate").unwrap();
-    assert!(challenge.to_str().unwrap().starts_with("Basic"), "{challenge:?}");
+    assert!(
+        challenge.to_str().unwrap().starts_with("Basic"),
+        "{challenge:?}"
+    );
     browser.go(&format!("{}/ui/", server.url));
     assert_ne!(browser.text("h1"), "Subjects");
     // A reader's browser sends its Basic credentials (as after the browser's own prompt) and
     // reads the pages; the credentials are in no URL and no page.
-    let credentials = base64::engine::general_purpose::STANDARD
-        .encode("analytics:analytics-example-password");
+    let credentials =
+        base64::engine::general_purpose::STANDARD.encode("analytics:analytics-example-password");
     let cdp = |cmd: &str, params: Value| {
         browser.command(
             "POST",
@@ -420,8 +268,11 @@ fn with_access_control_on_an_anonymous_browser_is_refused_and_a_reader_reads() {
     );
     browser.go(&format!("{}/ui/", server.url));
     assert_eq!(browser.text("h1"), "Subjects");
-    assert!(!browser.run("return document.documentElement.outerHTML", json!([]))
-        .as_str()
-        .unwrap()
-        .contains("analytics-example-password"));
+    assert!(
+        !browser
+            .run("return document.documentElement.outerHTML", json!([]))
+            .as_str()
+            .unwrap()
+            .contains("analytics-example-password")
+    );
 }

@@ -59,11 +59,7 @@ async fn pages_answer_html_and_a_diff_shows_its_findings_at_their_element() {
         diff.text
     );
     assert!(diff.text.contains("breaks backward"), "{}", diff.text);
-    assert!(
-        diff.text.contains(r#"<li class="note">"#),
-        "{}",
-        diff.text
-    );
+    assert!(diff.text.contains(r#"<li class="note">"#), "{}", diff.text);
 }
 
 #[tokio::test]

@@ -211,7 +211,7 @@ pub async fn notices(State(state): State<AppState>) -> PageResult {
         .notices(None, None, false)
         .map_err(failed(Section::Notices))?;
     let mut views: Vec<NoticeView> = notices.iter().map(notice_view).collect();
-    views.sort_by(|a, b| b.announced.cmp(&a.announced));
+    views.sort_by_key(|n| std::cmp::Reverse(n.announced));
     ok(
         Section::Notices,
         "Upcoming breaking changes",
