@@ -132,6 +132,29 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     assert_eq!(browser.text("h1"), "clicks-value");
     assert_eq!(browser.count("tbody tr"), 3);
     check("subject");
+    // A dry run from a subject's page (at BACKWARD): a breaking schema, judged, not stored.
+    browser.go(&url("/ui/subjects/sessions-value"));
+    let breaking = r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"int"}]}"#;
+    browser.run(
+        "document.getElementById('schema').value = arguments[0]",
+        json!([breaking]),
+    );
+    browser.click("form[method=post] button[type=submit]");
+    assert!(
+        browser.text("h1").contains("checked against version 1"),
+        "{}",
+        browser.text("h1")
+    );
+    assert!(
+        browser.text(".verdict").starts_with("Incompatible"),
+        "{}",
+        browser.text(".verdict")
+    );
+    assert!(browser.text("main").contains("nothing was stored"));
+    check("dry run");
+    browser.go(&url("/ui/subjects/sessions-value"));
+    assert_eq!(browser.count("tbody tr"), 1);
+    browser.go(&url("/ui/subjects/clicks-value"));
     browser.follow("version 2");
     assert_eq!(browser.text("h1"), "clicks-value, version 2");
     assert!(browser.text("pre.schema").contains("\"ms\""));
@@ -177,6 +200,10 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
     assert!(!page.contains("secret"), "{page}");
     browser.screenshot(&screenshots(), "product");
     check("product");
+
+    // The catalog_url the registration API hands out is the product's page, for a browser.
+    browser.go(&url("/v1/data-products/shop/orders"));
+    assert_eq!(browser.text("h1"), "shop.orders");
 
     // Notices across products, with the feed linked; the rules.
     browser.follow("Notices");

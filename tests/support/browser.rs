@@ -124,24 +124,35 @@ impl Browser {
         .unwrap()
     }
 
-    /// Types into the field `selector` as a user does, key by key.
-    pub fn type_into(&self, selector: &str, text: &str) {
+    /// The WebDriver id of the first element `selector` finds.
+    fn element(&self, selector: &str) -> String {
         let found = self.command(
             "POST",
             "/element",
             Some(json!({"using": "css selector", "value": selector})),
         );
-        let element = found
+        found
             .as_object()
             .and_then(|o| o.values().next())
             .and_then(Value::as_str)
             .unwrap()
-            .to_string();
+            .to_string()
+    }
+
+    /// Types into the field `selector` as a user does, key by key.
+    pub fn type_into(&self, selector: &str, text: &str) {
+        let element = self.element(selector);
         self.command(
             "POST",
             &format!("/element/{element}/value"),
             Some(json!({ "text": text })),
         );
+    }
+
+    /// Clicks the element `selector` (a form's button submits it, and the next page loads).
+    pub fn click(&self, selector: &str) {
+        let element = self.element(selector);
+        self.command("POST", &format!("/element/{element}/click"), None);
     }
 
     /// Follows the first link whose text is `label` and waits for the next page.
