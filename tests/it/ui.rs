@@ -140,11 +140,7 @@ fn the_web_ui_shows_subjects_diffs_products_notices_and_rules_in_a_real_browser(
         json!([breaking]),
     );
     browser.click("form[method=post] button[type=submit]");
-    assert!(
-        browser.text("h1").contains("checked against version 1"),
-        "{}",
-        browser.text("h1")
-    );
+    browser.wait_for_heading("checked against version 1");
     assert!(
         browser.text(".verdict").starts_with("Incompatible"),
         "{}",

@@ -149,10 +149,23 @@ impl Browser {
         );
     }
 
-    /// Clicks the element `selector` (a form's button submits it, and the next page loads).
+    /// Clicks the element `selector`.
     pub fn click(&self, selector: &str) {
         let element = self.element(selector);
         self.command("POST", &format!("/element/{element}/click"), None);
+    }
+
+    /// Waits until the heading reads `heading` (a page loaded after a click), for 10 s at most.
+    pub fn wait_for_heading(&self, heading: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.text("h1").contains(heading) {
+            assert!(
+                Instant::now() < deadline,
+                "no page with the heading `{heading}`: {}",
+                self.text("h1")
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Follows the first link whose text is `label` and waits for the next page.

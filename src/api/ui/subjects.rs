@@ -1,7 +1,7 @@
 //! Subjects: the list, a subject's versions, a version's schema, and the diff of two versions
 //! or of a pasted schema against the latest (a dry run: nothing is stored).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -293,6 +293,9 @@ pub async fn diff(
                 button type="submit" { "Judge" }
             }
             (verdict_summary(&verdict, &format!("version {}", from.version)))
+            p { "Unchanged stretches are folded; the whole schemas: "
+                a href=(version_href(&subject, from.version)) { "version " (from.version) } ", "
+                a href=(version_href(&subject, to.version)) { "version " (to.version) } "." }
             (side_by_side(
                 (&format!("version {}", from.version), &old_text),
                 (&format!("version {}", to.version), &new_text),
@@ -373,38 +376,61 @@ fn finding(f: &Finding) -> Markup {
     }
 }
 
+/// Lines kept around each changed line; longer unchanged stretches are folded.
+const CONTEXT: usize = 3;
+
 /// Two schemas in columns, each line numbered, each finding under the line of the element it
-/// is about (in the new schema, else the old one where the element is gone).
+/// is about (in the new schema, else the old one where the element is gone). Stretches of
+/// lines that no change touches are folded, so that the page is the size of the changes; the
+/// version pages show the schemas whole.
 fn side_by_side(old: (&str, &str), new: (&str, &str), verdict: &Verdict) -> Markup {
-    let findings: &[Finding] = verdict
-        .report
-        .as_ref()
-        .map_or(&[], |r| r.findings.as_slice());
+    let report = verdict.report.as_ref();
+    let findings: &[Finding] = report.map_or(&[], |r| r.findings.as_slice());
     let (old_at, new_at) = (positions(old.1), positions(new.1));
-    let mut old_lines: HashMap<usize, Vec<&Finding>> = HashMap::new();
-    let mut new_lines: HashMap<usize, Vec<&Finding>> = HashMap::new();
+    let line_of = |at: &HashMap<String, Position>, paths: &[&String]| {
+        paths
+            .iter()
+            .find_map(|p| at.get(p.as_str()))
+            .map(|p| p.line)
+    };
+    let mut old_notes: HashMap<usize, Vec<&Finding>> = HashMap::new();
+    let mut new_notes: HashMap<usize, Vec<&Finding>> = HashMap::new();
     for f in findings {
-        let line = |at: &HashMap<String, Position>| {
-            [&f.path, &f.reader_path, &f.writer_path]
-                .into_iter()
-                .find_map(|p| at.get(p.as_str()))
-                .map(|p| p.line)
-        };
-        match (line(&new_at), line(&old_at)) {
-            (Some(n), _) => new_lines.entry(n).or_default().push(f),
-            (None, Some(n)) => old_lines.entry(n).or_default().push(f),
+        let paths = [&f.path, &f.reader_path, &f.writer_path];
+        match (line_of(&new_at, &paths), line_of(&old_at, &paths)) {
+            (Some(n), _) => new_notes.entry(n).or_default().push(f),
+            (None, Some(n)) => old_notes.entry(n).or_default().push(f),
             (None, None) => {}
         }
     }
-    let column = |(label, text): (&str, &str), notes: &HashMap<usize, Vec<&Finding>>| {
+    let mut old_changed: HashSet<usize> = old_notes.keys().copied().collect();
+    let mut new_changed: HashSet<usize> = new_notes.keys().copied().collect();
+    for change in report.iter().flat_map(|r| &r.changes) {
+        old_changed.extend(line_of(&old_at, &[&change.old_path]));
+        new_changed.extend(line_of(&new_at, &[&change.new_path]));
+    }
+    let column = |(label, text): (&str, &str),
+                  notes: &HashMap<usize, Vec<&Finding>>,
+                  changed: &HashSet<usize>| {
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = |n: usize| {
+            changed.is_empty() && n <= 2 * CONTEXT + 1
+                || changed.iter().any(|c| n.abs_diff(*c) <= CONTEXT)
+        };
         html! {
             figure.column {
                 figcaption { (label) }
                 ol.lines tabindex="0" aria-label=(label) {
-                    @for (n, line) in text.lines().enumerate() {
-                        li.line.flagged[notes.contains_key(&(n + 1))] { code { (line) } }
-                        @if let Some(here) = notes.get(&(n + 1)) {
-                            @for f in here { li.note { (finding(f)) } }
+                    @for (n, run) in runs(lines.len(), shown) {
+                        @if run.is_empty() {
+                            li.line.flagged[notes.contains_key(&n)] {
+                                span.n aria-hidden="true" { (n) } code { (lines[n - 1]) }
+                            }
+                            @if let Some(here) = notes.get(&n) {
+                                @for f in here { li.note { (finding(f)) } }
+                            }
+                        } @else {
+                            li.fold { "lines " (run.start) "–" (run.end - 1) ", unchanged" }
                         }
                     }
                 }
@@ -412,6 +438,33 @@ fn side_by_side(old: (&str, &str), new: (&str, &str), verdict: &Verdict) -> Mark
         }
     };
     html! {
-        div.diff { (column(old, &old_lines)) (column(new, &new_lines)) }
+        div.diff {
+            (column(old, &old_notes, &old_changed))
+            (column(new, &new_notes, &new_changed))
+        }
     }
+}
+
+/// Lines 1 to `count` as shown lines `(n, empty range)` and folded stretches `(first, range)`:
+/// a stretch is folded only when it is longer than a fold's own line.
+fn runs(count: usize, shown: impl Fn(usize) -> bool) -> Vec<(usize, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut n = 1;
+    while n <= count {
+        if shown(n) {
+            out.push((n, n..n));
+            n += 1;
+            continue;
+        }
+        let start = n;
+        while n <= count && !shown(n) {
+            n += 1;
+        }
+        if n - start > 2 {
+            out.push((start, start..n));
+        } else {
+            out.extend((start..n).map(|k| (k, k..k)));
+        }
+    }
+    out
 }
