@@ -16,6 +16,8 @@ use process::{spawn, stop};
 #[path = "../tests/support/browser.rs"]
 mod browser;
 mod process;
+#[path = "../tests/support/scenario.rs"]
+mod scenario;
 mod wide;
 
 fn main() {
@@ -132,28 +134,7 @@ fn populate(url: &str, quick: bool) {
             json!({"schema": schema.to_string()}),
         );
     }
-    accord(
-        url,
-        &["product", "publish", "testdata/ui/orders-1.0.0.yaml"],
-    );
-    accord(
-        url,
-        &["product", "publish", "testdata/ui/orders-1.1.0.yaml"],
-    );
-    accord(
-        url,
-        &[
-            "notice",
-            "announce",
-            "shop.orders",
-            "--major",
-            "2",
-            "--summary",
-            "amount becomes a decimal",
-        ],
-    );
-    accord(
-        url,
-        &["product", "publish", "testdata/ui/orders-2.0.0.yaml"],
-    );
+    for args in scenario::PRODUCT_THROUGH_A_MAJOR {
+        accord(url, args);
+    }
 }

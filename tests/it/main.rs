@@ -23,6 +23,8 @@ mod properties;
 mod readme;
 mod registration;
 mod registry_cli;
+#[path = "../support/scenario.rs"]
+mod scenario;
 mod server;
 #[path = "../support/postgres.rs"]
 mod test_postgres;

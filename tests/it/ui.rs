@@ -47,11 +47,11 @@ fn scenario(server: &Server) {
             200
         );
     }
-    for version in ["1.0.0", "1.1.0"] {
-        let manifest = format!("testdata/ui/orders-{version}.yaml");
-        let (code, out, err) = accord(Some(server), &["product", "publish", &manifest]);
-        assert_eq!(code, 0, "{out}{err}");
+    for args in crate::scenario::PRODUCT_THROUGH_A_MAJOR {
+        let (code, out, err) = accord(Some(server), args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
     }
+    // Consumers still on the deprecated major.
     for (consumer, domain) in [("fraud-scoring", "risk"), ("ledger", "finance")] {
         let request = json!({"major": 1, "domain": domain, "contact": format!("#{consumer}")});
         let (status, body) = server.call(
@@ -61,37 +61,6 @@ fn scenario(server: &Server) {
         );
         assert_eq!(status, 200, "{body}");
     }
-    let (code, out, err) = accord(
-        Some(server),
-        &[
-            "notice",
-            "announce",
-            "shop.orders",
-            "--major",
-            "2",
-            "--summary",
-            "amount becomes a decimal; the currency is required",
-        ],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = accord(
-        Some(server),
-        &["product", "publish", "testdata/ui/orders-2.0.0.yaml"],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = accord(
-        Some(server),
-        &[
-            "notice",
-            "announce",
-            "shop.orders",
-            "--major",
-            "3",
-            "--summary",
-            "orders split by channel",
-        ],
-    );
-    assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]
