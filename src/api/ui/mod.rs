@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::AppState;
+use super::error::ApiError;
 use crate::registry::RegistryError;
 
 const STYLE: &str = include_str!("assets/style.css");
@@ -161,26 +162,12 @@ fn problem(section: Section, status: StatusCode, message: &str) -> Page {
     )
 }
 
-/// A registry error as a page: not found is 404, anything else the registry refused is 422, a
-/// store failure 500 (its details go to the log, as in the API).
+/// A registry error as a page, with the status and message the API answers with (one table
+/// from error to status, in `api::error`; a store failure's details go to the log there).
 fn failed(section: Section) -> impl Fn(RegistryError) -> Page {
     move |error| {
-        let status = match &error {
-            RegistryError::SubjectNotFound(_)
-            | RegistryError::VersionNotFound(_)
-            | RegistryError::SchemaNotFound(_) => StatusCode::NOT_FOUND,
-            RegistryError::Product(p) if p.code().ends_with("not_found") => StatusCode::NOT_FOUND,
-            RegistryError::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                return problem(
-                    section,
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The registry's store failed; the details are in the server's log.",
-                );
-            }
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        problem(section, status, &error.to_string())
+        let answer = ApiError::from(error);
+        problem(section, answer.status, &answer.message)
     }
 }
 

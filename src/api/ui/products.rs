@@ -2,7 +2,7 @@
 //! notices, consumers, contract and audit), and the notices across every product.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use maud::{Markup, html};
 
 use super::subjects::Search;
@@ -60,13 +60,8 @@ pub async fn catalog(
 pub async fn product(State(state): State<AppState>, Path(name): Path<String>) -> PageResult {
     let fail = failed(Section::Products);
     let ps = state.registry.product(&name).map_err(&fail)?;
-    let status = status_of(&state, &ps).map_err(|e| {
-        problem(
-            Section::Products,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &e.message,
-        )
-    })?;
+    let status =
+        status_of(&state, &ps).map_err(|e| problem(Section::Products, e.status, &e.message))?;
     let audit = state
         .registry
         .audit(
