@@ -66,8 +66,8 @@ pub struct Carried {
 }
 
 impl Registry {
-    /// The registry as the NDJSON stream, taken while no write commits, so it is one
-    /// consistent point.
+    /// The registry as the NDJSON stream, one consistent point: taken while no write of this
+    /// process commits, from one snapshot of a store other processes share.
     pub fn export(&self) -> Result<(String, Carried), RegistryError> {
         let _products = self.product_guard()?;
         let _commit = self.commit.lock().unwrap_or_else(|e| e.into_inner());
@@ -78,8 +78,9 @@ impl Registry {
         let mut out = serde_json::to_string(&header).expect("a header serializes");
         out.push('\n');
         let mut records = 0;
-        for keyspace in portable() {
-            for (key, value) in self.store.scan_prefix(keyspace, b"")? {
+        let keyspaces: Vec<Keyspace> = portable().collect();
+        for (keyspace, entries) in keyspaces.iter().zip(self.store.snapshot(&keyspaces)?) {
+            for (key, value) in entries {
                 let text = std::str::from_utf8(&value).ok();
                 let raw = text.and_then(|t| serde_json::from_str::<&RawValue>(t).ok());
                 // Stored JSON is compact: one line. Anything else travels as hex.

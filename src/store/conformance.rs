@@ -181,6 +181,21 @@ fn conformance(store: &dyn Store) {
     scan_page_reads_one_page(store);
     batches_apply_across_keyspaces(store);
     concurrent_writers_lose_nothing(store);
+    a_snapshot_reads_each_keyspace_whole(store);
+}
+
+fn a_snapshot_reads_each_keyspace_whole(store: &dyn Store) {
+    let keyspaces = [Keyspace::Mode, Keyspace::Schemas, Keyspace::Audit];
+    let snapshot = store.snapshot(&keyspaces).unwrap();
+    assert_eq!(snapshot.len(), keyspaces.len());
+    for (keyspace, entries) in keyspaces.iter().zip(&snapshot) {
+        assert_eq!(
+            *entries,
+            store.scan_prefix(*keyspace, b"").unwrap(),
+            "{keyspace:?}"
+        );
+    }
+    assert!(!snapshot[1].is_empty());
 }
 
 #[test]

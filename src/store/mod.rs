@@ -150,6 +150,16 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError>;
 
+    /// Every entry of each keyspace, in key order, as of one moment: what an export reads. A
+    /// store one process owns reads them one after the other (its registry holds every write
+    /// meanwhile); a shared one reads them in one snapshot, whatever the others commit.
+    fn snapshot(&self, keyspaces: &[Keyspace]) -> Result<Vec<Vec<Entry>>, StoreError> {
+        keyspaces
+            .iter()
+            .map(|keyspace| self.scan_prefix(*keyspace, b""))
+            .collect()
+    }
+
     /// Applies the batch atomically across keyspaces; when this returns `Ok`, the writes survive
     /// a crash of the process or of the machine.
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;

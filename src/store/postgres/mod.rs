@@ -67,20 +67,23 @@ struct Connection {
 }
 
 impl Connection {
+    /// A statement, prepared the first time this connection needs it.
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(backend)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
     /// Runs a statement, prepared the first time this connection runs it.
     fn query(
         &mut self,
         sql: &'static str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> Result<Vec<postgres::Row>, StoreError> {
-        let statement = match self.statements.get(sql) {
-            Some(statement) => statement.clone(),
-            None => {
-                let statement = self.client.prepare(sql).map_err(backend)?;
-                self.statements.insert(sql, statement.clone());
-                statement
-            }
-        };
+        let statement = self.prepared(sql)?;
         self.client.query(&statement, params).map_err(backend)
     }
 }
@@ -376,6 +379,35 @@ impl Store for PostgresStore {
                 tracing::warn!(error = %e, "cannot announce a commit to the other accord processes");
             }
             Ok(())
+        })
+    }
+
+    fn snapshot(&self, keyspaces: &[Keyspace]) -> Result<Vec<Vec<Entry>>, StoreError> {
+        self.run(|connection| {
+            let scan = connection.prepared(SCAN)?;
+            let mut transaction = connection
+                .client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(backend)?;
+            let mut all = Vec::new();
+            for keyspace in keyspaces {
+                let rows = transaction
+                    .query(
+                        &scan,
+                        &[&keyspace.name(), &&b""[..], &None::<Vec<u8>>, &i64::MAX],
+                    )
+                    .map_err(backend)?;
+                all.push(
+                    rows.into_iter()
+                        .map(|row| (row.get(0), row.get(1)))
+                        .collect(),
+                );
+            }
+            transaction.commit().map_err(backend)?;
+            Ok(all)
         })
     }
 
