@@ -225,6 +225,7 @@ fn postgres_store_conforms() {
         .unwrap();
     match super::PostgresStore::open(&server.url) {
         Err(e @ StoreError::FormatVersion { found: 99, .. }) => {
+            assert!(e.to_string().starts_with("database `postgres"), "{e}");
             assert!(e.to_string().contains("storage format version 99"), "{e}")
         }
         Err(e) => panic!("{e}"),

@@ -188,11 +188,13 @@ pub trait Store: Send + Sync {
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The data dir was written in a format this build does not read.
+    /// The data dir (or database) was written in a format this build does not read.
     #[error(
-        "data dir `{path}` has storage format version {found}, but this build of accord reads version {expected}"
+        "{place} `{path}` has storage format version {found}, but this build of accord reads version {expected}"
     )]
     FormatVersion {
+        /// "data dir" or "database".
+        place: &'static str,
         path: String,
         found: u32,
         expected: u32,

@@ -184,6 +184,7 @@ impl RocksStore {
                 let found = <[u8; 4]>::try_from(bytes.as_slice()).map_or(0, u32::from_be_bytes);
                 if found != FORMAT_VERSION {
                     return Err(StoreError::FormatVersion {
+                        place: "data dir",
                         path: path.display().to_string(),
                         found,
                         expected: FORMAT_VERSION,

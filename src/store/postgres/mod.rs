@@ -297,6 +297,7 @@ fn migrate(client: &mut Client, url: &str) -> Result<(), StoreError> {
     let found = found.unwrap_or(0) as usize;
     if found > MIGRATIONS.len() {
         return Err(StoreError::FormatVersion {
+            place: "database",
             path: redact(url),
             found: found as u32,
             expected: MIGRATIONS.len() as u32,
