@@ -42,7 +42,7 @@ impl Registry {
 
     /// Brings what this registry serves up to what every process sharing its store has
     /// committed.
-    pub fn catch_up(&self) -> Result<(), RegistryError> {
+    pub(in crate::registry) fn catch_up(&self) -> Result<(), RegistryError> {
         let Some(shared) = self.store.shared() else {
             return Ok(());
         };
