@@ -325,7 +325,7 @@ fn a_product_s_input_ports_register_it_as_a_consumer_and_move_it_with_its_manife
 
 /// A webhook receiver on loopback that answers 200 to each of `count` requests and hands
 /// their bodies out.
-fn receiver(count: usize) -> (String, std::sync::mpsc::Receiver<Value>) {
+pub fn receiver(count: usize) -> (String, std::sync::mpsc::Receiver<Value>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());

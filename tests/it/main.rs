@@ -10,7 +10,7 @@ mod canonical;
 mod catalog;
 mod ci_formats;
 mod cli;
-mod consumers;
+pub mod consumers;
 mod contracts;
 mod data_dir;
 mod docker;

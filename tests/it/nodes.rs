@@ -281,3 +281,64 @@ fn a_product_published_through_two_nodes_at_once_is_published_once() {
         }
     }
 }
+
+/// Of the nodes, one sends consumers' webhooks: each event arrives once. When the nodes that
+/// could lead are killed, the one left takes over.
+#[test]
+fn webhooks_are_sent_once_by_one_node_and_another_takes_over() {
+    let pg = TestPostgres::start();
+    let options = ["--store", &pg.url, "--webhook-poll-ms", "20"];
+    let nodes: Vec<Server> = (0..3)
+        .map(|_| Server::start_with(Path::new("unused"), &options))
+        .collect();
+    let (url, received) = crate::consumers::receiver(3);
+    let publish = [
+        "product",
+        "publish",
+        "testdata/products/payments/transactions-1.0.0.yaml",
+    ];
+    let (code, out, err) = crate::contracts::accord(Some(&nodes[0]), &publish);
+    assert_eq!(code, 0, "{out}{err}");
+    let consumer = json!({"major": 1, "domain": "finance", "contact": "#finance", "webhook": url});
+    let (status, body) = nodes[1].call(
+        "PUT",
+        "/v1/products/payments.transactions/consumers/finance.report",
+        Some(consumer),
+    );
+    assert_eq!(status, 200, "{body}");
+    let notice = |server: &Server, args: &[&str]| {
+        let (code, out, err) = crate::contracts::accord(Some(server), args);
+        assert_eq!(code, 0, "{out}{err}");
+    };
+    notice(
+        &nodes[2],
+        &[
+            "notice",
+            "announce",
+            "payments.transactions",
+            "--major",
+            "2",
+            "--summary",
+            "cents",
+        ],
+    );
+    let event = received.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert_eq!(event["type"], "notice.announced");
+    // 25 polls of every node later, no second copy.
+    assert!(received.recv_timeout(Duration::from_millis(500)).is_err());
+
+    nodes[0].kill();
+    nodes[1].kill();
+    notice(
+        &nodes[2],
+        &[
+            "notice",
+            "withdraw",
+            "payments.transactions",
+            "--major",
+            "2",
+        ],
+    );
+    let event = received.recv_timeout(Duration::from_secs(20)).unwrap();
+    assert_eq!(event["type"], "notice.withdrawn");
+}
