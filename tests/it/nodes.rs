@@ -342,3 +342,61 @@ fn webhooks_are_sent_once_by_one_node_and_another_takes_over() {
     let event = received.recv_timeout(Duration::from_secs(20)).unwrap();
     assert_eq!(event["type"], "notice.withdrawn");
 }
+
+/// `accord migrate` moves a stopped server's data dir with every id kept, and refuses what it
+/// must, changing nothing: a database that holds a registry, a data dir in use, a directory
+/// that is no data dir.
+#[test]
+fn migrate_moves_a_data_dir_once_and_refuses_what_it_must() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let migrate = |from: &Path, to: &str| {
+        crate::contracts::accord(
+            None,
+            &["migrate", "--from", from.to_str().unwrap(), "--to", to],
+        )
+    };
+    let pg = TestPostgres::start();
+    {
+        let server = Server::start(&data);
+        // Ids 1 and 2, then a third version holding id 1 again under another subject.
+        assert_eq!(
+            server.register("a-value", r#"{"name":"x","type":"int"}"#).0,
+            200
+        );
+        assert_eq!(
+            server.register("b-value", r#"{"name":"y","type":"int"}"#).0,
+            200
+        );
+        assert_eq!(
+            server.register("c-value", r#"{"name":"x","type":"int"}"#).0,
+            200
+        );
+        let (code, _, err) = migrate(&data, &pg.url);
+        assert_eq!(code, 2, "a data dir in use: {err}");
+        assert!(err.contains("in use"), "{err}");
+    }
+    let (code, out, err) = migrate(&data, &pg.url);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("moved 2 schemas (ids up to 2), 3 subjects"),
+        "{out}"
+    );
+    let (code, _, err) = migrate(&data, &pg.url);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("an import goes into an empty registry"),
+        "{err}"
+    );
+    let (code, _, err) = migrate(dir.path(), &pg.url);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a data dir"), "{err}");
+    // The ids came along, and the next new schema gets the next id.
+    let server = node(&pg);
+    let (_, body) = server.call("GET", "/subjects/c-value/versions/1", None);
+    assert_eq!(body["id"], 1);
+    assert_eq!(
+        server.register("d-value", r#"{"name":"z","type":"int"}"#),
+        (200, json!({"id": 3}))
+    );
+}
