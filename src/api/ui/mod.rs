@@ -171,6 +171,36 @@ fn failed(section: Section) -> impl Fn(RegistryError) -> Page {
     }
 }
 
+/// Builds a page off the async workers, in a turn of the server's work queue like the API's
+/// registry work: pages read the store (a product's audit) and judge schemas (a diff).
+async fn render(
+    state: AppState,
+    bytes: usize,
+    section: Section,
+    build: impl FnOnce(&AppState) -> PageResult + Send + 'static,
+) -> PageResult {
+    let turn = state.work.turn(bytes).await.map_err(|_| {
+        problem(
+            section,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The server is busy; try again in a moment.",
+        )
+    })?;
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        build(&state)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        tracing::error!(error = %e, "building a page failed");
+        Err(problem(
+            section,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The page could not be built; the details are in the server's log.",
+        ))
+    })
+}
+
 /// A date as people read it, in UTC.
 fn day(ts: jiff::Timestamp) -> String {
     ts.strftime("%Y-%m-%d").to_string()

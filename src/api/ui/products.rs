@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use maud::{Markup, html};
 
 use super::subjects::Search;
-use super::{PageResult, Section, day, encode, failed, ok, problem, search_box};
+use super::{PageResult, Section, day, encode, failed, ok, problem, render, search_box};
 use crate::api::AppState;
 use crate::api::catalog::search_entries;
 use crate::api::products::{notice_view, status_of};
@@ -20,7 +20,14 @@ pub async fn catalog(
     Query(search): Query<Search>,
     headers: HeaderMap,
 ) -> PageResult {
-    let entries = search_entries(&state, &headers, &search.q, None, None);
+    render(state, 0, Section::Products, move |state| {
+        catalog_page(state, search, headers)
+    })
+    .await
+}
+
+fn catalog_page(state: &AppState, search: Search, headers: HeaderMap) -> PageResult {
+    let entries = search_entries(state, &headers, &search.q, None, None);
     ok(
         Section::Products,
         "Data products",
@@ -58,10 +65,17 @@ pub async fn catalog(
 }
 
 pub async fn product(State(state): State<AppState>, Path(name): Path<String>) -> PageResult {
+    render(state, 0, Section::Products, move |state| {
+        product_page(state, name)
+    })
+    .await
+}
+
+fn product_page(state: &AppState, name: String) -> PageResult {
     let fail = failed(Section::Products);
     let ps = state.registry.product(&name).map_err(&fail)?;
     let status =
-        status_of(&state, &ps).map_err(|e| problem(Section::Products, e.status, &e.message))?;
+        status_of(state, &ps).map_err(|e| problem(Section::Products, e.status, &e.message))?;
     let audit = state
         .registry
         .audit(
@@ -201,6 +215,10 @@ fn notices_table(notices: &[NoticeView], with_product: bool) -> Markup {
 }
 
 pub async fn notices(State(state): State<AppState>) -> PageResult {
+    render(state, 0, Section::Notices, notices_page).await
+}
+
+fn notices_page(state: &AppState) -> PageResult {
     let notices = state
         .registry
         .notices(None, None, false)

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{PageResult, Section, encode, failed, ok, search_box};
+use super::{PageResult, Section, encode, failed, ok, render, search_box};
 use crate::api::AppState;
 use crate::compat::{Finding, Level};
 use crate::registry::{NewSchema, Registry, SubjectVersion, Verdict, Version, VersionSpec};
@@ -56,6 +56,13 @@ fn rows(registry: &Registry) -> Vec<Row> {
 }
 
 pub async fn list(State(state): State<AppState>, Query(search): Query<Search>) -> PageResult {
+    render(state, 0, Section::Subjects, move |state| {
+        list_page(state, search)
+    })
+    .await
+}
+
+fn list_page(state: &AppState, search: Search) -> PageResult {
     let words: Vec<String> = search.q.split_whitespace().map(str::to_lowercase).collect();
     let rows: Vec<Row> = rows(&state.registry)
         .into_iter()
@@ -113,6 +120,13 @@ fn version_href(subject: &str, version: Version) -> String {
 }
 
 pub async fn subject(State(state): State<AppState>, Path(subject): Path<String>) -> PageResult {
+    render(state, 0, Section::Subjects, move |state| {
+        subject_page(state, subject)
+    })
+    .await
+}
+
+fn subject_page(state: &AppState, subject: String) -> PageResult {
     let registry = &state.registry;
     let fail = failed(Section::Subjects);
     let versions = registry.versions(&subject, true).map_err(&fail)?;
@@ -187,6 +201,13 @@ pub async fn version(
     State(state): State<AppState>,
     Path((subject, version)): Path<(String, String)>,
 ) -> PageResult {
+    render(state, 0, Section::Subjects, move |state| {
+        version_page(state, subject, version)
+    })
+    .await
+}
+
+fn version_page(state: &AppState, subject: String, version: String) -> PageResult {
     let fail = failed(Section::Subjects);
     let spec = VersionSpec::parse(&version).map_err(&fail)?;
     let found = state
@@ -243,6 +264,13 @@ pub async fn diff(
     Path(subject): Path<String>,
     Query(pair): Query<Pair>,
 ) -> PageResult {
+    render(state, 0, Section::Subjects, move |state| {
+        diff_page(state, subject, pair)
+    })
+    .await
+}
+
+fn diff_page(state: &AppState, subject: String, pair: Pair) -> PageResult {
     let fail = failed(Section::Subjects);
     let registry = &state.registry;
     let [from, to] = [&pair.from, &pair.to].map(|v| {
@@ -317,6 +345,16 @@ pub async fn check(
     Path(subject): Path<String>,
     Form(pasted): Form<Pasted>,
 ) -> PageResult {
+    render(
+        state,
+        pasted.schema.len(),
+        Section::Subjects,
+        move |state| check_page(state, subject, pasted),
+    )
+    .await
+}
+
+fn check_page(state: &AppState, subject: String, pasted: Pasted) -> PageResult {
     let fail = failed(Section::Subjects);
     let registry = &state.registry;
     let latest = registry
