@@ -208,7 +208,10 @@ pub async fn get_entry(
     let product = format!("{domain}.{name}");
     // The catalog_url a registration answers with is the product's page, for a browser.
     if ui::wants_page(&headers) {
-        return Ok(Redirect::to(&format!("/ui/products/{}", ui::encode(&product))).into_response());
+        return Ok(
+            Redirect::to(&format!("/ui/products/{}", super::types::segment(&product)))
+                .into_response(),
+        );
     }
     let entry = native(entry(&state, &headers, &product, true))?;
     Ok(Json(entry).into_response())

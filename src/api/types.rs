@@ -272,6 +272,19 @@ pub fn check_actor(name: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
+/// A name (a subject, a product) as one URL path segment (`/` and every other reserved character percent-encoded).
+pub fn segment(subject: &str) -> String {
+    let mut out = String::new();
+    for byte in subject.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// An actor as the header carries it: printable ASCII as it is, any other name as RFC 8187's
 /// `UTF-8''` and its bytes percent-encoded (`José` is `UTF-8''Jos%C3%A9`).
 pub fn encode_actor(name: &str) -> String {

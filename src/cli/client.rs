@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Outcome, OutputFormat, input};
 use crate::api::code;
+pub(crate) use crate::api::types::segment;
 use crate::api::types::{
     ACTOR_HEADER, ConfigView, ErrorBody, ErrorCode, RegisteredId, SubjectVersionView, encode_actor,
 };
@@ -274,19 +275,6 @@ impl RegistryClient {
     pub fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         self.call_as("GET", path, None)?.map_err(anyhow::Error::msg)
     }
-}
-
-/// A subject as one path segment (`/` and every other reserved character percent-encoded).
-pub(crate) fn segment(subject: &str) -> String {
-    let mut out = String::new();
-    for byte in subject.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {

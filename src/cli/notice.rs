@@ -2,13 +2,13 @@
 //! window ahead of the major they allow.
 
 use clap::{Args, Subcommand};
-use jiff::Timestamp;
 use serde_json::json;
 
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
 use crate::api::types::{NoticeView, check_actor};
+use crate::registry::date;
 
 /// `payments.transactions major 2: what breaks (announced 2026-11-21, allowed from 2026-12-05)`
 pub(super) fn notice_line(notice: &NoticeView) -> String {
@@ -17,17 +17,12 @@ pub(super) fn notice_line(notice: &NoticeView) -> String {
         shown(&notice.product),
         notice.major,
         shown(&notice.summary),
-        day(notice.announced),
-        day(notice.effective),
+        date(notice.announced),
+        date(notice.effective),
         notice
             .withdrawn
-            .map_or_else(String::new, |t| format!(", withdrawn {}", day(t)))
+            .map_or_else(String::new, |t| format!(", withdrawn {}", date(t)))
     )
-}
-
-/// The UTC day of a time, `2026-12-05`.
-pub(super) fn day(time: Timestamp) -> String {
-    time.strftime("%F").to_string()
 }
 
 /// Announce, withdraw and list breaking-change notices.

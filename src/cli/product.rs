@@ -10,13 +10,13 @@ use semver::Version as Semver;
 
 use super::client::{RegistryArgs, RegistryClient, print_json, segment};
 use super::manifest::Manifest;
-use super::notice::{day, notice_line};
+use super::notice::notice_line;
 use super::report_format::ReportFormat;
 use super::{Outcome, OutputFormat, shown};
 use crate::api::parse_time;
 use crate::api::types::{EvaluationView, ProductStatus, Published, StepView, check_actor};
 use crate::contract::governance::Policy;
-use crate::registry::{Affected, PolicyFinding, Severity};
+use crate::registry::{Affected, PolicyFinding, Severity, date};
 
 /// Work with data products: versioned schemas, semver bumps and breaking-change notices.
 #[derive(Debug, Args)]
@@ -434,7 +434,7 @@ fn status_text(status: &ProductStatus) -> String {
             shown(&major.latest),
             major
                 .sunset
-                .map_or_else(String::new, |t| format!(", sunset {}", day(t)))
+                .map_or_else(String::new, |t| format!(", sunset {}", date(t)))
         ));
         if major.consumers.is_empty() {
             continue;

@@ -70,13 +70,6 @@ pub fn wants_page(headers: &HeaderMap) -> bool {
     accept.contains("text/html") && accept.contains("application/xhtml+xml")
 }
 
-/// A path segment, percent-encoded.
-pub fn encode(segment: &str) -> String {
-    form_urlencoded::byte_serialize(segment.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 /// The sections of the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
@@ -199,11 +192,6 @@ async fn render(
             "The page could not be built; the details are in the server's log.",
         ))
     })
-}
-
-/// A date as people read it, in UTC.
-fn day(ts: jiff::Timestamp) -> String {
-    ts.strftime("%Y-%m-%d").to_string()
 }
 
 /// A search box that filters the rows of the table with id `table` as one types (the script),

@@ -6,11 +6,13 @@ use axum::http::HeaderMap;
 use maud::{Markup, html};
 
 use super::subjects::Search;
-use super::{PageResult, Section, day, encode, failed, ok, problem, render, search_box};
+use super::{PageResult, Section, failed, ok, problem, render, search_box};
 use crate::api::AppState;
 use crate::api::catalog::search_entries;
 use crate::api::products::{notice_view, status_of};
+use crate::api::types::segment;
 use crate::api::types::{MajorStatus, NoticeView};
+use crate::registry::date;
 
 /// Audit entries a product's page shows, newest first.
 const AUDIT_SHOWN: usize = 50;
@@ -47,7 +49,7 @@ fn catalog_page(state: &AppState, search: Search, headers: HeaderMap) -> PageRes
                         @for e in &entries {
                             tr {
                                 td {
-                                    a href=(format!("/ui/products/{}", encode(&e.name))) { (e.name) }
+                                    a href=(format!("/ui/products/{}", segment(&e.name))) { (e.name) }
                                     @if let Some(d) = &e.description { br; small { (d) } }
                                 }
                                 td { (e.domain) }
@@ -108,7 +110,7 @@ fn product_page(state: &AppState, name: String) -> PageResult {
                 dt { "Level" } dd { (status.compatibility) }
                 dt { "Notice and overlap" } dd { (status.notice_days) " days' notice, " (status.overlap_days) " days' overlap" }
                 dt { "Subjects" } dd { @for (i, s) in status.subjects.iter().enumerate() {
-                    @if i > 0 { ", " } a href=(format!("/ui/subjects/{}", encode(s))) { (s) } } }
+                    @if i > 0 { ", " } a href=(format!("/ui/subjects/{}", segment(s))) { (s) } } }
             }
             h2 { "Majors" }
             ol.timeline aria-label="Majors, oldest first" {
@@ -131,9 +133,9 @@ fn product_page(state: &AppState, name: String) -> PageResult {
                 } }
                 tbody { @for p in ps.publications.iter().rev() {
                     tr {
-                        td { (p.version) } td { (day(p.ts)) } td { (p.actor) }
+                        td { (p.version) } td { (date(p.ts)) } td { (p.actor) }
                         td { @for (subject, s) in &p.schemas {
-                            a href=(format!("/ui/subjects/{}/versions/{}", encode(subject), s.version)) {
+                            a href=(format!("/ui/subjects/{}/versions/{}", segment(subject), s.version)) {
                                 (subject) " v" (s.version) }
                             " "
                         } }
@@ -166,7 +168,7 @@ fn product_page(state: &AppState, name: String) -> PageResult {
                 } }
                 tbody { @for (_, e) in audit.iter().rev() {
                     tr {
-                        td { (day(e.ts)) } td { (e.actor) }
+                        td { (date(e.ts)) } td { (e.actor) }
                         td { (e.action) @if let Some(v) = &e.version { " " (v) } ": " (e.message) }
                         td { @if e.accepted { "accepted" } @else { "refused" } }
                     }
@@ -181,7 +183,7 @@ fn major(m: &MajorStatus) -> Markup {
         span.badge.(m.state.as_str()) { (m.state) }
         " " strong { "major " (m.line) } ", latest " (m.latest)
         @if let Some(sunset) = m.sunset {
-            ", sunset " time datetime=(sunset.to_string()) { (day(sunset)) }
+            ", sunset " time datetime=(sunset.to_string()) { (date(sunset)) }
             @if let Some(days) = m.days_left { " (" (days) " days left)" }
         }
         @if m.held { ", held for its consumers" }
@@ -202,10 +204,10 @@ fn notices_table(notices: &[NoticeView], with_product: bool) -> Markup {
                 } }
                 tbody { @for n in notices {
                     tr {
-                        @if with_product { td { a href=(format!("/ui/products/{}", encode(&n.product))) { (n.product) } } }
+                        @if with_product { td { a href=(format!("/ui/products/{}", segment(&n.product))) { (n.product) } } }
                         td { (n.major) }
-                        td { time datetime=(n.effective.to_string()) { (day(n.effective)) } }
-                        td { (day(n.announced)) " by " (n.actor) }
+                        td { time datetime=(n.effective.to_string()) { (date(n.effective)) } }
+                        td { (date(n.announced)) " by " (n.actor) }
                         td { (n.summary) }
                     }
                 } }

@@ -9,8 +9,9 @@ use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{PageResult, Section, encode, failed, ok, render, search_box};
+use super::{PageResult, Section, failed, ok, render, search_box};
 use crate::api::AppState;
+use crate::api::types::segment;
 use crate::compat::{Finding, Level};
 use crate::registry::{NewSchema, Registry, SubjectVersion, Verdict, Version, VersionSpec};
 use crate::schema::{Position, fingerprint64, positions};
@@ -100,7 +101,7 @@ fn list_page(state: &AppState, search: Search) -> PageResult {
                                 td { (row.latest) }
                                 td { (row.level) }
                                 td { @if let Some(p) = &row.product {
-                                    a href=(format!("/ui/products/{}", encode(p))) { (p) }
+                                    a href=(format!("/ui/products/{}", segment(p))) { (p) }
                                 } }
                             }
                         }
@@ -112,7 +113,7 @@ fn list_page(state: &AppState, search: Search) -> PageResult {
 }
 
 fn subject_href(subject: &str) -> String {
-    format!("/ui/subjects/{}", encode(subject))
+    format!("/ui/subjects/{}", segment(subject))
 }
 
 fn version_href(subject: &str, version: Version) -> String {
@@ -146,7 +147,7 @@ fn subject_page(state: &AppState, subject: String) -> PageResult {
         &subject,
         html! {
             @if let Some(p) = &product {
-                p { "Part of data product " a href=(format!("/ui/products/{}", encode(p))) { (p) } "." }
+                p { "Part of data product " a href=(format!("/ui/products/{}", segment(p))) { (p) } "." }
             }
             table {
                 caption { "Versions" }
